@@ -1,0 +1,101 @@
+//! The command line: argument types, settings read once from the
+//! environment, one file per subcommand, and the mapping to exit codes.
+
+mod completions;
+mod schema;
+mod settings;
+mod validate;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+pub use settings::Settings;
+
+use crate::render::Shell;
+
+/// Exit codes shared by every command.
+pub mod exit {
+    /// Success; no changes or no drift.
+    pub const OK: u8 = 0;
+    /// Error: bad input, network, server error, failed change.
+    pub const ERROR: u8 = 1;
+}
+
+/// Access control of Camunda 8 Orchestration Clusters as code.
+#[derive(Debug, Parser)]
+#[command(
+    name = "camunda-access",
+    version,
+    about = "Keep the access control of Camunda 8 Orchestration Clusters in version-controlled YAML",
+    after_help = "Examples:\n  camunda-access validate access/\n  camunda-access validate access/ --camunda-version 8.9 --format json\n  camunda-access schema > camunda-access.schema.json"
+)]
+pub struct Cli {
+    /// More log lines on stderr (-v, -vv).
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
+    /// When to use colour.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    pub color: ColorChoice,
+    /// The command.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// When to colour output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// On a terminal, unless NO_COLOR is set.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check configuration files offline: syntax, IDs, permissions, references.
+    #[command(
+        after_help = "Examples:\n  camunda-access validate\n  camunda-access validate access/prod --camunda-version 8.9\n  camunda-access validate access/ --format json > diagnostics.json\n\nA directory holding no YAML file itself but subdirectories that do is a\nrepository of several desired states: each such subdirectory is validated\nas a state of its own.\n\nExit codes: 0 valid (warnings allowed), 1 invalid."
+    )]
+    Validate(validate::ValidateArgs),
+    /// Print the JSON Schema of the configuration format.
+    #[command(after_help = "Example:\n  camunda-access schema > schema/camunda-access.schema.json")]
+    Schema,
+    /// Print shell completions.
+    #[command(
+        after_help = "Example:\n  camunda-access completions bash > /etc/bash_completion.d/camunda-access"
+    )]
+    Completions(completions::CompletionsArgs),
+}
+
+/// Parses the command line and runs the command.
+pub fn run() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            // clap exits 2 on usage errors, but 2 means "changes pending" to
+            // `plan --detailed-exitcode` and "drift found" to `drift`: a
+            // typo in a CI script must not read as either.
+            let _ = error.print();
+            let code = if error.use_stderr() {
+                exit::ERROR
+            } else {
+                exit::OK
+            };
+            return ExitCode::from(code);
+        }
+    };
+    let settings = Settings::from_env(cli.color);
+    let shell = Shell {
+        color: settings.color,
+    };
+    let code = match cli.command {
+        Command::Validate(args) => validate::run(&args, &settings, &shell),
+        Command::Schema => schema::run(&shell),
+        Command::Completions(args) => completions::run(&args, &shell),
+    };
+    ExitCode::from(code)
+}

@@ -1,0 +1,60 @@
+//! `camunda-access validate`: offline checks of configuration files.
+
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+
+use crate::cli::{Settings, exit};
+use crate::config::{self, Loader};
+use crate::model::CamundaVersion;
+use crate::render::Shell;
+use crate::render::validation::{self, StateReport};
+
+/// Output formats of `validate`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Diagnostics with source excerpts on stderr, a summary on stdout.
+    Human,
+    /// One JSON document on stdout.
+    Json,
+}
+
+/// Arguments of `validate`.
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Files or directories (their *.yaml/*.yml files) forming the desired state.
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// Camunda version whose permission catalogue applies.
+    #[arg(long, default_value = "8.8", value_parser = parse_version)]
+    pub camunda_version: CamundaVersion,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+fn parse_version(s: &str) -> Result<CamundaVersion, String> {
+    s.parse()
+}
+
+/// Validates every desired state found at the paths.
+pub fn run(args: &ValidateArgs, settings: &Settings, shell: &Shell) -> u8 {
+    let reports: Vec<StateReport> = Loader
+        .states(&args.paths)
+        .into_iter()
+        .map(|paths| {
+            let outcome = config::load(&paths, args.camunda_version, &settings.variables);
+            StateReport { paths, outcome }
+        })
+        .collect();
+    let valid = reports.iter().all(|r| !r.outcome.diagnostics.has_errors());
+    match args.format {
+        Format::Human => {
+            let (stdout, stderr) = validation::human(&reports, settings.color);
+            shell.err(&stderr);
+            shell.out(&stdout);
+        }
+        Format::Json => shell.out(&validation::json(&reports, args.camunda_version)),
+    }
+    if valid { exit::OK } else { exit::ERROR }
+}

@@ -1,0 +1,11 @@
+//! camunda-access keeps the access control of a Camunda 8 Orchestration
+//! Cluster in version-controlled YAML and reconciles live clusters to it.
+//!
+//! The pipeline: `config` reads and validates files into the `model`;
+//! `render` is the only code that prints; `cli` wires commands together.
+
+pub mod cli;
+pub mod config;
+pub mod model;
+pub mod render;
+pub mod schema;

@@ -1,0 +1,152 @@
+//! The validated desired state: what the files declare, what they own, and
+//! where every reference came from.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::model::catalogue::CamundaVersion;
+use crate::model::state::{AccessState, Container, Principal};
+
+/// The desired state of one cluster, as declared by one or more files.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Desired {
+    /// The Camunda version the files were validated against.
+    pub version: CamundaVersion,
+    /// Entities, memberships and authorizations the files declare.
+    /// Built-in roles and the `<default>` tenant are not in its entity maps:
+    /// their attributes are never managed, only their members.
+    pub state: AccessState,
+    /// Pruning and protection.
+    pub policy: Policy,
+    /// Every declared container and how its member list is managed.
+    pub containers: BTreeMap<Container, MembersMode>,
+    /// Every owner whose authorizations the files declare (authoritative).
+    pub owners: BTreeSet<Principal>,
+    /// References to entities the files do not declare, to resolve against
+    /// the live cluster.
+    pub references: Vec<Reference>,
+}
+
+/// How the member list of a declared container is managed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MembersMode {
+    /// Undeclared live members are removed.
+    Authoritative,
+    /// Listed members are added; others are left alone.
+    Additive,
+}
+
+/// `policy:` of the desired state.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Policy {
+    /// Kinds whose undeclared live objects are deleted.
+    pub prune: BTreeSet<Kind>,
+    /// Objects never changed or deleted.
+    pub protect: BTreeSet<Referenced>,
+}
+
+/// A kind of object that `policy.prune` can name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    /// Tenants.
+    Tenants,
+    /// Groups.
+    Groups,
+    /// Roles.
+    Roles,
+    /// Mapping rules.
+    MappingRules,
+    /// Internal users.
+    Users,
+    /// Authorizations of owners declared nowhere.
+    Authorizations,
+}
+
+impl Kind {
+    /// Every kind, in the order the documentation lists them.
+    pub const ALL: [Kind; 6] = [
+        Kind::Tenants,
+        Kind::Groups,
+        Kind::Roles,
+        Kind::MappingRules,
+        Kind::Users,
+        Kind::Authorizations,
+    ];
+
+    /// The name used in `policy.prune`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Tenants => "tenants",
+            Kind::Groups => "groups",
+            Kind::Roles => "roles",
+            Kind::MappingRules => "mapping-rules",
+            Kind::Users => "users",
+            Kind::Authorizations => "authorizations",
+        }
+    }
+
+    /// Parses a `policy.prune` entry.
+    pub fn parse(s: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where in the configuration something was written.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Origin {
+    /// The file, as the user named it.
+    pub file: String,
+    /// 1-based line.
+    pub line: u64,
+    /// 1-based column.
+    pub column: u64,
+    /// Byte offset of the value in the file.
+    pub offset: usize,
+    /// Byte length of the value.
+    pub len: usize,
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.file, self.line, self.column)
+    }
+}
+
+/// A reference to a group, role, tenant or mapping rule that the files do not
+/// declare; it must exist in the cluster.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Reference {
+    /// What is referenced.
+    pub target: Referenced,
+    /// Where.
+    pub origin: Origin,
+}
+
+/// The target of a [`Reference`].
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(tag = "type", content = "id", rename_all = "kebab-case")]
+pub enum Referenced {
+    /// A container.
+    Container(Container),
+    /// A principal (mapping rules; groups and roles as members or owners).
+    Principal(Principal),
+}
+
+impl fmt::Display for Referenced {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Referenced::Container(c) => c.fmt(f),
+            Referenced::Principal(p) => p.fmt(f),
+        }
+    }
+}

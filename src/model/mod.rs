@@ -1,0 +1,11 @@
+//! The canonical model: typed IDs, the permission catalogue per Camunda
+//! version, `AccessState` and the validated desired state. Pure: no I/O.
+
+pub mod catalogue;
+pub mod desired;
+pub mod ids;
+pub mod state;
+
+pub use catalogue::{CamundaVersion, OwnerType, PermissionType, ResourceType};
+pub use desired::Desired;
+pub use state::AccessState;

@@ -1,0 +1,6 @@
+//! Tests that run the real `camunda-access` binary, as a user would.
+
+mod common;
+mod hostile;
+mod schema;
+mod validate;

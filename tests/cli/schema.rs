@@ -1,0 +1,92 @@
+//! The committed JSON Schema matches the code, and the examples match it.
+
+use std::fs;
+use std::path::Path;
+
+use crate::common::{root, run, stdout};
+
+fn compiled_schema() -> jsonschema::Validator {
+    let text = fs::read_to_string(root().join("schema/camunda-access.schema.json")).unwrap();
+    let schema: serde_json::Value = serde_json::from_str(&text).unwrap();
+    jsonschema::validator_for(&schema).expect("the schema compiles")
+}
+
+fn yaml_to_json(path: &Path) -> serde_json::Value {
+    let text = fs::read_to_string(path).unwrap();
+    serde_saphyr::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[test]
+fn committed_schema_equals_generated() {
+    let output = run(&root(), &["schema"]);
+    assert_eq!(output.status.code(), Some(0));
+    let committed = fs::read_to_string(root().join("schema/camunda-access.schema.json")).unwrap();
+    assert!(
+        stdout(&output) == committed,
+        "schema/camunda-access.schema.json is stale: run `cargo run -- schema > schema/camunda-access.schema.json`"
+    );
+}
+
+fn example_files() -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    let mut dirs = vec![root().join("examples")];
+    while let Some(dir) = dirs.pop() {
+        for entry in fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+#[test]
+fn every_example_validates_against_the_schema_and_names_it() {
+    let validator = compiled_schema();
+    let files = example_files();
+    assert!(files.len() >= 8, "{files:?}");
+    for path in files {
+        let text = fs::read_to_string(&path).unwrap();
+        assert!(
+            text.starts_with(
+                "# yaml-language-server: $schema=../../schema/camunda-access.schema.json"
+            ),
+            "{} lacks the schema comment",
+            path.display()
+        );
+        let instance = yaml_to_json(&path);
+        let errors: Vec<String> = validator
+            .iter_errors(&instance)
+            .map(|e| format!("{e} at {}", e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{}: {errors:?}", path.display());
+    }
+}
+
+#[test]
+fn the_schema_rejects_what_the_tool_rejects() {
+    let validator = compiled_schema();
+    for (yaml, why) in [
+        ("groups: []\n", "no version"),
+        ("version: 2\n", "wrong version"),
+        (
+            "version: 1\ngroups:\n  - id: g\n    member: {}\n",
+            "unknown key",
+        ),
+        (
+            "version: 1\nclients:\n  - id: c\n    permissions:\n      - resource: NOPE\n        id: \"*\"\n        allow: [READ]\n",
+            "unknown resource type",
+        ),
+        (
+            "version: 1\nclients:\n  - id: c\n    permissions:\n      - resource: GROUP\n        id: \"*\"\n        allow: []\n",
+            "empty allow",
+        ),
+    ] {
+        let instance: serde_json::Value = serde_saphyr::from_str(yaml).unwrap();
+        assert!(!validator.is_valid(&instance), "schema accepted: {why}");
+    }
+}

@@ -1,0 +1,292 @@
+//! `camunda-access validate`: diagnostics users see, exit codes, JSON.
+
+use std::collections::BTreeSet;
+use std::fs;
+
+use crate::common::{cmd, root, run, stderr, stdout, validate_json};
+
+#[test]
+fn examples_are_valid() {
+    let output = run(&root(), &["validate", "examples/"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let out = stdout(&output);
+    for example in [
+        "quickstart",
+        "multi-tenant",
+        "oidc-groups-claim",
+        "platform-team",
+    ] {
+        assert!(
+            out.contains(&format!("examples/{example}: valid")),
+            "{example} missing from:\n{out}"
+        );
+    }
+}
+
+#[test]
+fn examples_are_valid_for_8_9_too() {
+    let output = run(
+        &root(),
+        &["validate", "examples/", "--camunda-version", "8.9"],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+}
+
+/// The whole corpus of mistakes, rendered as a user sees it (no colour,
+/// fixed width), one snapshot per file.
+#[test]
+fn corpus_of_mistakes() {
+    let dir = root().join("tests/corpus");
+    let mut files: Vec<_> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.ends_with(".yaml"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 20, "the corpus has {} files", files.len());
+    let mut codes = BTreeSet::new();
+    for file in &files {
+        let text = fs::read_to_string(dir.join(file)).unwrap();
+        let version = if text.starts_with("# camunda-version: 8.9") {
+            "8.9"
+        } else {
+            "8.8"
+        };
+        let output = run(
+            &dir,
+            &[
+                "--color",
+                "never",
+                "validate",
+                file,
+                "--camunda-version",
+                version,
+            ],
+        );
+        let code = output.status.code().unwrap();
+        let rendered = format!(
+            "exit: {code}\n--- stdout\n{}--- stderr\n{}",
+            stdout(&output),
+            stderr(&output)
+        );
+        insta::assert_snapshot!(file.trim_end_matches(".yaml"), rendered);
+        let (_, json) = validate_json(&dir, &[file, "--camunda-version", version]);
+        for d in json["diagnostics"].as_array().unwrap() {
+            codes.insert(d["code"].as_str().unwrap().to_owned());
+        }
+    }
+    // Every file is a distinct mistake: the corpus covers many codes.
+    assert!(
+        codes.len() >= 20,
+        "only {} distinct codes: {codes:?}",
+        codes.len()
+    );
+}
+
+#[test]
+fn group_permission_error_points_at_the_value_and_lists_supported() {
+    let dir = root().join("tests/corpus");
+    let (code, json) = validate_json(&dir, &["unsupported-permission.yaml"]);
+    assert_eq!(code, 1);
+    let d = &json["diagnostics"][0];
+    assert_eq!(d["code"], "unsupported-permission");
+    assert_eq!(d["severity"], "error");
+    assert_eq!(d["file"], "unsupported-permission.yaml");
+    assert_eq!(d["line"], 8);
+    assert_eq!(d["column"], 23);
+    assert_eq!(d["end_column"], 23 + "CREATE_PROCESS_INSTANCE".len() as u64);
+    assert_eq!(
+        d["help"],
+        "GROUP supports in Camunda 8.8: CREATE, DELETE, READ, UPDATE"
+    );
+
+    let output = run(
+        &dir,
+        &[
+            "--color",
+            "never",
+            "validate",
+            "unsupported-permission.yaml",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr(&output);
+    assert!(err.contains("unsupported-permission.yaml:8:23"), "{err}");
+    assert!(err.contains("CREATE, DELETE, READ, UPDATE"), "{err}");
+}
+
+#[test]
+fn ten_mistakes_in_two_files_are_reported_in_one_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(
+        tmp.path().join("a.yaml"),
+        r#"version: 1
+groups:
+  - id: team/a
+  - id: ops
+    members-mode: sometimes
+    permissions:
+      - resource: GROUP
+        id: "*"
+        allow: [CREATE_PROCESS_INSTANCE]
+      - resource: MESAGE
+        id: "*"
+        allow: [CREATE]
+      - resource: DOCUMENT
+        id: "doc*"
+        allow: [READ]
+      - resource: DOCUMENT
+        ids: [a]
+        allow: []
+"#,
+    )
+    .unwrap();
+    fs::write(
+        tmp.path().join("b.yaml"),
+        r#"version: 1
+groups:
+  - id: ops
+tenants:
+  - id: a-tenant-id-that-is-far-too-long-for-camunda
+mapping-rules:
+  - id: r1
+    claim: groups
+    value: x
+  - id: r2
+    claim: groups
+    value: x
+users:
+  - username: carol
+    email: not-an-address
+    password: ${env:SURELY_UNSET_VARIABLE_FOR_TESTS}
+policy:
+  prune: [everything]
+"#,
+    )
+    .unwrap();
+    let (code, json) = validate_json(tmp.path(), &["."]);
+    assert_eq!(code, 1);
+    let diagnostics = json["diagnostics"].as_array().unwrap();
+    let files: BTreeSet<&str> = diagnostics
+        .iter()
+        .map(|d| d["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(files, BTreeSet::from(["./a.yaml", "./b.yaml"]));
+    let codes: BTreeSet<&str> = diagnostics
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    let expected = [
+        "invalid-id",
+        "invalid-members-mode",
+        "unsupported-permission",
+        "unknown-resource-type",
+        "partial-wildcard",
+        "empty-allow",
+        "duplicate-id",
+        "invalid-tenant-id",
+        "duplicate-claim",
+        "invalid-email",
+        "unset-variable",
+        "unknown-prune-kind",
+    ];
+    for code in expected {
+        assert!(codes.contains(code), "{code} missing: {codes:?}");
+    }
+    // The duplicate points at both places.
+    let dup = diagnostics
+        .iter()
+        .find(|d| d["code"] == "duplicate-id")
+        .unwrap();
+    assert_eq!(dup["file"], "./b.yaml");
+    assert_eq!(dup["related"][0]["file"], "./a.yaml");
+    assert_eq!(dup["related"][0]["line"], 4);
+}
+
+#[test]
+fn warnings_do_not_fail() {
+    let dir = root().join("tests/corpus");
+    let (code, json) = validate_json(&dir, &["undeclared-reference.yaml"]);
+    assert_eq!(code, 0);
+    assert_eq!(json["valid"], true);
+    assert_eq!(json["diagnostics"][0]["severity"], "warning");
+    assert_eq!(json["diagnostics"][0]["code"], "undeclared-reference");
+}
+
+#[test]
+fn json_document_shape() {
+    let (code, json) = validate_json(&root(), &["examples/quickstart"]);
+    assert_eq!(code, 0);
+    assert_eq!(json["format_version"], 1);
+    assert_eq!(json["camunda_version"], "8.8");
+    assert_eq!(json["valid"], true);
+    assert_eq!(
+        json["states"][0]["files"][0],
+        "examples/quickstart/access.yaml"
+    );
+    assert_eq!(json["diagnostics"], serde_json::json!([]));
+}
+
+#[test]
+fn path_defaults_to_the_current_directory() {
+    let output = run(&root().join("examples/quickstart"), &["validate"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stdout(&output).starts_with(".: valid, 1 file"));
+}
+
+#[test]
+fn variables_come_from_the_environment() {
+    let dir = root().join("tests/corpus");
+    let output = cmd(&dir)
+        .args(["validate", "unset-variable.yaml"])
+        .env("CAMUNDA_ACCESS_TEST_SURELY_UNSET_PASSWORD", "s3cret-canary")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let all = format!("{}{}", stdout(&output), stderr(&output));
+    assert!(!all.contains("s3cret-canary"));
+}
+
+#[test]
+fn a_directory_without_yaml_is_an_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (code, json) = validate_json(tmp.path(), &["."]);
+    assert_eq!(code, 1);
+    assert_eq!(json["diagnostics"][0]["code"], "no-config");
+    let (code, json) = validate_json(tmp.path(), &["missing.yaml"]);
+    assert_eq!(code, 1);
+    assert_eq!(json["diagnostics"][0]["code"], "file-unreadable");
+}
+
+#[test]
+fn unknown_camunda_version_is_a_usage_error() {
+    let output = run(
+        &root(),
+        &["validate", "examples/", "--camunda-version", "8.7"],
+    );
+    // Not 2: that means "changes pending" for plan and "drift" for drift.
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("unsupported Camunda version '8.7'"));
+}
+
+#[test]
+fn help_has_examples_and_completions_work() {
+    let output = run(&root(), &["validate", "--help"]);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(stdout(&output).contains("camunda-access validate access/prod"));
+    let output = run(&root(), &["completions", "bash"]);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(stdout(&output).contains("validate"));
+}
+
+#[test]
+fn every_code_is_documented() {
+    let docs = fs::read_to_string(root().join("docs/diagnostics.md")).unwrap();
+    for code in camunda_access::config::Code::ALL {
+        assert!(
+            docs.contains(&format!("`{}`", code.as_str())),
+            "{} is not in docs/diagnostics.md",
+            code.as_str()
+        );
+    }
+}
