@@ -327,3 +327,46 @@ fn lowercase_first(s: &str) -> String {
         None => String::new(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        /// Whatever the bytes, reading gives a value or a located error: no panic.
+        #[test]
+        fn parsing_never_panics(text in "\\PC{0,200}") {
+            let source = SourceFile::new("fuzz.yaml", text.as_str());
+            if let Err(e) = parse(&source.text) {
+                let d = parse_diagnostic(&source, FileId(0), &e);
+                let loc = d.primary.expect("located").loc;
+                prop_assert!(loc.offset + loc.len <= source.text.len());
+            }
+        }
+
+        /// YAML-ish text built from the format's own tokens reaches deeper
+        /// into the deserializer than random characters do.
+        #[test]
+        fn format_like_text_never_panics(
+            parts in proptest::collection::vec(
+                prop_oneof![
+                    Just("version: 1\n"), Just("groups:\n"), Just("  - id: g\n"),
+                    Just("    members:\n"), Just("      users: [a, b]\n"), Just("    permissions:\n"),
+                    Just("      - resource: GROUP\n"), Just("        id: \"*\"\n"),
+                    Just("        allow: [READ]\n"), Just("---\n"), Just("\t"), Just("&a "),
+                    Just("*a\n"), Just("{"), Just("]"), Just(": "), Just("\n"),
+                ],
+                0..40,
+            )
+        ) {
+            let text: String = parts.concat();
+            let source = SourceFile::new("fuzz.yaml", text.as_str());
+            if let Err(e) = parse(&source.text) {
+                let d = parse_diagnostic(&source, FileId(0), &e);
+                prop_assert!(d.primary.is_some());
+            }
+        }
+    }
+}

@@ -46,3 +46,105 @@ pub fn load(paths: &[PathBuf], version: CamundaVersion, vars: &Variables) -> Out
         desired,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::model::catalogue::{PermissionType, ResourceType};
+    use crate::model::desired::MembersMode;
+    use crate::model::state::{
+        AuthorizationTuple, Container, Membership, Principal, ResourceSelector,
+    };
+
+    fn example(name: &str) -> Desired {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("examples")
+            .join(name);
+        let outcome = load(&[path], CamundaVersion::V8_8, &Variables::default());
+        assert!(
+            !outcome.diagnostics.has_errors(),
+            "{:?}",
+            outcome.diagnostics
+        );
+        outcome.desired.expect("valid")
+    }
+
+    #[test]
+    fn quickstart_becomes_the_expected_state() {
+        let desired = example("quickstart");
+        let s = &desired.state;
+        assert_eq!(s.roles.len(), 2);
+        assert_eq!(s.roles[&"deployer".into()].name, "Deployer");
+        assert_eq!(s.groups[&"order-workers".into()].description, "");
+        let memberships: Vec<String> = s
+            .memberships
+            .iter()
+            .map(|m| format!("{} <- {}", m.container, m.member))
+            .collect();
+        assert_eq!(
+            memberships,
+            [
+                "group:order-workers <- client:order-worker",
+                "role:deployer <- client:ci-deployer",
+                "role:order-job-worker <- group:order-workers",
+            ]
+        );
+        // `ids` makes one authorization per resource ID.
+        let worker = AuthorizationTuple {
+            owner: Principal::Role("order-job-worker".into()),
+            resource_type: ResourceType::ProcessDefinition,
+            resource: ResourceSelector::Id("order-cancellation".into()),
+        };
+        assert_eq!(
+            s.authorizations[&worker]
+                .permissions
+                .iter()
+                .copied()
+                .collect::<Vec<_>>(),
+            [
+                PermissionType::ReadProcessDefinition,
+                PermissionType::ReadProcessInstance,
+                PermissionType::UpdateProcessInstance
+            ]
+        );
+        assert_eq!(s.authorizations.len(), 7);
+        assert!(
+            desired
+                .owners
+                .contains(&Principal::Client("order-worker".into()))
+        );
+        assert!(desired.references.is_empty());
+    }
+
+    #[test]
+    fn built_ins_are_managed_for_members_only() {
+        let desired = example("multi-tenant");
+        assert!(!desired.state.tenants.contains_key(&"<default>".into()));
+        assert_eq!(
+            desired.containers[&Container::Tenant("<default>".into())],
+            MembersMode::Additive
+        );
+        assert!(desired.state.memberships.contains(&Membership {
+            container: Container::Tenant("<default>".into()),
+            member: Principal::Client("reporting".into()),
+        }));
+        let oidc = example("oidc-groups-claim");
+        assert!(!oidc.state.roles.contains_key(&"admin".into()));
+        assert!(!oidc.owners.contains(&Principal::Role("admin".into())));
+    }
+
+    #[test]
+    fn a_split_state_is_one_state() {
+        let desired = example("platform-team");
+        assert_eq!(desired.policy.prune.len(), 4);
+        assert_eq!(desired.policy.protect.len(), 2);
+        assert_eq!(
+            desired.state.groups[&"platform-team".into()].description,
+            "Managed by the platform repository"
+        );
+        // Declared in one file, referenced from another: resolved, not a reference.
+        assert!(desired.references.is_empty());
+    }
+}
