@@ -9,3 +9,4 @@ pub mod config;
 pub mod model;
 pub mod render;
 pub mod schema;
+pub mod sim;

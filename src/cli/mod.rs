@@ -4,6 +4,7 @@
 mod completions;
 mod schema;
 mod settings;
+mod sim;
 mod validate;
 
 use std::process::ExitCode;
@@ -61,6 +62,11 @@ pub enum Command {
         after_help = "Examples:\n  camunda-access validate\n  camunda-access validate access/prod --camunda-version 8.9\n  camunda-access validate access/ --format json > diagnostics.json\n\nA directory holding no YAML file itself but subdirectories that do is a\nrepository of several desired states: each such subdirectory is validated\nas a state of its own.\n\nExit codes: 0 valid (warnings allowed), 1 invalid."
     )]
     Validate(validate::ValidateArgs),
+    /// Run a simulated Orchestration Cluster (the identity API) on a local port.
+    #[command(
+        after_help = "Examples:\n  camunda-access sim\n  camunda-access sim --listen 127.0.0.1:0 --camunda-version 8.9 --lag-ms 1000\n  camunda-access sim --auth basic --admin-user demo:demo\n  camunda-access sim --auth oidc --oidc-issuer http://127.0.0.1:9000 --oidc-audience urn:camunda:api --admin-client ci\n\nWhen ready it prints one line: camunda-access sim listening on http://HOST:PORT\nOperator endpoints: /_sim/requests, /_sim/faults, /_sim/state, /_sim/reset."
+    )]
+    Sim(Box<sim::SimArgs>),
     /// Print the JSON Schema of the configuration format.
     #[command(after_help = "Example:\n  camunda-access schema > schema/camunda-access.schema.json")]
     Schema,
@@ -95,6 +101,7 @@ pub fn run() -> ExitCode {
     let code = match cli.command {
         Command::Validate(args) => validate::run(&args, &settings, &shell),
         Command::Schema => schema::run(&shell),
+        Command::Sim(args) => sim::run(&args, &shell),
         Command::Completions(args) => completions::run(&args, &shell),
     };
     ExitCode::from(code)

@@ -1,0 +1,180 @@
+//! `camunda-access sim`: a simulated Orchestration Cluster on a local port.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, ValueEnum};
+
+use crate::cli::exit;
+use crate::model::CamundaVersion;
+use crate::model::state::Secret;
+use crate::render::Shell;
+use crate::sim::oidc::OidcSettings;
+use crate::sim::{AuthMode, SimConfig};
+
+/// Authentication modes of the simulator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Auth {
+    /// No authentication (unprotected API).
+    None,
+    /// HTTP Basic against the simulator's users.
+    Basic,
+    /// OIDC bearer tokens verified against an issuer's keys.
+    Oidc,
+}
+
+/// On or off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Switch {
+    /// On.
+    On,
+    /// Off.
+    Off,
+}
+
+/// Arguments of `sim`.
+#[derive(Debug, Args)]
+pub struct SimArgs {
+    /// Address to listen on; port 0 picks a free port.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// Camunda version to simulate.
+    #[arg(long, default_value = "8.8", value_parser = |s: &str| s.parse::<CamundaVersion>())]
+    pub camunda_version: CamundaVersion,
+    /// Milliseconds before a write is visible to GET and search.
+    #[arg(long, default_value_t = 500)]
+    pub lag_ms: u64,
+    /// How callers authenticate.
+    #[arg(long, value_enum, default_value_t = Auth::None)]
+    pub auth: Auth,
+    /// OIDC issuer URL (with --auth oidc).
+    #[arg(long, required_if_eq("auth", "oidc"))]
+    pub oidc_issuer: Option<String>,
+    /// Accepted token audience (with --auth oidc).
+    #[arg(long, required_if_eq("auth", "oidc"))]
+    pub oidc_audience: Option<String>,
+    /// Token claim holding a client's ID.
+    #[arg(long, default_value = "client_id")]
+    pub client_id_claim: String,
+    /// Token claim holding a username.
+    #[arg(long, default_value = "sub")]
+    pub username_claim: String,
+    /// Token claim holding group IDs; switches the groups API off.
+    #[arg(long)]
+    pub groups_claim: Option<String>,
+    /// Treat tokens with both a client and a username claim as users.
+    #[arg(long)]
+    pub prefer_username_claim: bool,
+    /// Make a client a member of the admin role (repeatable).
+    #[arg(long = "admin-client", value_name = "ID")]
+    pub admin_clients: Vec<String>,
+    /// Create a user and make it a member of admin (repeatable).
+    #[arg(long = "admin-user", value_name = "NAME:PASSWORD", value_parser = parse_user)]
+    pub admin_users: Vec<AdminUser>,
+    /// Camunda's application.yaml with a camunda.security.initialization section.
+    #[arg(long, value_name = "FILE")]
+    pub init: Option<PathBuf>,
+    /// Start from a state dumped with GET /_sim/state.
+    #[arg(long, value_name = "FILE")]
+    pub seed: Option<PathBuf>,
+    /// The tenants API (camunda.security.multiTenancy.apiEnabled).
+    #[arg(long, value_enum, default_value_t = Switch::On)]
+    pub tenants_api: Switch,
+    /// Enforce authorizations (default: on unless --auth none).
+    #[arg(long, value_enum)]
+    pub authorizations: Option<Switch>,
+    /// Make default roles and the default tenant read-only, as later patches do.
+    #[arg(long)]
+    pub protected_defaults: bool,
+}
+
+/// `NAME:PASSWORD`.
+#[derive(Debug, Clone)]
+pub struct AdminUser(String, Secret);
+
+fn parse_user(s: &str) -> Result<AdminUser, String> {
+    match s.split_once(':') {
+        Some((name, password)) if !name.is_empty() && !password.is_empty() => {
+            Ok(AdminUser(name.to_owned(), Secret::new(password)))
+        }
+        _ => Err("expected NAME:PASSWORD".to_owned()),
+    }
+}
+
+fn read(path: &PathBuf) -> Result<String, String> {
+    std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+}
+
+fn config(args: &SimArgs) -> Result<SimConfig, String> {
+    let mut config = SimConfig::new(args.camunda_version);
+    config.lag = Duration::from_millis(args.lag_ms);
+    config.auth = match args.auth {
+        Auth::None => AuthMode::None,
+        Auth::Basic => AuthMode::Basic,
+        Auth::Oidc => AuthMode::Oidc(OidcSettings {
+            issuer: args.oidc_issuer.clone().unwrap_or_default(),
+            audience: args.oidc_audience.clone().unwrap_or_default(),
+            client_id_claim: args.client_id_claim.clone(),
+            username_claim: args.username_claim.clone(),
+            groups_claim: args.groups_claim.clone(),
+            prefer_username_claim: args.prefer_username_claim,
+        }),
+    };
+    config.checks = args.authorizations.map(|s| s == Switch::On);
+    config.admin_clients = args.admin_clients.clone();
+    config.admin_users = args
+        .admin_users
+        .iter()
+        .map(|AdminUser(name, password)| (name.clone(), password.clone()))
+        .collect();
+    if let Some(path) = &args.init {
+        config.init = Some(
+            crate::sim::init::parse(&read(path)?)
+                .map_err(|e| format!("{}: {e}", path.display()))?,
+        );
+    }
+    if let Some(path) = &args.seed {
+        config.seed = Some(
+            serde_json::from_str(&read(path)?)
+                .map_err(|e| format!("{}: not a simulator state: {e}", path.display()))?,
+        );
+    }
+    config.tenants_api = args.tenants_api == Switch::On;
+    config.protected_defaults = args.protected_defaults;
+    Ok(config)
+}
+
+/// Runs the simulator until interrupted.
+pub fn run(args: &SimArgs, shell: &Shell) -> u8 {
+    let config = match config(args) {
+        Ok(config) => config,
+        Err(e) => {
+            shell.err(&format!("error: {e}\n"));
+            return exit::ERROR;
+        }
+    };
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            shell.err(&format!("error: cannot start a runtime: {e}\n"));
+            return exit::ERROR;
+        }
+    };
+    runtime.block_on(async {
+        let running = match config.start(args.listen).await {
+            Ok(running) => running,
+            Err(e) => {
+                shell.err(&format!("error: {e}\n"));
+                return exit::ERROR;
+            }
+        };
+        shell.out(&format!(
+            "camunda-access sim listening on http://{}\n",
+            running.addr
+        ));
+        let _ = tokio::signal::ctrl_c().await;
+        running.stop().await;
+        exit::OK
+    })
+}

@@ -1,0 +1,283 @@
+//! Request bodies checked the way Camunda's gateway checks them: Jackson's
+//! 400 "Bad Request" for bodies that do not parse, and the request
+//! validators' 400 `INVALID_ARGUMENT` with every violation joined.
+
+use serde_json::{Map, Value};
+
+use crate::model::catalogue::{CamundaVersion, OwnerType, PermissionType, ResourceType};
+use crate::model::ids::{DEFAULT_ID_PATTERN, MAX_ID_LENGTH, TENANT_ID_PATTERN};
+use crate::sim::engine::Rejection;
+
+/// 400 with Spring's default title, for bodies that cannot be read.
+pub fn bad_request(detail: impl Into<String>) -> Rejection {
+    Rejection::new(400, "Bad Request", detail)
+}
+
+/// 400 `INVALID_ARGUMENT` with the violations joined as the gateway joins them.
+pub fn invalid_argument(violations: Vec<String>) -> Rejection {
+    Rejection::new(
+        400,
+        "INVALID_ARGUMENT",
+        format!("{}.", violations.join(". ")),
+    )
+}
+
+/// Parses a JSON object body with a fixed set of properties.
+pub fn object(body: &[u8], allowed: &[&str]) -> Result<Map<String, Value>, Rejection> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(bad_request("Required request body is missing"));
+    }
+    let value: Value =
+        serde_json::from_slice(body).map_err(|_| bad_request("Failed to read request"))?;
+    let Value::Object(map) = value else {
+        return Err(bad_request("Failed to read request"));
+    };
+    if let Some(unknown) = map.keys().find(|k| !allowed.contains(&k.as_str())) {
+        return Err(bad_request(format!(
+            "Request property [{unknown}] cannot be parsed"
+        )));
+    }
+    Ok(map)
+}
+
+/// Parses an optional search body.
+pub fn optional_json(body: &[u8]) -> Result<Option<Value>, Rejection> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(None);
+    }
+    serde_json::from_slice(body)
+        .map(Some)
+        .map_err(|_| bad_request("Failed to read request"))
+}
+
+/// A string property: `None` when absent or null; 400 when not a string.
+pub fn string(map: &Map<String, Value>, key: &str) -> Result<Option<String>, Rejection> {
+    match map.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(_) => Err(bad_request(format!(
+            "Request property [{key}] cannot be parsed"
+        ))),
+    }
+}
+
+/// Collects validation messages.
+#[derive(Debug, Default)]
+pub struct Violations(Vec<String>);
+
+impl Violations {
+    /// A required, non-blank value.
+    pub fn required(&mut self, key: &str, value: Option<&str>) {
+        if value.is_none_or(|v| v.trim().is_empty()) {
+            self.0.push(format!("No {key} provided"));
+        }
+    }
+
+    /// An ID with the default pattern and length.
+    pub fn id(&mut self, key: &str, value: Option<&str>) {
+        let Some(value) = value.filter(|v| !v.trim().is_empty()) else {
+            self.0.push(format!("No {key} provided"));
+            return;
+        };
+        if value.chars().count() > MAX_ID_LENGTH {
+            self.0.push(format!(
+                "The provided {key} exceeds the limit of {MAX_ID_LENGTH} characters"
+            ));
+        } else if crate::model::ids::check_id(value).is_err() {
+            self.0.push(format!(
+                "The provided {key} contains illegal characters. It must match the pattern '{DEFAULT_ID_PATTERN}'"
+            ));
+        }
+    }
+
+    /// A tenant ID.
+    pub fn tenant_id(&mut self, value: Option<&str>) {
+        let Some(value) = value.filter(|v| !v.trim().is_empty()) else {
+            self.0.push("No tenantId provided".to_owned());
+            return;
+        };
+        if value.chars().count() > crate::model::ids::MAX_TENANT_ID_LENGTH {
+            self.0.push(format!(
+                "The provided tenantId exceeds the limit of {} characters",
+                crate::model::ids::MAX_TENANT_ID_LENGTH
+            ));
+        } else if crate::model::ids::check_tenant_id(value).is_err() {
+            self.0.push(format!(
+                "The provided tenantId contains illegal characters. It must match the pattern '{TENANT_ID_PATTERN}'"
+            ));
+        }
+    }
+
+    /// An e-mail address, when given and not blank.
+    pub fn email(&mut self, value: Option<&str>) {
+        if let Some(email) = value.filter(|v| !v.trim().is_empty()) {
+            let valid = email.split_once('@').is_some_and(|(local, domain)| {
+                !local.is_empty()
+                    && domain.contains('.')
+                    && !domain.ends_with('.')
+                    && !domain.starts_with('.')
+                    && !email.chars().any(char::is_whitespace)
+            });
+            if !valid {
+                self.0
+                    .push(format!("The provided email '{email}' is not valid"));
+            }
+        }
+    }
+
+    /// Adds a message.
+    pub fn push(&mut self, message: impl Into<String>) {
+        self.0.push(message.into());
+    }
+
+    /// `Ok` when nothing was found, else the joined 400.
+    pub fn finish(self) -> Result<(), Rejection> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(invalid_argument(self.0))
+        }
+    }
+}
+
+/// The owner types in the order the API's enum lists them.
+const OWNER_TYPES: &[&str] = &[
+    "USER",
+    "CLIENT",
+    "ROLE",
+    "GROUP",
+    "MAPPING_RULE",
+    "UNSPECIFIED",
+];
+
+/// The 8.8 resource types in the 8.8 SDK's enum order.
+const RESOURCE_TYPES_8_8: &[&str] = &[
+    "AUTHORIZATION",
+    "MAPPING_RULE",
+    "MESSAGE",
+    "BATCH",
+    "COMPONENT",
+    "SYSTEM",
+    "TENANT",
+    "RESOURCE",
+    "PROCESS_DEFINITION",
+    "DECISION_REQUIREMENTS_DEFINITION",
+    "DECISION_DEFINITION",
+    "GROUP",
+    "USER",
+    "ROLE",
+    "DOCUMENT",
+];
+
+fn enum_error(value: &str, field: &str, values: &[&str]) -> Rejection {
+    bad_request(format!(
+        "Unexpected value '{value}' for enum field '{field}'. Use any of the following values: [{}]",
+        values.join(", ")
+    ))
+}
+
+/// An owner type; `UNSPECIFIED` parses but is rejected by the validator.
+pub fn owner_type(value: &str) -> Result<Option<OwnerType>, Rejection> {
+    if value == "UNSPECIFIED" {
+        return Ok(None);
+    }
+    OwnerType::parse(value)
+        .map(Some)
+        .ok_or_else(|| enum_error(value, "ownerType", OWNER_TYPES))
+}
+
+/// A resource type known to `version`.
+pub fn resource_type(value: &str, version: CamundaVersion) -> Result<ResourceType, Rejection> {
+    match ResourceType::parse(value) {
+        Some(rt) if rt.since() <= version => Ok(rt),
+        _ => {
+            let names: Vec<&str> = match version {
+                CamundaVersion::V8_8 => RESOURCE_TYPES_8_8.to_vec(),
+                CamundaVersion::V8_9 => version.resource_types().map(|r| r.as_str()).collect(),
+            };
+            Err(enum_error(value, "resourceType", &names))
+        }
+    }
+}
+
+/// A permission type known to `version`.
+pub fn permission_type(value: &str, version: CamundaVersion) -> Result<PermissionType, Rejection> {
+    match PermissionType::parse(value) {
+        Some(p) if p.since() <= version => Ok(p),
+        _ => {
+            let names: Vec<&str> = version.permission_types().map(|p| p.as_str()).collect();
+            Err(enum_error(value, "permissionTypes", &names))
+        }
+    }
+}
+
+/// Decodes one percent-encoded path segment.
+pub fn decode_segment(segment: &str) -> Option<String> {
+    let bytes = segment.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn violations_join_like_the_gateway() {
+        let mut v = Violations::default();
+        v.id("groupId", None);
+        v.required("name", Some(" "));
+        assert_eq!(
+            v.finish().unwrap_err().detail,
+            "No groupId provided. No name provided."
+        );
+        let mut v = Violations::default();
+        v.id("roleId", Some("a/b"));
+        assert_eq!(
+            v.finish().unwrap_err().detail,
+            "The provided roleId contains illegal characters. It must match the pattern '^[a-zA-Z0-9_~@.+-]+$'."
+        );
+    }
+
+    #[test]
+    fn segments_decode() {
+        assert_eq!(
+            decode_segment("%3Cdefault%3E").as_deref(),
+            Some("<default>")
+        );
+        assert_eq!(decode_segment("a%2Fb").as_deref(), Some("a/b"));
+        assert_eq!(decode_segment("bad%zz"), None);
+        assert_eq!(decode_segment("%ff"), None);
+    }
+
+    #[test]
+    fn bodies() {
+        assert_eq!(
+            object(b"", &[]).unwrap_err().detail,
+            "Required request body is missing"
+        );
+        assert_eq!(
+            object(b"{", &[]).unwrap_err().detail,
+            "Failed to read request"
+        );
+        assert_eq!(
+            object(br#"{"x":1}"#, &["y"]).unwrap_err().detail,
+            "Request property [x] cannot be parsed"
+        );
+        assert_eq!(
+            owner_type("WRONG").unwrap_err().detail,
+            "Unexpected value 'WRONG' for enum field 'ownerType'. Use any of the following values: [USER, CLIENT, ROLE, GROUP, MAPPING_RULE, UNSPECIFIED]"
+        );
+    }
+}
