@@ -87,6 +87,9 @@ pub struct SimArgs {
     /// Make default roles and the default tenant read-only, as later patches do.
     #[arg(long)]
     pub protected_defaults: bool,
+    /// The ID validation pattern (camunda.security.id-validation-pattern).
+    #[arg(long, value_name = "REGEX")]
+    pub id_pattern: Option<String>,
 }
 
 /// `NAME:PASSWORD`.
@@ -142,6 +145,7 @@ fn config(args: &SimArgs) -> Result<SimConfig, String> {
     }
     config.tenants_api = args.tenants_api == Switch::On;
     config.protected_defaults = args.protected_defaults;
+    config.id_pattern = args.id_pattern.clone();
     Ok(config)
 }
 

@@ -9,7 +9,7 @@ use crate::model::catalogue::{CamundaVersion, OwnerType, PermissionType, Resourc
 use crate::sim::access::{Caller, Readable};
 use crate::sim::cluster::Cluster;
 use crate::sim::engine::{Engine, Rejection};
-use crate::sim::request::{self, Violations, bad_request, object, optional_json, string};
+use crate::sim::request::{self, IdRules, Violations, bad_request, object, optional_json, string};
 use crate::sim::search::{FilterKind, Item, Query, Spec};
 use crate::sim::store::{
     AuthorizationRecord, Entity, EntityType, MappingRuleRecord, MemberRow, Relation, Store,
@@ -72,6 +72,8 @@ pub struct Api {
     pub engine: Engine,
     /// Feature switches.
     pub switches: Switches,
+    /// The ID rule requests are checked against.
+    pub id_rules: IdRules,
 }
 
 type Result<T> = std::result::Result<T, Rejection>;
@@ -260,6 +262,10 @@ fn member_spec(entity_type: EntityType) -> Spec {
 }
 
 impl Api {
+    fn violations(&self) -> Violations<'_> {
+        Violations::new(&self.id_rules)
+    }
+
     fn version(&self) -> CamundaVersion {
         version_of(&self.engine)
     }
@@ -552,7 +558,7 @@ impl Api {
         let id = string(&map, key)?;
         let name = string(&map, "name")?;
         let description = string(&map, "description")?.unwrap_or_default();
-        let mut v = Violations::default();
+        let mut v = self.violations();
         match relation {
             Relation::Tenant => v.tenant_id(id.as_deref()),
             _ => v.id(key, id.as_deref()),
@@ -577,7 +583,7 @@ impl Api {
         let map = object(body, &["name", "description"])?;
         let name = string(&map, "name")?;
         let description = string(&map, "description")?;
-        let mut v = Violations::default();
+        let mut v = self.violations();
         v.required("name", name.as_deref());
         if self.version() == CamundaVersion::V8_8 && description.is_none() {
             v.push("No description provided");
@@ -651,7 +657,7 @@ impl Api {
         member: &str,
         caller: &Caller,
     ) -> Result<Reply> {
-        let mut v = Violations::default();
+        let mut v = self.violations();
         match relation {
             Relation::Tenant => v.tenant_id(Some(id)),
             _ => v.id(Self::id_key(relation), Some(id)),
@@ -765,7 +771,7 @@ impl Api {
         let claim_name = string(&map, "claimName")?;
         let claim_value = string(&map, "claimValue")?;
         let name = string(&map, "name")?;
-        let mut v = Violations::default();
+        let mut v = self.violations();
         v.id("mappingRuleId", id.as_deref());
         v.required("claimName", claim_name.as_deref());
         v.required("claimValue", claim_value.as_deref());
@@ -789,7 +795,7 @@ impl Api {
         let claim_name = string(&map, "claimName")?;
         let claim_value = string(&map, "claimValue")?;
         let name = string(&map, "name")?;
-        let mut v = Violations::default();
+        let mut v = self.violations();
         v.required("claimName", claim_name.as_deref());
         v.required("claimValue", claim_value.as_deref());
         v.required("name", name.as_deref());
@@ -874,7 +880,7 @@ impl Api {
         let password = string(&map, "password")?;
         let name = string(&map, "name")?;
         let email = string(&map, "email")?;
-        let mut v = Violations::default();
+        let mut v = self.violations();
         v.id("username", username.as_deref());
         v.required("password", password.as_deref());
         v.email(email.as_deref());
@@ -944,7 +950,7 @@ impl Api {
         let password = string(&map, "password")?;
         let name = string(&map, "name")?;
         let email = string(&map, "email")?;
-        let mut v = Violations::default();
+        let mut v = self.violations();
         v.email(email.as_deref());
         v.finish()?;
         let user = self.write(|store| {
@@ -1057,7 +1063,7 @@ impl Api {
                 ));
             }
         };
-        let mut v = Violations::default();
+        let mut v = self.violations();
         if owner_type == Some(OwnerType::Group) && !self.switches.groups_api {
             v.required("ownerId", owner_id.as_deref());
         } else {

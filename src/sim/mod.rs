@@ -66,6 +66,8 @@ pub struct SimConfig {
     pub tenants_api: bool,
     /// Default roles and the default tenant are read-only.
     pub protected_defaults: bool,
+    /// `camunda.security.id-validation-pattern`; `None`: Camunda's default.
+    pub id_pattern: Option<String>,
 }
 
 impl SimConfig {
@@ -82,6 +84,7 @@ impl SimConfig {
             seed: None,
             tenants_api: true,
             protected_defaults: false,
+            id_pattern: None,
         }
     }
 
@@ -162,6 +165,10 @@ impl SimConfig {
                     tenants_api: self.tenants_api,
                     groups_api,
                     users_api,
+                },
+                id_rules: match &self.id_pattern {
+                    Some(pattern) => request::IdRules::custom(pattern)?,
+                    None => request::IdRules::default(),
                 },
             },
             faults: Faults::default(),

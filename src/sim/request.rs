@@ -61,31 +61,80 @@ pub fn string(map: &Map<String, Value>, key: &str) -> Result<Option<String>, Rej
     }
 }
 
-/// Collects validation messages.
-#[derive(Debug, Default)]
-pub struct Violations(Vec<String>);
+/// The cluster's ID rule (`camunda.security.id-validation-pattern`).
+#[derive(Debug, Clone, Default)]
+pub struct IdRules {
+    pattern: Option<regex::Regex>,
+}
 
-impl Violations {
+impl IdRules {
+    /// A custom pattern. Like Camunda, refuses one that matches `*`, the
+    /// reserved wildcard.
+    pub fn custom(pattern: &str) -> Result<IdRules, String> {
+        let regex = regex::Regex::new(pattern)
+            .map_err(|e| format!("invalid ID pattern '{pattern}': {e}"))?;
+        if regex.is_match("*") {
+            return Err(format!(
+                "the ID pattern '{pattern}' matches '*', which is reserved for wildcards"
+            ));
+        }
+        Ok(IdRules {
+            pattern: Some(regex),
+        })
+    }
+
+    /// The pattern as error messages show it.
+    pub fn pattern(&self) -> &str {
+        self.pattern
+            .as_ref()
+            .map_or(DEFAULT_ID_PATTERN, regex::Regex::as_str)
+    }
+
+    fn matches(&self, id: &str) -> bool {
+        match &self.pattern {
+            Some(regex) => regex.is_match(id),
+            None => crate::model::ids::check_id(id).is_ok(),
+        }
+    }
+}
+
+/// Collects validation messages.
+#[derive(Debug)]
+pub struct Violations<'a> {
+    rules: &'a IdRules,
+    messages: Vec<String>,
+}
+
+impl<'a> Violations<'a> {
+    /// Collects violations of `rules`.
+    pub fn new(rules: &'a IdRules) -> Self {
+        Violations {
+            rules,
+            messages: Vec::new(),
+        }
+    }
+
     /// A required, non-blank value.
     pub fn required(&mut self, key: &str, value: Option<&str>) {
         if value.is_none_or(|v| v.trim().is_empty()) {
-            self.0.push(format!("No {key} provided"));
+            self.messages.push(format!("No {key} provided"));
         }
     }
 
     /// An ID with the default pattern and length.
     pub fn id(&mut self, key: &str, value: Option<&str>) {
         let Some(value) = value.filter(|v| !v.trim().is_empty()) else {
-            self.0.push(format!("No {key} provided"));
+            self.messages.push(format!("No {key} provided"));
             return;
         };
         if value.chars().count() > MAX_ID_LENGTH {
-            self.0.push(format!(
+            self.messages.push(format!(
                 "The provided {key} exceeds the limit of {MAX_ID_LENGTH} characters"
             ));
-        } else if crate::model::ids::check_id(value).is_err() {
-            self.0.push(format!(
-                "The provided {key} contains illegal characters. It must match the pattern '{DEFAULT_ID_PATTERN}'"
+        } else if !self.rules.matches(value) {
+            self.messages.push(format!(
+                "The provided {key} contains illegal characters. It must match the pattern '{}'",
+                self.rules.pattern()
             ));
         }
     }
@@ -93,16 +142,16 @@ impl Violations {
     /// A tenant ID.
     pub fn tenant_id(&mut self, value: Option<&str>) {
         let Some(value) = value.filter(|v| !v.trim().is_empty()) else {
-            self.0.push("No tenantId provided".to_owned());
+            self.messages.push("No tenantId provided".to_owned());
             return;
         };
         if value.chars().count() > crate::model::ids::MAX_TENANT_ID_LENGTH {
-            self.0.push(format!(
+            self.messages.push(format!(
                 "The provided tenantId exceeds the limit of {} characters",
                 crate::model::ids::MAX_TENANT_ID_LENGTH
             ));
         } else if crate::model::ids::check_tenant_id(value).is_err() {
-            self.0.push(format!(
+            self.messages.push(format!(
                 "The provided tenantId contains illegal characters. It must match the pattern '{TENANT_ID_PATTERN}'"
             ));
         }
@@ -119,7 +168,7 @@ impl Violations {
                     && !email.chars().any(char::is_whitespace)
             });
             if !valid {
-                self.0
+                self.messages
                     .push(format!("The provided email '{email}' is not valid"));
             }
         }
@@ -127,15 +176,15 @@ impl Violations {
 
     /// Adds a message.
     pub fn push(&mut self, message: impl Into<String>) {
-        self.0.push(message.into());
+        self.messages.push(message.into());
     }
 
     /// `Ok` when nothing was found, else the joined 400.
     pub fn finish(self) -> Result<(), Rejection> {
-        if self.0.is_empty() {
+        if self.messages.is_empty() {
             Ok(())
         } else {
-            Err(invalid_argument(self.0))
+            Err(invalid_argument(self.messages))
         }
     }
 }
@@ -235,19 +284,29 @@ mod tests {
 
     #[test]
     fn violations_join_like_the_gateway() {
-        let mut v = Violations::default();
+        let rules = IdRules::default();
+        let mut v = Violations::new(&rules);
         v.id("groupId", None);
         v.required("name", Some(" "));
         assert_eq!(
             v.finish().unwrap_err().detail,
             "No groupId provided. No name provided."
         );
-        let mut v = Violations::default();
+        let mut v = Violations::new(&rules);
         v.id("roleId", Some("a/b"));
         assert_eq!(
             v.finish().unwrap_err().detail,
             "The provided roleId contains illegal characters. It must match the pattern '^[a-zA-Z0-9_~@.+-]+$'."
         );
+        let custom = IdRules::custom("^[a-z/]+$").unwrap();
+        let mut v = Violations::new(&custom);
+        v.id("roleId", Some("a/b"));
+        v.id("groupId", Some("A"));
+        assert_eq!(
+            v.finish().unwrap_err().detail,
+            "The provided groupId contains illegal characters. It must match the pattern '^[a-z/]+$'."
+        );
+        assert!(IdRules::custom(".*").is_err());
     }
 
     #[test]
