@@ -14,6 +14,10 @@ export INSTA_UPDATE="${INSTA_UPDATE:-no}"
 cargo test --locked --all-targets
 
 # Camunda's official TypeScript SDK against the simulator, in strict mode.
+if ! command -v npm >/dev/null 2>&1; then
+  echo "scripts/test.sh: the SDK conformance suite needs Node.js 20+ with npm" >&2
+  exit 1
+fi
 target_dir="$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')"
 export CAMUNDA_ACCESS_BIN="$target_dir/debug/camunda-access"
 (

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use serde_json::{Map, Value, json};
 
 use crate::model::catalogue::{CamundaVersion, OwnerType, PermissionType, ResourceType};
-use crate::sim::access::{Caller, Readable};
+use crate::sim::access::{Caller, Identity, Readable};
 use crate::sim::cluster::Cluster;
 use crate::sim::engine::{Engine, Rejection};
 use crate::sim::request::{self, IdRules, Violations, bad_request, object, optional_json, string};
@@ -278,6 +278,7 @@ impl Api {
         segments: &[String],
         body: &[u8],
         caller: &Caller,
+        identity: Option<&Identity>,
     ) -> (String, Result<Reply>) {
         let s: Vec<&str> = segments.iter().map(String::as_str).collect();
         use Relation::{Group, Role, Tenant};
@@ -306,7 +307,7 @@ impl Api {
                 }),
             ),
             ("GET", ["license"]) => ("/license", Ok(Reply::read(self.license()))),
-            ("GET", ["authentication", "me"]) => ("/authentication/me", self.me(caller)),
+            ("GET", ["authentication", "me"]) => ("/authentication/me", self.me(identity)),
             ("POST", ["setup", "user"]) => ("/setup/user", self.setup_user(body)),
 
             ("POST", ["authorizations"]) => {
@@ -477,10 +478,14 @@ impl Api {
         license
     }
 
-    fn me(&self, caller: &Caller) -> Result<Reply> {
-        let identity = match caller {
-            Caller::Principal(identity) => identity.clone(),
-            Caller::Unchecked => Default::default(),
+    fn me(&self, identity: Option<&Identity>) -> Result<Reply> {
+        // Without authentication there is nobody to describe.
+        let Some(identity) = identity.cloned() else {
+            return Err(Rejection::new(
+                401,
+                "Unauthorized",
+                "Full authentication is required to access this resource",
+            ));
         };
         let (groups, roles, tenants, components) = self.cluster.read_primary(|store| {
             let owners = identity.owners(store);

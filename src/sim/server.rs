@@ -217,12 +217,14 @@ impl Server {
             self.faults.count(&format!("{method} /v2 (disabled API)"));
             return Outcome::Respond(problem(&rejection, path));
         }
-        let caller = match (self.checks, identity) {
+        let caller = match (self.checks, &identity) {
             (false, _) => Caller::Unchecked,
-            (true, Some(identity)) => Caller::Principal(identity),
+            (true, Some(identity)) => Caller::Principal(identity.clone()),
             (true, None) => Caller::Principal(Identity::default()),
         };
-        let (route, result) = self.api.handle(method, &segments, body, &caller);
+        let (route, result) = self
+            .api
+            .handle(method, &segments, body, &caller, identity.as_ref());
         self.faults.count(&route);
         match result {
             Ok(Reply { wrote: true, .. }) if method != "GET" && self.faults.drop_answer() => {

@@ -402,3 +402,40 @@ camunda:
         json!(["READ_PROCESS_DEFINITION"])
     );
 }
+
+#[test]
+fn protected_defaults() {
+    let mut config = SimConfig::new(CamundaVersion::V8_9);
+    config.protected_defaults = true;
+    let (_sim, http) = sim(config);
+    let (status, problem) = http.call("PUT", "/v2/roles/admin", Some(json!({"name": "Boss"})));
+    assert_eq!(
+        (status, problem["title"].as_str()),
+        (409, Some("INVALID_STATE"))
+    );
+    assert_eq!(
+        problem["detail"],
+        "Command 'UPDATE' rejected with code 'INVALID_STATE': Expected to update role with ID 'admin', which is a default role and cannot be modified."
+    );
+    assert_eq!(http.call("DELETE", "/v2/roles/rpa", None).0, 409);
+    let (_, auths) = http.call(
+        "POST",
+        "/v2/authorizations/search",
+        Some(json!({"filter": {"ownerId": "admin", "ownerType": "ROLE"}, "page": {"limit": 1}})),
+    );
+    let key = auths["items"][0]["authorizationKey"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        http.call("DELETE", &format!("/v2/authorizations/{key}"), None)
+            .0,
+        409
+    );
+    assert_eq!(
+        http.call("DELETE", "/v2/tenants/%3Cdefault%3E", None).0,
+        403
+    );
+    // Members of default roles stay editable.
+    assert_eq!(http.call("PUT", "/v2/roles/admin/clients/ci", None).0, 204);
+}
