@@ -12,7 +12,7 @@ use crate::model::catalogue::{
     USER_TASK_PROPERTIES, supported_permissions,
 };
 use crate::model::desired::{Desired, Kind, MembersMode, Policy, Reference, Referenced};
-use crate::model::ids::{IdError, check_id, check_tenant_id};
+use crate::model::ids::{IdError, check_id, check_tenant_id, is_email};
 use crate::model::state::{
     AccessState, AuthorizationTuple, Container, Group, MappingRule, Membership, Principal,
     ResourceSelector, Role, Secret, Tenant, User,
@@ -1373,21 +1373,6 @@ fn edit_distance(a: &str, b: &str) -> usize {
         previous = current;
     }
     previous[b.len()]
-}
-
-/// A pragmatic e-mail check: one `@`, a non-empty local part, a dotted domain,
-/// no white space.
-fn is_email(text: &str) -> bool {
-    let Some((local, domain)) = text.split_once('@') else {
-        return false;
-    };
-    !local.is_empty()
-        && !domain.contains('@')
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !domain.contains("..")
-        && !text.chars().any(char::is_whitespace)
 }
 
 #[cfg(test)]

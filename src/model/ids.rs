@@ -116,6 +116,21 @@ pub fn check_tenant_id(id: &str) -> Result<(), IdError> {
     }
 }
 
+/// A pragmatic e-mail check: one `@`, a non-empty local part, a dotted
+/// domain, no white space.
+pub fn is_email(text: &str) -> bool {
+    let Some((local, domain)) = text.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && !domain.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains("..")
+        && !text.chars().any(char::is_whitespace)
+}
+
 macro_rules! id_type {
     ($(#[$meta:meta])* $name:ident) => {
         $(#[$meta])*

@@ -344,6 +344,38 @@ impl Engine {
         }
     }
 
+    /// Membership changes need `UPDATE` on the container (checked first),
+    /// then the container must exist.
+    fn require_container(
+        &self,
+        store: &Store,
+        caller: &Caller,
+        intent: &str,
+        relation: Relation,
+        id: &str,
+    ) -> Result<(), Rejection> {
+        let rt = resource_type_of(relation);
+        self.check(store, caller, intent, rt, PermissionType::Update, Some(id))?;
+        if store.entities(relation).contains_key(id) {
+            return Ok(());
+        }
+        let reason = match relation {
+            Relation::Group => format!(
+                "Expected to update group with ID '{id}', but a group with this ID does not exist."
+            ),
+            Relation::Role => format!(
+                "Expected to update role with ID '{id}', but a role with this ID does not exist."
+            ),
+            Relation::Tenant if intent == "ADD_ENTITY" => format!(
+                "Expected to add entity to tenant with ID '{id}', but no tenant with this ID exists."
+            ),
+            Relation::Tenant => format!(
+                "Expected to remove entity from tenant with ID '{id}', but no tenant with this ID exists."
+            ),
+        };
+        Err(reject(intent, RejectionType::NotFound, reason))
+    }
+
     /// Adds a member to a group, role or tenant.
     pub fn add_member(&self, store: &mut Store, caller: &Caller, row: MemberRow) -> Outcome<()> {
         let MemberRow {
@@ -352,29 +384,7 @@ impl Engine {
             entity_type,
             entity_id: ref mid,
         } = row;
-        let rt = resource_type_of(relation);
-        self.check(
-            store,
-            caller,
-            "ADD_ENTITY",
-            rt,
-            PermissionType::Update,
-            Some(cid),
-        )?;
-        if !store.entities(relation).contains_key(cid) {
-            let reason = match relation {
-                Relation::Group => format!(
-                    "Expected to update group with ID '{cid}', but a group with this ID does not exist."
-                ),
-                Relation::Role => format!(
-                    "Expected to update role with ID '{cid}', but a role with this ID does not exist."
-                ),
-                Relation::Tenant => format!(
-                    "Expected to add entity to tenant with ID '{cid}', but no tenant with this ID exists."
-                ),
-            };
-            return Err(reject("ADD_ENTITY", RejectionType::NotFound, reason));
-        }
+        self.require_container(store, caller, "ADD_ENTITY", relation, cid)?;
         if Self::checks_member(relation, entity_type)
             && !self.member_exists(store, entity_type, mid)
         {
@@ -414,29 +424,7 @@ impl Engine {
             entity_type,
             entity_id: ref mid,
         } = row;
-        let rt = resource_type_of(relation);
-        self.check(
-            store,
-            caller,
-            "REMOVE_ENTITY",
-            rt,
-            PermissionType::Update,
-            Some(cid),
-        )?;
-        if !store.entities(relation).contains_key(cid) {
-            let reason = match relation {
-                Relation::Group => format!(
-                    "Expected to update group with ID '{cid}', but a group with this ID does not exist."
-                ),
-                Relation::Role => format!(
-                    "Expected to update role with ID '{cid}', but a role with this ID does not exist."
-                ),
-                Relation::Tenant => format!(
-                    "Expected to remove entity from tenant with ID '{cid}', but no tenant with this ID exists."
-                ),
-            };
-            return Err(reject("REMOVE_ENTITY", RejectionType::NotFound, reason));
-        }
+        self.require_container(store, caller, "REMOVE_ENTITY", relation, cid)?;
         if !store.members.contains(&row) {
             let reason = match relation {
                 Relation::Tenant => {

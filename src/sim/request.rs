@@ -159,18 +159,11 @@ impl<'a> Violations<'a> {
 
     /// An e-mail address, when given and not blank.
     pub fn email(&mut self, value: Option<&str>) {
-        if let Some(email) = value.filter(|v| !v.trim().is_empty()) {
-            let valid = email.split_once('@').is_some_and(|(local, domain)| {
-                !local.is_empty()
-                    && domain.contains('.')
-                    && !domain.ends_with('.')
-                    && !domain.starts_with('.')
-                    && !email.chars().any(char::is_whitespace)
-            });
-            if !valid {
-                self.messages
-                    .push(format!("The provided email '{email}' is not valid"));
-            }
+        if let Some(email) = value.filter(|v| !v.trim().is_empty())
+            && !crate::model::ids::is_email(email)
+        {
+            self.messages
+                .push(format!("The provided email '{email}' is not valid"));
         }
     }
 
