@@ -582,7 +582,7 @@ impl<'a> Validator<'a> {
     /// Second pass: memberships and permissions, which refer to entities.
     fn relate(&mut self, file: FileId, raw: &RawFile) {
         for tenant in &raw.tenants {
-            let Some(id) = self.quiet_value(file, &tenant.id) else {
+            let Some(id) = self.quiet_value(&tenant.id, IdKind::Tenant) else {
                 continue;
             };
             let container = Container::Tenant(id.as_str().into());
@@ -594,7 +594,7 @@ impl<'a> Validator<'a> {
             self.members(file, &container, &m.mapping_rules, IdKind::MappingRule);
         }
         for group in &raw.groups {
-            let Some(id) = self.quiet_value(file, &group.id) else {
+            let Some(id) = self.quiet_value(&group.id, IdKind::Group) else {
                 continue;
             };
             let container = Container::Group(id.as_str().into());
@@ -608,7 +608,7 @@ impl<'a> Validator<'a> {
             self.permissions(file, &me, &group.permissions);
         }
         for role in &raw.roles {
-            let Some(id) = self.quiet_value(file, &role.id) else {
+            let Some(id) = self.quiet_value(&role.id, IdKind::Role) else {
                 continue;
             };
             let container = Container::Role(id.as_str().into());
@@ -624,7 +624,7 @@ impl<'a> Validator<'a> {
             }
         }
         for rule in &raw.mapping_rules {
-            let Some(id) = self.quiet_value(file, &rule.id) else {
+            let Some(id) = self.quiet_value(&rule.id, IdKind::MappingRule) else {
                 continue;
             };
             let me = Principal::MappingRule(id.as_str().into());
@@ -634,7 +634,7 @@ impl<'a> Validator<'a> {
             self.permissions(file, &me, &rule.permissions);
         }
         for client in &raw.clients {
-            let Some(id) = self.quiet_value(file, &client.id) else {
+            let Some(id) = self.quiet_value(&client.id, IdKind::Client) else {
                 continue;
             };
             let me = Principal::Client(id.as_str().into());
@@ -644,7 +644,7 @@ impl<'a> Validator<'a> {
             self.permissions(file, &me, &client.permissions);
         }
         for user in &raw.users {
-            let Some(id) = self.quiet_value(file, &user.username) else {
+            let Some(id) = self.quiet_value(&user.username, IdKind::User) else {
                 continue;
             };
             let me = Principal::User(id.as_str().into());
@@ -660,9 +660,12 @@ impl<'a> Validator<'a> {
 
     /// The interpolated text of an ID already checked (and reported) in the
     /// first pass; `None` when it was invalid.
-    fn quiet_value(&self, _file: FileId, text: &Text) -> Option<String> {
+    fn quiet_value(&self, text: &Text, kind: IdKind) -> Option<String> {
         let value = interpolate(&text.value, self.vars).ok()?.into_owned();
-        let valid = check_id(&value).is_ok() || check_tenant_id(&value).is_ok();
+        let valid = match kind {
+            IdKind::Tenant => check_tenant_id(&value).is_ok(),
+            _ => check_id(&value).is_ok(),
+        };
         valid.then_some(value)
     }
 
