@@ -2,6 +2,7 @@
 
 mod common;
 mod hostile;
+mod live;
 mod oidc;
 mod schema;
 mod sim;

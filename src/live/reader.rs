@@ -1,0 +1,361 @@
+//! `Reader`: the whole live state of a cluster in few requests — every
+//! entity search paged by cursor at the largest page size, then every member
+//! list with bounded concurrency. Never one GET per entity.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use reqwest::Method;
+use serde_json::{Value, json};
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+
+use crate::live::client::{Client, segment};
+use crate::live::error::ApiError;
+use crate::model::catalogue::{CamundaVersion, OwnerType, PermissionType, ResourceType};
+use crate::model::desired::Kind;
+use crate::model::state::{
+    AccessState, AuthorizationTuple, Container, Group, MappingRule, Membership, Principal,
+    ResourceSelector, Role, Tenant, User,
+};
+
+/// The largest page Camunda serves.
+pub const PAGE_SIZE: usize = 10_000;
+
+/// What was read from a cluster.
+#[derive(Debug, Clone)]
+pub struct Live {
+    /// The cluster's Camunda version (from `/v2/topology`).
+    pub version: CamundaVersion,
+    /// The gateway version as reported.
+    pub gateway_version: String,
+    /// Entities, memberships and authorizations.
+    pub state: AccessState,
+    /// Kinds whose API is switched off in this cluster (403 "Access issue").
+    pub disabled: BTreeSet<Kind>,
+    /// Authorizations this tool does not understand (e.g. a newer resource
+    /// type), by key, described.
+    pub unknown: Vec<String>,
+}
+
+/// Reads live state with at most `concurrency` requests in flight.
+#[derive(Debug, Clone)]
+pub struct Reader {
+    client: Arc<Client>,
+    concurrency: usize,
+}
+
+fn decode(path: &str, message: impl Into<String>) -> ApiError {
+    ApiError::Decode {
+        method: "POST".into(),
+        path: format!("/v2{path}"),
+        message: message.into(),
+    }
+}
+
+fn text(item: &Value, key: &str) -> Option<String> {
+    item.get(key).and_then(Value::as_str).map(str::to_owned)
+}
+
+/// Every item of a search, following cursors.
+async fn search_all(client: &Client, path: &str) -> Result<Vec<Value>, ApiError> {
+    let mut items = Vec::new();
+    let mut after: Option<String> = None;
+    loop {
+        let page = match &after {
+            None => json!({"limit": PAGE_SIZE}),
+            Some(cursor) => json!({"limit": PAGE_SIZE, "after": cursor}),
+        };
+        let body = client
+            .request(Method::POST, path, Some(&json!({ "page": page })))
+            .await?
+            .ok_or_else(|| decode(path, "empty search answer"))?;
+        let batch = body
+            .get("items")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        let count = batch.len();
+        items.extend(batch);
+        let total = body["page"]["totalItems"].as_u64();
+        let more_total = body["page"]["hasMoreTotalItems"].as_bool().unwrap_or(false);
+        // A short page is the last; so is reaching the reported total.
+        if count < PAGE_SIZE || (!more_total && total.is_some_and(|t| items.len() as u64 >= t)) {
+            return Ok(items);
+        }
+        match text(&body["page"], "endCursor") {
+            Some(cursor) if after.as_ref() == Some(&cursor) => {
+                return Err(decode(path, "the server returned the same page twice"));
+            }
+            Some(cursor) => after = Some(cursor),
+            None => return Ok(items),
+        }
+    }
+}
+
+fn is_disabled(error: &ApiError) -> bool {
+    error.status() == Some(403) && error.title() == Some("Access issue")
+}
+
+fn version_of(gateway: &str) -> CamundaVersion {
+    let minor: Option<u32> = gateway
+        .strip_prefix("8.")
+        .and_then(|rest| rest.split(['.', '-']).next())
+        .and_then(|m| m.parse().ok());
+    match minor {
+        Some(m) if m <= 8 => CamundaVersion::V8_8,
+        // 8.9 and anything newer: the newest catalogue this tool knows.
+        _ => CamundaVersion::V8_9,
+    }
+}
+
+impl Reader {
+    /// A reader over `client`.
+    pub fn new(client: Arc<Client>, concurrency: usize) -> Reader {
+        Reader {
+            client,
+            concurrency: concurrency.max(1),
+        }
+    }
+
+    /// Reads the whole state.
+    pub async fn read(&self) -> Result<Live, ApiError> {
+        let topology = self
+            .client
+            .request(Method::GET, "/topology", None)
+            .await?
+            .ok_or_else(|| decode("/topology", "empty topology"))?;
+        let gateway_version = text(&topology, "gatewayVersion")
+            .ok_or_else(|| decode("/topology", "no gatewayVersion"))?;
+        let version = version_of(&gateway_version);
+        let mut live = Live {
+            version,
+            gateway_version,
+            state: AccessState::default(),
+            disabled: BTreeSet::new(),
+            unknown: Vec::new(),
+        };
+        // Entity searches, concurrently.
+        let kinds = [
+            ("/tenants/search", Some(Kind::Tenants)),
+            ("/groups/search", Some(Kind::Groups)),
+            ("/roles/search", None),
+            ("/mapping-rules/search", None),
+            ("/users/search", Some(Kind::Users)),
+            ("/authorizations/search", None),
+        ];
+        let mut searches = JoinSet::new();
+        for (index, (path, _)) in kinds.iter().enumerate() {
+            let client = self.client.clone();
+            let path = *path;
+            searches.spawn(async move { (index, search_all(&client, path).await) });
+        }
+        let mut results: Vec<Option<Vec<Value>>> = vec![None; kinds.len()];
+        while let Some(joined) = searches.join_next().await {
+            let (index, result) = joined.expect("search tasks do not panic");
+            match result {
+                Ok(items) => results[index] = Some(items),
+                Err(e) if is_disabled(&e) && kinds[index].1.is_some() => {
+                    live.disabled.insert(kinds[index].1.expect("checked"));
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        let [tenants, groups, roles, rules, users, authorizations] =
+            <[Option<Vec<Value>>; 6]>::try_from(results).expect("six searches");
+        let s = &mut live.state;
+        for item in tenants.unwrap_or_default() {
+            if let Some(id) = text(&item, "tenantId") {
+                s.tenants.insert(
+                    id.as_str().into(),
+                    Tenant {
+                        name: text(&item, "name").unwrap_or_default(),
+                        description: text(&item, "description").unwrap_or_default(),
+                    },
+                );
+            }
+        }
+        for item in groups.unwrap_or_default() {
+            if let Some(id) = text(&item, "groupId") {
+                s.groups.insert(
+                    id.as_str().into(),
+                    Group {
+                        name: text(&item, "name").unwrap_or_default(),
+                        description: text(&item, "description").unwrap_or_default(),
+                    },
+                );
+            }
+        }
+        for item in roles.unwrap_or_default() {
+            if let Some(id) = text(&item, "roleId") {
+                s.roles.insert(
+                    id.as_str().into(),
+                    Role {
+                        name: text(&item, "name").unwrap_or_default(),
+                        description: text(&item, "description").unwrap_or_default(),
+                    },
+                );
+            }
+        }
+        for item in rules.unwrap_or_default() {
+            if let Some(id) = text(&item, "mappingRuleId") {
+                s.mapping_rules.insert(
+                    id.as_str().into(),
+                    MappingRule {
+                        name: text(&item, "name").unwrap_or_default(),
+                        claim_name: text(&item, "claimName").unwrap_or_default(),
+                        claim_value: text(&item, "claimValue").unwrap_or_default(),
+                    },
+                );
+            }
+        }
+        for item in users.unwrap_or_default() {
+            if let Some(id) = text(&item, "username") {
+                s.users.insert(
+                    id.as_str().into(),
+                    User {
+                        name: text(&item, "name").filter(|n| !n.is_empty()),
+                        email: text(&item, "email").filter(|e| !e.is_empty()),
+                        password: None,
+                    },
+                );
+            }
+        }
+        for item in authorizations.unwrap_or_default() {
+            match authorization(&item) {
+                Some((key, tuple, permissions)) => {
+                    let grant = s.authorizations.entry(tuple).or_default();
+                    grant.permissions.extend(permissions);
+                    grant.keys.push(key);
+                    grant.keys.sort();
+                }
+                None => live.unknown.push(item.to_string()),
+            }
+        }
+        self.read_members(&mut live).await?;
+        Ok(live)
+    }
+
+    /// One member search per container and member kind, bounded.
+    async fn read_members(&self, live: &mut Live) -> Result<(), ApiError> {
+        let mut lists: Vec<(Container, &'static str, &'static str)> = Vec::new();
+        for id in live.state.groups.keys() {
+            let c = Container::Group(id.clone());
+            for kind in ["users", "clients", "mapping-rules"] {
+                lists.push((c.clone(), "groups", kind));
+            }
+        }
+        for id in live.state.roles.keys() {
+            let c = Container::Role(id.clone());
+            for kind in ["users", "clients", "groups", "mapping-rules"] {
+                lists.push((c.clone(), "roles", kind));
+            }
+        }
+        for id in live.state.tenants.keys() {
+            let c = Container::Tenant(id.clone());
+            for kind in ["users", "clients", "groups", "roles", "mapping-rules"] {
+                lists.push((c.clone(), "tenants", kind));
+            }
+        }
+        let permits = Arc::new(Semaphore::new(self.concurrency));
+        let mut tasks = JoinSet::new();
+        for (container, collection, kind) in lists {
+            let client = self.client.clone();
+            let permits = permits.clone();
+            tasks.spawn(async move {
+                let _permit = permits.acquire_owned().await.expect("never closed");
+                let path = format!("/{collection}/{}/{kind}/search", segment(container.id()));
+                let result = search_all(&client, &path).await;
+                (container, kind, result)
+            });
+        }
+        while let Some(joined) = tasks.join_next().await {
+            let (container, kind, result) = joined.expect("member tasks do not panic");
+            let items = match result {
+                Ok(items) => items,
+                // A container deleted while reading: no members.
+                Err(e) if e.status() == Some(404) => continue,
+                Err(e) => {
+                    tasks.abort_all();
+                    return Err(e);
+                }
+            };
+            for item in items {
+                let member = match kind {
+                    "users" => {
+                        text(&item, "username").map(|id| Principal::User(id.as_str().into()))
+                    }
+                    "clients" => {
+                        text(&item, "clientId").map(|id| Principal::Client(id.as_str().into()))
+                    }
+                    "groups" => {
+                        text(&item, "groupId").map(|id| Principal::Group(id.as_str().into()))
+                    }
+                    "roles" => text(&item, "roleId").map(|id| Principal::Role(id.as_str().into())),
+                    _ => text(&item, "mappingRuleId")
+                        .map(|id| Principal::MappingRule(id.as_str().into())),
+                };
+                if let Some(member) = member {
+                    live.state.memberships.insert(Membership {
+                        container: container.clone(),
+                        member,
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn authorization(item: &Value) -> Option<(String, AuthorizationTuple, BTreeSet<PermissionType>)> {
+    let key = text(item, "authorizationKey")?;
+    let owner_type = OwnerType::parse(&text(item, "ownerType")?)?;
+    let owner = Principal::new(owner_type, &text(item, "ownerId")?);
+    let resource_type = ResourceType::parse(&text(item, "resourceType")?)?;
+    let resource = match (
+        text(item, "resourcePropertyName").filter(|p| !p.is_empty()),
+        text(item, "resourceId"),
+    ) {
+        (Some(property), _) => ResourceSelector::Property(property),
+        (None, Some(id)) => ResourceSelector::Id(id),
+        (None, None) => return None,
+    };
+    let permissions = item
+        .get("permissionTypes")?
+        .as_array()?
+        .iter()
+        .map(|p| p.as_str().and_then(PermissionType::parse))
+        .collect::<Option<BTreeSet<_>>>()?;
+    Some((
+        key,
+        AuthorizationTuple {
+            owner,
+            resource_type,
+            resource,
+        },
+        permissions,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_from_the_gateway() {
+        assert_eq!(version_of("8.8.3"), CamundaVersion::V8_8);
+        assert_eq!(version_of("8.9.0-alpha1"), CamundaVersion::V8_9);
+        assert_eq!(version_of("8.10.0"), CamundaVersion::V8_9);
+    }
+
+    #[test]
+    fn authorizations_in_normal_form() {
+        let item = json!({"authorizationKey": "7", "ownerId": "ci", "ownerType": "CLIENT", "resourceType": "MESSAGE", "resourceId": "*", "resourcePropertyName": null, "permissionTypes": ["READ", "CREATE"]});
+        let (key, tuple, perms) = authorization(&item).unwrap();
+        assert_eq!(key, "7");
+        assert_eq!(tuple.to_string(), "client:ci on MESSAGE:*");
+        assert_eq!(perms.len(), 2);
+        let unknown = json!({"authorizationKey": "8", "ownerId": "ci", "ownerType": "CLIENT", "resourceType": "SOMETHING_NEW", "resourceId": "*", "permissionTypes": ["READ"]});
+        assert!(authorization(&unknown).is_none());
+    }
+}
