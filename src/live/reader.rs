@@ -93,6 +93,21 @@ async fn search_all(client: &Client, path: &str) -> Result<Vec<Value>, ApiError>
     }
 }
 
+/// (ID, name, description) of tenants, groups or roles; items without an ID are skipped.
+fn named(items: Option<Vec<Value>>, id_key: &str) -> Vec<(String, String, String)> {
+    items
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|item| {
+            Some((
+                text(item, id_key)?,
+                text(item, "name").unwrap_or_default(),
+                text(item, "description").unwrap_or_default(),
+            ))
+        })
+        .collect()
+}
+
 fn is_disabled(error: &ApiError) -> bool {
     error.status() == Some(403) && error.title() == Some("Access issue")
 }
@@ -164,38 +179,17 @@ impl Reader {
         let [tenants, groups, roles, rules, users, authorizations] =
             <[Option<Vec<Value>>; 6]>::try_from(results).expect("six searches");
         let s = &mut live.state;
-        for item in tenants.unwrap_or_default() {
-            if let Some(id) = text(&item, "tenantId") {
-                s.tenants.insert(
-                    id.as_str().into(),
-                    Tenant {
-                        name: text(&item, "name").unwrap_or_default(),
-                        description: text(&item, "description").unwrap_or_default(),
-                    },
-                );
-            }
+        for (id, name, description) in named(tenants, "tenantId") {
+            s.tenants
+                .insert(id.as_str().into(), Tenant { name, description });
         }
-        for item in groups.unwrap_or_default() {
-            if let Some(id) = text(&item, "groupId") {
-                s.groups.insert(
-                    id.as_str().into(),
-                    Group {
-                        name: text(&item, "name").unwrap_or_default(),
-                        description: text(&item, "description").unwrap_or_default(),
-                    },
-                );
-            }
+        for (id, name, description) in named(groups, "groupId") {
+            s.groups
+                .insert(id.as_str().into(), Group { name, description });
         }
-        for item in roles.unwrap_or_default() {
-            if let Some(id) = text(&item, "roleId") {
-                s.roles.insert(
-                    id.as_str().into(),
-                    Role {
-                        name: text(&item, "name").unwrap_or_default(),
-                        description: text(&item, "description").unwrap_or_default(),
-                    },
-                );
-            }
+        for (id, name, description) in named(roles, "roleId") {
+            s.roles
+                .insert(id.as_str().into(), Role { name, description });
         }
         for item in rules.unwrap_or_default() {
             if let Some(id) = text(&item, "mappingRuleId") {
