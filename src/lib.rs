@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod live;
 pub mod model;
+pub mod plan;
 pub mod render;
 pub mod schema;
 pub mod sim;

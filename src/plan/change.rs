@@ -1,0 +1,218 @@
+//! `Change`: one write a plan makes, and `Plan`: all of them, with what is
+//! left alone.
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::model::catalogue::PermissionType;
+use crate::model::state::{AuthorizationTuple, Membership};
+
+/// Which kind of entity a change is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EntityKind {
+    /// A tenant.
+    Tenant,
+    /// A group.
+    Group,
+    /// A role.
+    Role,
+    /// A mapping rule.
+    MappingRule,
+    /// An internal user.
+    User,
+}
+
+impl fmt::Display for EntityKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            EntityKind::Tenant => "tenant",
+            EntityKind::Group => "group",
+            EntityKind::Role => "role",
+            EntityKind::MappingRule => "mapping-rule",
+            EntityKind::User => "user",
+        })
+    }
+}
+
+/// One attribute that differs.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct AttributeChange {
+    /// Attribute name as the format writes it.
+    pub name: &'static str,
+    /// Live value.
+    pub before: String,
+    /// Desired value.
+    pub after: String,
+}
+
+/// One write.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(tag = "action", rename_all = "kebab-case")]
+pub enum Change {
+    /// Create an entity with these attributes.
+    Create {
+        /// Kind.
+        kind: EntityKind,
+        /// ID.
+        id: String,
+        /// Attributes (name, description, claim, …); secrets are never listed.
+        attributes: Vec<(&'static str, String)>,
+    },
+    /// Change attributes of an entity.
+    Update {
+        /// Kind.
+        kind: EntityKind,
+        /// ID.
+        id: String,
+        /// What differs.
+        attributes: Vec<AttributeChange>,
+    },
+    /// Delete an entity.
+    Delete {
+        /// Kind.
+        kind: EntityKind,
+        /// ID.
+        id: String,
+    },
+    /// Add a membership.
+    AddMember(Membership),
+    /// Remove a membership.
+    RemoveMember(Membership),
+    /// Create an authorization.
+    CreateAuthorization {
+        /// Its tuple.
+        tuple: AuthorizationTuple,
+        /// Permissions granted.
+        permissions: BTreeSet<PermissionType>,
+    },
+    /// Replace the permissions of an existing authorization (`PUT`).
+    UpdateAuthorization {
+        /// Its tuple.
+        tuple: AuthorizationTuple,
+        /// The live key.
+        key: String,
+        /// Live permissions.
+        before: BTreeSet<PermissionType>,
+        /// Desired permissions.
+        after: BTreeSet<PermissionType>,
+    },
+    /// Delete an authorization.
+    DeleteAuthorization {
+        /// Its tuple.
+        tuple: AuthorizationTuple,
+        /// The live key.
+        key: String,
+        /// What it granted.
+        permissions: BTreeSet<PermissionType>,
+    },
+}
+
+impl Change {
+    /// Whether this change deletes something.
+    pub fn is_delete(&self) -> bool {
+        matches!(
+            self,
+            Change::Delete { .. } | Change::RemoveMember(_) | Change::DeleteAuthorization { .. }
+        )
+    }
+}
+
+fn permissions(set: &BTreeSet<PermissionType>) -> String {
+    set.iter()
+        .map(|p| p.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl fmt::Display for Change {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Change::Create { kind, id, .. } => write!(f, "+ {kind} {id}"),
+            Change::Update {
+                kind,
+                id,
+                attributes,
+            } => {
+                let names: Vec<&str> = attributes.iter().map(|a| a.name).collect();
+                write!(f, "~ {kind} {id} ({})", names.join(", "))
+            }
+            Change::Delete { kind, id } => write!(f, "- {kind} {id}"),
+            Change::AddMember(m) => write!(f, "+ {} in {}", m.member, m.container),
+            Change::RemoveMember(m) => write!(f, "- {} in {}", m.member, m.container),
+            Change::CreateAuthorization {
+                tuple,
+                permissions: p,
+            } => {
+                write!(f, "+ {tuple} [{}]", permissions(p))
+            }
+            Change::UpdateAuthorization {
+                tuple,
+                before,
+                after,
+                ..
+            } => write!(
+                f,
+                "~ {tuple} [{}] -> [{}]",
+                permissions(before),
+                permissions(after)
+            ),
+            Change::DeleteAuthorization {
+                tuple,
+                permissions: p,
+                ..
+            } => write!(f, "- {tuple} [{}]", permissions(p)),
+        }
+    }
+}
+
+/// Something in the cluster the configuration does not own.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum Unmanaged {
+    /// An entity nobody declared (and its kind is not pruned).
+    Entity {
+        /// Kind.
+        kind: EntityKind,
+        /// ID.
+        id: String,
+    },
+    /// An authorization of an owner nobody declared.
+    Authorization {
+        /// Its tuple.
+        tuple: AuthorizationTuple,
+    },
+}
+
+/// What `plan` computed: the changes, and what it leaves alone.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Plan {
+    /// Changes, in a deterministic order (not yet the execution order).
+    pub changes: Vec<Change>,
+    /// Objects present in the cluster that the configuration does not own.
+    pub unmanaged: Vec<Unmanaged>,
+}
+
+impl Plan {
+    /// Whether there is nothing to do.
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty()
+    }
+
+    /// (to add, to change, to destroy), as Terraform counts them.
+    pub fn counts(&self) -> (usize, usize, usize) {
+        let mut counts = (0, 0, 0);
+        for change in &self.changes {
+            match change {
+                Change::Create { .. }
+                | Change::AddMember(_)
+                | Change::CreateAuthorization { .. } => counts.0 += 1,
+                Change::Update { .. } | Change::UpdateAuthorization { .. } => counts.1 += 1,
+                _ => counts.2 += 1,
+            }
+        }
+        counts
+    }
+}

@@ -1,0 +1,483 @@
+//! `Planner`: desired state against live state under the ownership rules of
+//! the format — declared objects are managed, undeclared ones are reported
+//! (deleted only for pruned kinds), built-ins and protected objects are
+//! never changed.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::model::catalogue::{BUILT_IN_ROLES, DEFAULT_TENANT};
+use crate::model::desired::{Desired, Kind, MembersMode, Referenced};
+use crate::model::state::{AccessState, Container, Membership, Principal};
+use crate::plan::change::{AttributeChange, Change, EntityKind, Plan, Unmanaged};
+
+/// Computes plans. Pure: no I/O.
+#[derive(Debug)]
+pub struct Planner<'a> {
+    desired: &'a Desired,
+    live: &'a AccessState,
+}
+
+fn attribute(name: &'static str, before: &str, after: &str, out: &mut Vec<AttributeChange>) {
+    if before != after {
+        out.push(AttributeChange {
+            name,
+            before: before.to_owned(),
+            after: after.to_owned(),
+        });
+    }
+}
+
+impl<'a> Planner<'a> {
+    /// A planner for `desired` against `live`.
+    pub fn new(desired: &'a Desired, live: &'a AccessState) -> Self {
+        Planner { desired, live }
+    }
+
+    fn protected_container(&self, container: &Container) -> bool {
+        let policy = &self.desired.policy;
+        policy
+            .protect
+            .contains(&Referenced::Container(container.clone()))
+    }
+
+    fn protected_principal(&self, principal: &Principal) -> bool {
+        let as_container = match principal {
+            Principal::Group(g) => Some(Container::Group(g.clone())),
+            Principal::Role(r) => Some(Container::Role(r.clone())),
+            _ => None,
+        };
+        self.desired
+            .policy
+            .protect
+            .contains(&Referenced::Principal(principal.clone()))
+            || as_container.is_some_and(|c| self.protected_container(&c))
+    }
+
+    fn prunes(&self, kind: Kind) -> bool {
+        self.desired.policy.prune.contains(&kind)
+    }
+
+    /// The plan.
+    pub fn plan(&self) -> Plan {
+        let mut plan = Plan::default();
+        self.entities(&mut plan);
+        self.memberships(&mut plan);
+        self.authorizations(&mut plan);
+        plan.changes.sort();
+        plan.changes.dedup();
+        plan.unmanaged.sort();
+        plan
+    }
+
+    fn entities(&self, plan: &mut Plan) {
+        let d = &self.desired.state;
+        let l = self.live;
+        // Tenants, groups and roles share one shape.
+        let named = [
+            (
+                EntityKind::Tenant,
+                Kind::Tenants,
+                d.tenants
+                    .iter()
+                    .map(|(id, t)| (id.to_string(), (t.name.clone(), t.description.clone())))
+                    .collect::<BTreeMap<_, _>>(),
+                l.tenants
+                    .iter()
+                    .map(|(id, t)| (id.to_string(), (t.name.clone(), t.description.clone())))
+                    .collect::<BTreeMap<_, _>>(),
+            ),
+            (
+                EntityKind::Group,
+                Kind::Groups,
+                d.groups
+                    .iter()
+                    .map(|(id, g)| (id.to_string(), (g.name.clone(), g.description.clone())))
+                    .collect(),
+                l.groups
+                    .iter()
+                    .map(|(id, g)| (id.to_string(), (g.name.clone(), g.description.clone())))
+                    .collect(),
+            ),
+            (
+                EntityKind::Role,
+                Kind::Roles,
+                d.roles
+                    .iter()
+                    .map(|(id, r)| (id.to_string(), (r.name.clone(), r.description.clone())))
+                    .collect(),
+                l.roles
+                    .iter()
+                    .map(|(id, r)| (id.to_string(), (r.name.clone(), r.description.clone())))
+                    .collect(),
+            ),
+        ];
+        for (kind, prune_kind, desired, live) in named {
+            let container = |id: &str| match kind {
+                EntityKind::Tenant => Container::Tenant(id.into()),
+                EntityKind::Group => Container::Group(id.into()),
+                _ => Container::Role(id.into()),
+            };
+            for (id, (name, description)) in &desired {
+                if self.protected_container(&container(id)) {
+                    continue;
+                }
+                match live.get(id) {
+                    None => plan.changes.push(Change::Create {
+                        kind,
+                        id: id.clone(),
+                        attributes: vec![
+                            ("name", name.clone()),
+                            ("description", description.clone()),
+                        ],
+                    }),
+                    Some((live_name, live_description)) => {
+                        let mut attributes = Vec::new();
+                        attribute("name", live_name, name, &mut attributes);
+                        attribute(
+                            "description",
+                            live_description,
+                            description,
+                            &mut attributes,
+                        );
+                        if !attributes.is_empty() {
+                            plan.changes.push(Change::Update {
+                                kind,
+                                id: id.clone(),
+                                attributes,
+                            });
+                        }
+                    }
+                }
+            }
+            for id in live.keys() {
+                let declared = desired.contains_key(id)
+                    || self.desired.containers.contains_key(&container(id));
+                let built_in = match kind {
+                    EntityKind::Role => BUILT_IN_ROLES.contains(&id.as_str()),
+                    EntityKind::Tenant => id == DEFAULT_TENANT,
+                    _ => false,
+                };
+                if declared || built_in {
+                    continue;
+                }
+                if self.prunes(prune_kind) && !self.protected_container(&container(id)) {
+                    self.delete_container(plan, kind, &container(id));
+                } else {
+                    plan.unmanaged.push(Unmanaged::Entity {
+                        kind,
+                        id: id.clone(),
+                    });
+                }
+            }
+        }
+        for (id, rule) in &d.mapping_rules {
+            let principal = Principal::MappingRule(id.clone());
+            if self.protected_principal(&principal) {
+                continue;
+            }
+            match l.mapping_rules.get(id) {
+                None => plan.changes.push(Change::Create {
+                    kind: EntityKind::MappingRule,
+                    id: id.to_string(),
+                    attributes: vec![
+                        ("name", rule.name.clone()),
+                        ("claim", rule.claim_name.clone()),
+                        ("value", rule.claim_value.clone()),
+                    ],
+                }),
+                Some(live) => {
+                    let mut attributes = Vec::new();
+                    attribute("name", &live.name, &rule.name, &mut attributes);
+                    attribute("claim", &live.claim_name, &rule.claim_name, &mut attributes);
+                    attribute(
+                        "value",
+                        &live.claim_value,
+                        &rule.claim_value,
+                        &mut attributes,
+                    );
+                    if !attributes.is_empty() {
+                        plan.changes.push(Change::Update {
+                            kind: EntityKind::MappingRule,
+                            id: id.to_string(),
+                            attributes,
+                        });
+                    }
+                }
+            }
+        }
+        for id in l.mapping_rules.keys() {
+            if d.mapping_rules.contains_key(id) {
+                continue;
+            }
+            let principal = Principal::MappingRule(id.clone());
+            if self.prunes(Kind::MappingRules) && !self.protected_principal(&principal) {
+                plan.changes.push(Change::Delete {
+                    kind: EntityKind::MappingRule,
+                    id: id.to_string(),
+                });
+            } else {
+                plan.unmanaged.push(Unmanaged::Entity {
+                    kind: EntityKind::MappingRule,
+                    id: id.to_string(),
+                });
+            }
+        }
+        for (id, user) in &d.users {
+            if self.protected_principal(&Principal::User(id.clone())) {
+                continue;
+            }
+            match l.users.get(id) {
+                None => plan.changes.push(Change::Create {
+                    kind: EntityKind::User,
+                    id: id.to_string(),
+                    attributes: [("name", &user.name), ("email", &user.email)]
+                        .into_iter()
+                        .filter_map(|(k, v)| v.clone().map(|v| (k, v)))
+                        .collect(),
+                }),
+                Some(live) => {
+                    // Only attributes the files manage; the password is never compared.
+                    let mut attributes = Vec::new();
+                    if let Some(name) = &user.name {
+                        attribute(
+                            "name",
+                            live.name.as_deref().unwrap_or(""),
+                            name,
+                            &mut attributes,
+                        );
+                    }
+                    if let Some(email) = &user.email {
+                        attribute(
+                            "email",
+                            live.email.as_deref().unwrap_or(""),
+                            email,
+                            &mut attributes,
+                        );
+                    }
+                    if !attributes.is_empty() {
+                        plan.changes.push(Change::Update {
+                            kind: EntityKind::User,
+                            id: id.to_string(),
+                            attributes,
+                        });
+                    }
+                }
+            }
+        }
+        for id in l.users.keys() {
+            if d.users.contains_key(id) {
+                continue;
+            }
+            if self.prunes(Kind::Users) && !self.protected_principal(&Principal::User(id.clone())) {
+                plan.changes.push(Change::Delete {
+                    kind: EntityKind::User,
+                    id: id.to_string(),
+                });
+            } else {
+                plan.unmanaged.push(Unmanaged::Entity {
+                    kind: EntityKind::User,
+                    id: id.to_string(),
+                });
+            }
+        }
+    }
+
+    /// Deleting a group or role leaves its own memberships in roles and
+    /// tenants behind in Camunda (answers §1): remove them explicitly.
+    fn delete_container(&self, plan: &mut Plan, kind: EntityKind, container: &Container) {
+        let as_member = match container {
+            Container::Group(g) => Some(Principal::Group(g.clone())),
+            Container::Role(r) => Some(Principal::Role(r.clone())),
+            Container::Tenant(_) => None,
+        };
+        if let Some(member) = as_member {
+            for m in self.live.memberships.iter().filter(|m| m.member == member) {
+                plan.changes.push(Change::RemoveMember(m.clone()));
+            }
+        }
+        plan.changes.push(Change::Delete {
+            kind,
+            id: container.id().to_owned(),
+        });
+    }
+
+    fn memberships(&self, plan: &mut Plan) {
+        let desired = &self.desired.state.memberships;
+        let live = &self.live.memberships;
+        for m in desired.difference(live) {
+            if !self.protected_container(&m.container) && !self.protected_principal(&m.member) {
+                plan.changes.push(Change::AddMember(m.clone()));
+            }
+        }
+        for m in live.difference(desired) {
+            let authoritative =
+                self.desired.containers.get(&m.container) == Some(&MembersMode::Authoritative);
+            if authoritative
+                && !self.protected_container(&m.container)
+                && !self.protected_principal(&m.member)
+            {
+                plan.changes.push(Change::RemoveMember(m.clone()));
+            }
+        }
+    }
+
+    fn authorizations(&self, plan: &mut Plan) {
+        let desired = &self.desired.state.authorizations;
+        let live = &self.live.authorizations;
+        let built_in =
+            |p: &Principal| matches!(p, Principal::Role(r) if BUILT_IN_ROLES.contains(&r.as_str()));
+        let managed = |p: &Principal| {
+            !built_in(p)
+                && !self.protected_principal(p)
+                && (self.desired.owners.contains(p) || self.prunes(Kind::Authorizations))
+        };
+        for (tuple, grant) in desired {
+            if !managed(&tuple.owner) {
+                continue;
+            }
+            match live.get(tuple) {
+                None => plan.changes.push(Change::CreateAuthorization {
+                    tuple: tuple.clone(),
+                    permissions: grant.permissions.clone(),
+                }),
+                Some(live_grant) => {
+                    // Several live keys for one tuple are consolidated into
+                    // the first; the others go.
+                    let mut keys = live_grant.keys.iter();
+                    if let Some(first) = keys.next()
+                        && (live_grant.permissions != grant.permissions
+                            || live_grant.keys.len() > 1)
+                    {
+                        plan.changes.push(Change::UpdateAuthorization {
+                            tuple: tuple.clone(),
+                            key: first.clone(),
+                            before: live_grant.permissions.clone(),
+                            after: grant.permissions.clone(),
+                        });
+                    }
+                    for key in keys {
+                        plan.changes.push(Change::DeleteAuthorization {
+                            tuple: tuple.clone(),
+                            key: key.clone(),
+                            permissions: BTreeSet::new(),
+                        });
+                    }
+                }
+            }
+        }
+        for (tuple, grant) in live {
+            if desired.contains_key(tuple) {
+                continue;
+            }
+            if managed(&tuple.owner) {
+                for key in &grant.keys {
+                    plan.changes.push(Change::DeleteAuthorization {
+                        tuple: tuple.clone(),
+                        key: key.clone(),
+                        permissions: grant.permissions.clone(),
+                    });
+                }
+            } else if !built_in(&tuple.owner) {
+                plan.unmanaged.push(Unmanaged::Authorization {
+                    tuple: tuple.clone(),
+                });
+            }
+        }
+    }
+}
+
+/// Applies a plan to a state as a cluster would (for tests: applying
+/// plan(A→B) to A gives B on everything the plan manages).
+pub fn apply_to(state: &AccessState, plan: &Plan, desired: &Desired) -> AccessState {
+    let mut next = state.clone();
+    for change in &plan.changes {
+        match change {
+            Change::AddMember(m) => {
+                next.memberships.insert(m.clone());
+            }
+            Change::RemoveMember(m) => {
+                next.memberships.remove(m);
+            }
+            Change::Create { kind, id, .. } | Change::Update { kind, id, .. } => {
+                let d = &desired.state;
+                match kind {
+                    EntityKind::Tenant => {
+                        next.tenants
+                            .insert(id.as_str().into(), d.tenants[&id.as_str().into()].clone());
+                    }
+                    EntityKind::Group => {
+                        next.groups
+                            .insert(id.as_str().into(), d.groups[&id.as_str().into()].clone());
+                    }
+                    EntityKind::Role => {
+                        next.roles
+                            .insert(id.as_str().into(), d.roles[&id.as_str().into()].clone());
+                    }
+                    EntityKind::MappingRule => {
+                        next.mapping_rules.insert(
+                            id.as_str().into(),
+                            d.mapping_rules[&id.as_str().into()].clone(),
+                        );
+                    }
+                    EntityKind::User => {
+                        next.users
+                            .insert(id.as_str().into(), d.users[&id.as_str().into()].clone());
+                    }
+                }
+            }
+            Change::Delete { kind, id } => {
+                let container = match kind {
+                    EntityKind::Tenant => {
+                        next.tenants.remove(&id.as_str().into());
+                        Some(Container::Tenant(id.as_str().into()))
+                    }
+                    EntityKind::Group => {
+                        next.groups.remove(&id.as_str().into());
+                        Some(Container::Group(id.as_str().into()))
+                    }
+                    EntityKind::Role => {
+                        next.roles.remove(&id.as_str().into());
+                        Some(Container::Role(id.as_str().into()))
+                    }
+                    EntityKind::MappingRule => {
+                        next.mapping_rules.remove(&id.as_str().into());
+                        None
+                    }
+                    EntityKind::User => {
+                        next.users.remove(&id.as_str().into());
+                        None
+                    }
+                };
+                if let Some(container) = container {
+                    next.memberships
+                        .retain(|m: &Membership| m.container != container);
+                }
+            }
+            Change::CreateAuthorization { tuple, permissions } => {
+                let grant = next.authorizations.entry(tuple.clone()).or_default();
+                grant.permissions = permissions.clone();
+                grant.keys = vec!["new".to_owned()];
+            }
+            Change::UpdateAuthorization {
+                tuple, key, after, ..
+            } => {
+                let grant = next.authorizations.entry(tuple.clone()).or_default();
+                grant.permissions = after.clone();
+                grant.keys = vec![key.clone()];
+            }
+            Change::DeleteAuthorization { tuple, key, .. } => {
+                let remove = match next.authorizations.get_mut(tuple) {
+                    Some(grant) => {
+                        grant.keys.retain(|k| k != key);
+                        grant.keys.is_empty()
+                    }
+                    None => false,
+                };
+                if remove {
+                    next.authorizations.remove(tuple);
+                }
+            }
+        }
+    }
+    next
+}
