@@ -2,6 +2,7 @@
 //! environment, one file per subcommand, and the mapping to exit codes.
 
 mod completions;
+mod plan;
 mod schema;
 mod settings;
 mod sim;
@@ -21,6 +22,8 @@ pub mod exit {
     pub const OK: u8 = 0;
     /// Error: bad input, network, server error, failed change.
     pub const ERROR: u8 = 1;
+    /// Changes pending (`plan --detailed-exitcode`).
+    pub const CHANGES: u8 = 2;
 }
 
 /// Access control of Camunda 8 Orchestration Clusters as code.
@@ -62,6 +65,11 @@ pub enum Command {
         after_help = "Examples:\n  camunda-access validate\n  camunda-access validate access/prod --camunda-version 8.9\n  camunda-access validate access/ --format json > diagnostics.json\n\nA directory holding no YAML file itself but subdirectories that do is a\nrepository of several desired states: each such subdirectory is validated\nas a state of its own.\n\nExit codes: 0 valid (warnings allowed), 1 invalid."
     )]
     Validate(validate::ValidateArgs),
+    /// Show what apply would change in the cluster (read-only).
+    #[command(
+        after_help = "Examples:\n  camunda-access plan --sim examples/quickstart\n  CAMUNDA_REST_ADDRESS=https://cluster/v2 CAMUNDA_CLIENT_ID=… CAMUNDA_CLIENT_SECRET=… CAMUNDA_OAUTH_URL=… camunda-access plan access/ --detailed-exitcode\n\nExit codes: 0 no changes (or changes without --detailed-exitcode), 1 error, 2 changes (with --detailed-exitcode)."
+    )]
+    Plan(plan::PlanArgs),
     /// Run a simulated Orchestration Cluster (the identity API) on a local port.
     #[command(
         after_help = "Examples:\n  camunda-access sim\n  camunda-access sim --listen 127.0.0.1:0 --camunda-version 8.9 --lag-ms 1000\n  camunda-access sim --auth basic --admin-user demo:demo\n  camunda-access sim --auth oidc --oidc-issuer http://127.0.0.1:9000 --oidc-audience urn:camunda:api --admin-client ci\n\nWhen ready it prints one line: camunda-access sim listening on http://HOST:PORT\nOperator endpoints: /_sim/requests, /_sim/faults, /_sim/state, /_sim/reset."
@@ -100,6 +108,7 @@ pub fn run() -> ExitCode {
     };
     let code = match cli.command {
         Command::Validate(args) => validate::run(&args, &settings, &shell),
+        Command::Plan(args) => plan::run(&args, &settings, &shell),
         Command::Schema => schema::run(&shell),
         Command::Sim(args) => sim::run(&args, &shell),
         Command::Completions(args) => completions::run(&args, &shell),

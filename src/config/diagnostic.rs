@@ -81,6 +81,8 @@ codes! {
     DuplicateMember = "duplicate-member", Warning, "The same membership is declared more than once.";
     BuiltInAttribute = "built-in-attribute", Error, "A built-in role or the `<default>` tenant is given a name, description or permissions, which are never changed.";
     UndeclaredReference = "undeclared-reference", Warning, "A group, role, tenant or mapping rule is referenced but not declared; it must exist in the cluster.";
+    UnresolvedReference = "unresolved-reference", Error, "A referenced group, role, tenant or mapping rule is neither declared nor present in the cluster (plan).";
+    DisabledApi = "disabled-api", Error, "The configuration manages a kind whose API the cluster has switched off (tenants, groups or users) (plan).";
     // Authorizations
     UnknownResourceType = "unknown-resource-type", Error, "`resource` is not a resource type of the chosen Camunda version.";
     UnknownPermission = "unknown-permission", Error, "An `allow` entry is not a permission type of the chosen Camunda version.";
@@ -226,6 +228,11 @@ impl Diagnostics {
             let key = |d: &Diagnostic| d.primary.as_ref().map(|l| (l.loc.file, l.loc.offset));
             key(a).cmp(&key(b)).then(a.code.cmp(&b.code))
         });
+    }
+
+    /// Keeps only the diagnostics `keep` accepts.
+    pub fn retain(&mut self, keep: impl FnMut(&Diagnostic) -> bool) {
+        self.items.retain(keep);
     }
 
     /// The diagnostics.

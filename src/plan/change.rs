@@ -1,7 +1,7 @@
 //! `Change`: one write a plan makes, and `Plan`: all of them, with what is
 //! left alone.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use serde::Serialize;
@@ -59,7 +59,7 @@ pub enum Change {
         /// ID.
         id: String,
         /// Attributes (name, description, claim, …); secrets are never listed.
-        attributes: Vec<(&'static str, String)>,
+        attributes: BTreeMap<&'static str, String>,
     },
     /// Change attributes of an entity.
     Update {

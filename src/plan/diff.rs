@@ -125,10 +125,10 @@ impl<'a> Planner<'a> {
                     None => plan.changes.push(Change::Create {
                         kind,
                         id: id.clone(),
-                        attributes: vec![
+                        attributes: BTreeMap::from([
                             ("name", name.clone()),
                             ("description", description.clone()),
-                        ],
+                        ]),
                     }),
                     Some((live_name, live_description)) => {
                         let mut attributes = Vec::new();
@@ -179,11 +179,11 @@ impl<'a> Planner<'a> {
                 None => plan.changes.push(Change::Create {
                     kind: EntityKind::MappingRule,
                     id: id.to_string(),
-                    attributes: vec![
+                    attributes: BTreeMap::from([
                         ("name", rule.name.clone()),
                         ("claim", rule.claim_name.clone()),
                         ("value", rule.claim_value.clone()),
-                    ],
+                    ]),
                 }),
                 Some(live) => {
                     let mut attributes = Vec::new();

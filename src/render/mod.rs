@@ -1,6 +1,7 @@
 //! Everything the tool shows: the only module that writes to stdout/stderr.
 
 pub mod diagnostics;
+pub mod plan;
 pub mod validation;
 
 use std::io::Write;

@@ -4,6 +4,7 @@ mod common;
 mod hostile;
 mod live;
 mod oidc;
+mod plan;
 mod schema;
 mod sim;
 mod validate;
