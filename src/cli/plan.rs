@@ -117,6 +117,20 @@ fn unresolved(desired: &Desired, live: &Live, sources: &Sources) -> Diagnostics 
     found
 }
 
+/// The address as it may be shown: any `user:password@` removed.
+fn without_credentials(address: &str) -> String {
+    match address.split_once("://") {
+        Some((scheme, rest)) => {
+            let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+            let host = authority
+                .rsplit_once('@')
+                .map_or(authority, |(_, host)| host);
+            format!("{scheme}://{host}{path}")
+        }
+        None => address.to_owned(),
+    }
+}
+
 /// Plans and prints the plan.
 pub fn run(args: &PlanArgs, settings: &Settings, shell: &Shell) -> u8 {
     let runtime = match tokio::runtime::Runtime::new() {
@@ -154,7 +168,7 @@ pub fn run(args: &PlanArgs, settings: &Settings, shell: &Shell) -> u8 {
             Err(e) => return fail(shell, e),
         };
         let address = settings.connection.address.clone();
-        (None, address.clone(), auth, address)
+        (None, address.clone(), auth, without_credentials(&address))
     };
     let client = match Client::new(&address, auth) {
         Ok(client) => Arc::new(client),
@@ -217,5 +231,22 @@ pub fn run(args: &PlanArgs, settings: &Settings, shell: &Shell) -> u8 {
         exit::CHANGES
     } else {
         exit::OK
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_are_shown_without_credentials() {
+        assert_eq!(
+            without_credentials("https://ci:s3cret@cluster.example/v2"),
+            "https://cluster.example/v2"
+        );
+        assert_eq!(
+            without_credentials("http://localhost:8080/v2"),
+            "http://localhost:8080/v2"
+        );
     }
 }

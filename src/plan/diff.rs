@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::catalogue::{BUILT_IN_ROLES, DEFAULT_TENANT};
 use crate::model::desired::{Desired, Kind, MembersMode, Referenced};
-use crate::model::state::{AccessState, Container, Membership, Principal};
+use crate::model::state::{AccessState, Container, Principal};
 use crate::plan::change::{AttributeChange, Change, EntityKind, Plan, Unmanaged};
 
 /// Computes plans. Pure: no I/O.
@@ -388,6 +388,7 @@ impl<'a> Planner<'a> {
 
 /// Applies a plan to a state as a cluster would (for tests: applying
 /// plan(A→B) to A gives B on everything the plan manages).
+#[cfg(test)]
 pub fn apply_to(state: &AccessState, plan: &Plan, desired: &Desired) -> AccessState {
     let mut next = state.clone();
     for change in &plan.changes {
@@ -449,8 +450,7 @@ pub fn apply_to(state: &AccessState, plan: &Plan, desired: &Desired) -> AccessSt
                     }
                 };
                 if let Some(container) = container {
-                    next.memberships
-                        .retain(|m: &Membership| m.container != container);
+                    next.memberships.retain(|m| m.container != container);
                 }
             }
             Change::CreateAuthorization { tuple, permissions } => {
