@@ -223,9 +223,11 @@ pub fn run(args: &PlanArgs, settings: &Settings, shell: &Shell) -> u8 {
         return fail(shell, "references cannot be resolved");
     }
     let plan = Planner::new(&desired, &live.state).plan();
+    let after = crate::plan::projected(&live.state, &plan, &desired);
+    let access = crate::plan::access_changes(&live.state, &after);
     match args.format {
-        Format::Human => shell.out(&crate::render::plan::human(&plan, &target)),
-        Format::Json => shell.out(&crate::render::plan::json(&plan, &target)),
+        Format::Human => shell.out(&crate::render::plan::human(&plan, &access, &target)),
+        Format::Json => shell.out(&crate::render::plan::json(&plan, &access, &target)),
     }
     if args.detailed_exitcode && !plan.is_empty() {
         exit::CHANGES

@@ -386,10 +386,10 @@ impl<'a> Planner<'a> {
     }
 }
 
-/// Applies a plan to a state as a cluster would (for tests: applying
-/// plan(A→B) to A gives B on everything the plan manages).
-#[cfg(test)]
-pub fn apply_to(state: &AccessState, plan: &Plan, desired: &Desired) -> AccessState {
+/// The live state as it will be after the plan, as a cluster applies it
+/// (cascades included). Used for effective access after the plan, and by
+/// tests: projecting plan(A→B) onto A gives B on everything the plan manages.
+pub fn projected(state: &AccessState, plan: &Plan, desired: &Desired) -> AccessState {
     let mut next = state.clone();
     for change in &plan.changes {
         match change {

@@ -1,11 +1,13 @@
 //! Planning: the diff of desired against live state under the ownership
 //! rules. Pure: no tokio, no reqwest, no filesystem.
 
+pub mod access;
 pub mod change;
 pub mod diff;
 
+pub use access::{AccessChange, Risk, access_changes, risks};
 pub use change::{Change, EntityKind, Plan, Unmanaged};
-pub use diff::Planner;
+pub use diff::{Planner, projected};
 
 #[cfg(test)]
 mod tests {
@@ -247,7 +249,7 @@ mod tests {
         fn applying_a_plan_reaches_the_desired_state(a in arb_state(), b in arb_state()) {
             let desired = declaring(&b);
             let plan = Planner::new(&desired, &a).plan();
-            let reached = diff::apply_to(&a, &plan, &desired);
+            let reached = diff::projected(&a, &plan, &desired);
             prop_assert_eq!(without_keys(&reached), without_keys(&b));
             // And planning again from there is empty.
             let again = Planner::new(&desired, &reached).plan();

@@ -33,6 +33,16 @@ fn quickstart_on_a_fresh_cluster_creates_everything() {
         plan["summary"],
         json!({"add": 13, "change": 0, "destroy": 0})
     );
+    // Effective access per client, through the group and its role.
+    let worker = plan["effective_access"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["principal"]["id"] == "order-worker")
+        .unwrap();
+    assert!(worker["gained"].as_array().unwrap().contains(
+        &json!({"resource_type": "MESSAGE", "resource": {"id": "*"}, "permission": "CREATE"})
+    ));
     insta::assert_json_snapshot!("quickstart_json", plan);
 }
 
