@@ -24,6 +24,8 @@ pub enum Format {
     Human,
     /// One JSON document.
     Json,
+    /// A pull-request comment.
+    Markdown,
 }
 
 /// Arguments of `plan`.
@@ -228,6 +230,7 @@ pub fn run(args: &PlanArgs, settings: &Settings, shell: &Shell) -> u8 {
     match args.format {
         Format::Human => shell.out(&crate::render::plan::human(&plan, &access, &target)),
         Format::Json => shell.out(&crate::render::plan::json(&plan, &access, &target)),
+        Format::Markdown => shell.out(&crate::render::plan::markdown(&plan, &access, &target)),
     }
     if args.detailed_exitcode && !plan.is_empty() {
         exit::CHANGES

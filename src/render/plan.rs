@@ -82,3 +82,66 @@ pub fn json(plan: &Plan, access: &[AccessChange], target: &str) -> String {
     text.push('\n');
     text
 }
+
+/// The plan as a pull-request comment: a summary table, escalations first,
+/// the full list in a collapsible section.
+pub fn markdown(plan: &Plan, access: &[AccessChange], target: &str) -> String {
+    let (add, change, destroy) = plan.counts();
+    let mut out = format!("### camunda-access plan for {target}\n\n");
+    if plan.is_empty() {
+        out.push_str("No changes. The cluster matches the configuration.\n");
+    } else {
+        out.push_str("| add | change | destroy |\n|---:|---:|---:|\n");
+        out.push_str(&format!("| {add} | {change} | {destroy} |\n\n"));
+    }
+    let escalations: Vec<&Change> = plan
+        .changes
+        .iter()
+        .filter(|c| risks(c).contains(&crate::plan::Risk::Escalation))
+        .collect();
+    if !escalations.is_empty() {
+        out.push_str(&format!(
+            "**{} change(s) escalate access — review these first:**\n\n",
+            escalations.len()
+        ));
+        for c in escalations {
+            out.push_str(&format!("- `{c}`\n"));
+        }
+        out.push('\n');
+    }
+    if !plan.is_empty() {
+        out.push_str("<details><summary>All changes</summary>\n\n```diff\n");
+        for c in &plan.changes {
+            out.push_str(&format!("{c}\n"));
+        }
+        out.push_str("```\n\n</details>\n\n");
+    }
+    if !access.is_empty() {
+        out.push_str("<details><summary>Effective access after the plan</summary>\n\n");
+        for a in access {
+            out.push_str(&format!("**{}**\n\n```diff\n", a.principal));
+            for p in &a.gained {
+                out.push_str(&format!("+ {p}\n"));
+            }
+            for p in &a.lost {
+                out.push_str(&format!("- {p}\n"));
+            }
+            out.push_str("```\n\n");
+        }
+        out.push_str("</details>\n\n");
+    }
+    if !plan.unmanaged.is_empty() {
+        out.push_str(&format!(
+            "<details><summary>{} unmanaged object(s), left alone</summary>\n\n",
+            plan.unmanaged.len()
+        ));
+        for u in &plan.unmanaged {
+            match u {
+                Unmanaged::Entity { kind, id } => out.push_str(&format!("- {kind} `{id}`\n")),
+                Unmanaged::Authorization { tuple } => out.push_str(&format!("- `{tuple}`\n")),
+            }
+        }
+        out.push_str("\n</details>\n");
+    }
+    out
+}

@@ -44,6 +44,19 @@ fn quickstart_on_a_fresh_cluster_creates_everything() {
         &json!({"resource_type": "MESSAGE", "resource": {"id": "*"}, "permission": "CREATE"})
     ));
     insta::assert_json_snapshot!("quickstart_json", plan);
+
+    let output = run(
+        &root(),
+        &[
+            "plan",
+            "--sim",
+            "examples/quickstart",
+            "--format",
+            "markdown",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    insta::assert_snapshot!("quickstart_markdown", stdout(&output));
 }
 
 /// Builds the quickstart's state in a simulator by hand, dumps it, and plans
