@@ -40,6 +40,9 @@ pub struct PlanArgs {
     /// Exit 2 when there are changes, 0 when there are none.
     #[arg(long)]
     pub detailed_exitcode: bool,
+    /// Also write the plan to FILE (JSON with fingerprints of the desired and live states).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
     /// Plan against an embedded simulated cluster instead of CAMUNDA_REST_ADDRESS.
     #[arg(long)]
     pub sim: bool,
@@ -227,6 +230,19 @@ pub fn run(args: &PlanArgs, settings: &Settings, shell: &Shell) -> u8 {
     let plan = Planner::new(&desired, &live.state).plan();
     let after = crate::plan::projected(&live.state, &plan, &desired);
     let access = crate::plan::access_changes(&live.state, &after);
+    if let Some(path) = &args.out {
+        let record = crate::render::plan::PlanRecord {
+            tool_version: env!("CARGO_PKG_VERSION").to_owned(),
+            target: target.clone(),
+            camunda_version: live.version.to_string(),
+            desired_sha256: crate::plan::fingerprint::fingerprint(&desired),
+            live_sha256: crate::plan::fingerprint::fingerprint(&live.state),
+        };
+        let text = crate::render::plan::file(&plan, &access, &record);
+        if let Err(e) = std::fs::write(path, text) {
+            return fail(shell, &format!("cannot write {}: {e}", path.display()));
+        }
+    }
     match args.format {
         Format::Human => shell.out(&crate::render::plan::human(&plan, &access, &target)),
         Format::Json => shell.out(&crate::render::plan::json(&plan, &access, &target)),

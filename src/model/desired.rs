@@ -21,6 +21,7 @@ pub struct Desired {
     /// Pruning and protection.
     pub policy: Policy,
     /// Every declared container and how its member list is managed.
+    #[serde(serialize_with = "crate::model::state::as_pairs")]
     pub containers: BTreeMap<Container, MembersMode>,
     /// Every owner whose authorizations the files declare (authoritative).
     pub owners: BTreeSet<Principal>,

@@ -25,7 +25,17 @@ pub struct AccessState {
     /// Container → member edges.
     pub memberships: BTreeSet<Membership>,
     /// Authorizations keyed by their normal-form tuple.
+    #[serde(serialize_with = "as_pairs")]
     pub authorizations: BTreeMap<AuthorizationTuple, Grant>,
+}
+
+/// Serializes a map with structured keys as a list of `[key, value]` pairs
+/// (JSON objects only have string keys), in key order.
+pub fn as_pairs<K: Serialize, V: Serialize, S: serde::Serializer>(
+    map: &BTreeMap<K, V>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.collect_seq(map.iter())
 }
 
 /// A tenant's attributes.

@@ -4,6 +4,7 @@
 pub mod access;
 pub mod change;
 pub mod diff;
+pub mod fingerprint;
 
 pub use access::{AccessChange, Risk, access_changes, risks};
 pub use change::{Change, EntityKind, Plan, Unmanaged};

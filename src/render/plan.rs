@@ -58,6 +58,32 @@ pub fn human(plan: &Plan, access: &[AccessChange], target: &str) -> String {
     out
 }
 
+/// What a saved plan records besides its changes, so `apply --plan` can
+/// refuse a stale one.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PlanRecord {
+    /// This tool's version.
+    pub tool_version: String,
+    /// The cluster (address without credentials, or the embedded simulator).
+    pub target: String,
+    /// The cluster's Camunda version.
+    pub camunda_version: String,
+    /// sha256 of the desired state.
+    pub desired_sha256: String,
+    /// sha256 of the live state the plan was computed from.
+    pub live_sha256: String,
+}
+
+/// A plan file: the JSON document plus the record.
+pub fn file(plan: &Plan, access: &[AccessChange], record: &PlanRecord) -> String {
+    let mut document: serde_json::Value =
+        serde_json::from_str(&json(plan, access, &record.target)).expect("own JSON parses");
+    document["record"] = json!(record);
+    let mut text = serde_json::to_string_pretty(&document).expect("plans serialize");
+    text.push('\n');
+    text
+}
+
 /// The plan as one JSON document.
 pub fn json(plan: &Plan, access: &[AccessChange], target: &str) -> String {
     let (add, change, destroy) = plan.counts();

@@ -242,3 +242,39 @@ fn connection_settings_come_from_the_sdk_variables() {
         stderr(&output)
     );
 }
+
+#[test]
+fn plan_files_record_what_the_plan_was_computed_from_and_no_secret() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(
+        tmp.path().join("access.yaml"),
+        "version: 1\nusers:\n  - username: alice\n    password: ${env:ALICE_PASSWORD}\n    groups: [team]\ngroups:\n  - id: team\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("plan.json");
+    let output = crate::common::cmd(tmp.path())
+        .args(["plan", "--sim", ".", "--out", out.to_str().unwrap()])
+        .env("ALICE_PASSWORD", "canary-s3cret-5150")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = fs::read_to_string(&out).unwrap();
+    assert!(!text.contains("canary-s3cret-5150"));
+    assert!(!stdout(&output).contains("canary-s3cret-5150"));
+    let file: Value = serde_json::from_str(&text).unwrap();
+    let record = &file["record"];
+    assert_eq!(record["tool_version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(record["camunda_version"], "8.8");
+    assert_eq!(record["desired_sha256"].as_str().unwrap().len(), 64);
+    assert_eq!(record["live_sha256"].as_str().unwrap().len(), 64);
+    assert_eq!(file["summary"]["add"], 3);
+    // The same inputs give the same fingerprints.
+    let again = tmp.path().join("again.json");
+    crate::common::cmd(tmp.path())
+        .args(["plan", "--sim", ".", "--out", again.to_str().unwrap()])
+        .env("ALICE_PASSWORD", "another-password")
+        .output()
+        .unwrap();
+    let again: Value = serde_json::from_str(&fs::read_to_string(&again).unwrap()).unwrap();
+    assert_eq!(again["record"], file["record"]);
+}
