@@ -27,6 +27,28 @@ fn attribute(name: &'static str, before: &str, after: &str, out: &mut Vec<Attrib
     }
 }
 
+/// An update when any attribute differs.
+fn updated(plan: &mut Plan, kind: EntityKind, id: String, attributes: Vec<AttributeChange>) {
+    if !attributes.is_empty() {
+        plan.changes.push(Change::Update {
+            kind,
+            id,
+            attributes,
+        });
+    }
+}
+
+/// A live entity no file declares: deleted when its kind is pruned (and it
+/// is not protected), otherwise reported as unmanaged.
+fn undeclared(plan: &mut Plan, kind: EntityKind, id: &str, pruned: bool) {
+    let id = id.to_owned();
+    if pruned {
+        plan.changes.push(Change::Delete { kind, id });
+    } else {
+        plan.unmanaged.push(Unmanaged::Entity { kind, id });
+    }
+}
+
 impl<'a> Planner<'a> {
     /// A planner for `desired` against `live`.
     pub fn new(desired: &'a Desired, live: &'a AccessState) -> Self {
@@ -139,13 +161,7 @@ impl<'a> Planner<'a> {
                             description,
                             &mut attributes,
                         );
-                        if !attributes.is_empty() {
-                            plan.changes.push(Change::Update {
-                                kind,
-                                id: id.clone(),
-                                attributes,
-                            });
-                        }
+                        updated(plan, kind, id.clone(), attributes);
                     }
                 }
             }
@@ -163,10 +179,7 @@ impl<'a> Planner<'a> {
                 if self.prunes(prune_kind) && !self.protected_container(&container(id)) {
                     self.delete_container(plan, kind, &container(id));
                 } else {
-                    plan.unmanaged.push(Unmanaged::Entity {
-                        kind,
-                        id: id.clone(),
-                    });
+                    undeclared(plan, kind, id, false);
                 }
             }
         }
@@ -195,31 +208,15 @@ impl<'a> Planner<'a> {
                         &rule.claim_value,
                         &mut attributes,
                     );
-                    if !attributes.is_empty() {
-                        plan.changes.push(Change::Update {
-                            kind: EntityKind::MappingRule,
-                            id: id.to_string(),
-                            attributes,
-                        });
-                    }
+                    updated(plan, EntityKind::MappingRule, id.to_string(), attributes);
                 }
             }
         }
         for id in l.mapping_rules.keys() {
-            if d.mapping_rules.contains_key(id) {
-                continue;
-            }
-            let principal = Principal::MappingRule(id.clone());
-            if self.prunes(Kind::MappingRules) && !self.protected_principal(&principal) {
-                plan.changes.push(Change::Delete {
-                    kind: EntityKind::MappingRule,
-                    id: id.to_string(),
-                });
-            } else {
-                plan.unmanaged.push(Unmanaged::Entity {
-                    kind: EntityKind::MappingRule,
-                    id: id.to_string(),
-                });
+            if !d.mapping_rules.contains_key(id) {
+                let pruned = self.prunes(Kind::MappingRules)
+                    && !self.protected_principal(&Principal::MappingRule(id.clone()));
+                undeclared(plan, EntityKind::MappingRule, id.as_str(), pruned);
             }
         }
         for (id, user) in &d.users {
@@ -254,30 +251,15 @@ impl<'a> Planner<'a> {
                             &mut attributes,
                         );
                     }
-                    if !attributes.is_empty() {
-                        plan.changes.push(Change::Update {
-                            kind: EntityKind::User,
-                            id: id.to_string(),
-                            attributes,
-                        });
-                    }
+                    updated(plan, EntityKind::User, id.to_string(), attributes);
                 }
             }
         }
         for id in l.users.keys() {
-            if d.users.contains_key(id) {
-                continue;
-            }
-            if self.prunes(Kind::Users) && !self.protected_principal(&Principal::User(id.clone())) {
-                plan.changes.push(Change::Delete {
-                    kind: EntityKind::User,
-                    id: id.to_string(),
-                });
-            } else {
-                plan.unmanaged.push(Unmanaged::Entity {
-                    kind: EntityKind::User,
-                    id: id.to_string(),
-                });
+            if !d.users.contains_key(id) {
+                let pruned = self.prunes(Kind::Users)
+                    && !self.protected_principal(&Principal::User(id.clone()));
+                undeclared(plan, EntityKind::User, id.as_str(), pruned);
             }
         }
     }
