@@ -2,6 +2,7 @@
 //! environment, one file per subcommand, and the mapping to exit codes.
 
 mod completions;
+mod connect;
 mod plan;
 mod schema;
 mod settings;

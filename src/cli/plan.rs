@@ -1,21 +1,19 @@
 //! `camunda-access plan`: what `apply` would change, read-only.
 
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use clap::{Args, ValueEnum};
 
 use crate::cli::{Settings, exit};
 use crate::config::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::config::{self, Sources};
-use crate::live::{Auth, Client, Live, Reader};
-use crate::model::CamundaVersion;
+use crate::cli::connect::{ConnectArgs, connect};
+use crate::live::{Live, Reader};
 use crate::model::desired::{Desired, Kind, Referenced};
 use crate::model::state::{Container, Principal};
 use crate::plan::Planner;
 use crate::render::Shell;
 use crate::render::diagnostics::{self as diagnostics_render, Style};
-use crate::sim::{Background, SimConfig};
 
 /// Output formats of `plan`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -43,15 +41,9 @@ pub struct PlanArgs {
     /// Also write the plan to FILE (JSON with fingerprints of the desired and live states).
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
-    /// Plan against an embedded simulated cluster instead of CAMUNDA_REST_ADDRESS.
-    #[arg(long)]
-    pub sim: bool,
-    /// Camunda version of the embedded cluster (with --sim).
-    #[arg(long, default_value = "8.8", value_parser = |s: &str| s.parse::<CamundaVersion>(), requires = "sim")]
-    pub camunda_version: CamundaVersion,
-    /// Start the embedded cluster from a state dumped with GET /_sim/state (with --sim).
-    #[arg(long, value_name = "FILE", requires = "sim")]
-    pub sim_seed: Option<PathBuf>,
+    /// How to reach the cluster.
+    #[command(flatten)]
+    pub connect: ConnectArgs,
 }
 
 fn fail(shell: &Shell, message: &str) -> u8 {
@@ -122,63 +114,18 @@ fn unresolved(desired: &Desired, live: &Live, sources: &Sources) -> Diagnostics 
     found
 }
 
-/// The address as it may be shown: any `user:password@` removed.
-fn without_credentials(address: &str) -> String {
-    match address.split_once("://") {
-        Some((scheme, rest)) => {
-            let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
-            let host = authority
-                .rsplit_once('@')
-                .map_or(authority, |(_, host)| host);
-            format!("{scheme}://{host}{path}")
-        }
-        None => address.to_owned(),
-    }
-}
-
 /// Plans and prints the plan.
 pub fn run(args: &PlanArgs, settings: &Settings, shell: &Shell) -> u8 {
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
         Err(e) => return fail(shell, &format!("cannot start a runtime: {e}")),
     };
-    let (_embedded, address, auth, target) = if args.sim {
-        let mut config = SimConfig::new(args.camunda_version);
-        if let Some(path) = &args.sim_seed {
-            let seed = std::fs::read_to_string(path)
-                .map_err(|e| format!("cannot read {}: {e}", path.display()))
-                .and_then(|text| {
-                    serde_json::from_str(&text)
-                        .map_err(|e| format!("{}: not a simulator state: {e}", path.display()))
-                });
-            match seed {
-                Ok(seed) => config.seed = Some(seed),
-                Err(e) => return fail(shell, &e),
-            }
-        }
-        match Background::start(config) {
-            Ok(sim) => {
-                let url = sim.url();
-                let target = format!(
-                    "an embedded simulated Camunda {} cluster",
-                    args.camunda_version
-                );
-                (Some(sim), url, Auth::None, target)
-            }
-            Err(e) => return fail(shell, &e),
-        }
-    } else {
-        let auth = match &settings.connection.auth {
-            Ok(auth) => auth.clone(),
-            Err(e) => return fail(shell, e),
-        };
-        let address = settings.connection.address.clone();
-        (None, address.clone(), auth, without_credentials(&address))
+    let connected = match connect(&args.connect, settings, shell) {
+        Ok(connected) => connected,
+        Err(e) => return fail(shell, &e),
     };
-    let client = match Client::new(&address, auth) {
-        Ok(client) => Arc::new(client),
-        Err(e) => return fail(shell, &e.to_string()),
-    };
+    let client = connected.client.clone();
+    let target = connected.target.clone();
     let live = match runtime.block_on(Reader::new(client, 16).read()) {
         Ok(live) => live,
         Err(e) => return fail(shell, &format!("reading the cluster: {e}")),
@@ -252,22 +199,5 @@ pub fn run(args: &PlanArgs, settings: &Settings, shell: &Shell) -> u8 {
         exit::CHANGES
     } else {
         exit::OK
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn addresses_are_shown_without_credentials() {
-        assert_eq!(
-            without_credentials("https://ci:s3cret@cluster.example/v2"),
-            "https://cluster.example/v2"
-        );
-        assert_eq!(
-            without_credentials("http://localhost:8080/v2"),
-            "http://localhost:8080/v2"
-        );
     }
 }

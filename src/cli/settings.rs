@@ -4,7 +4,6 @@ use std::io::IsTerminal;
 
 use crate::cli::ColorChoice;
 use crate::config::Variables;
-use crate::live::Auth;
 use crate::model::state::Secret;
 
 /// What the environment says, read in one place.
@@ -18,14 +17,30 @@ pub struct Settings {
     pub connection: Connection,
 }
 
-/// The cluster address and credentials, from the variables Camunda's
-/// official SDKs read, so existing CI secrets work unchanged.
-#[derive(Debug, Clone)]
+/// The connection variables of Camunda's official SDKs, as set (unset or
+/// blank variables are `None`), so existing CI secrets work unchanged.
+#[derive(Debug, Clone, Default)]
 pub struct Connection {
-    /// `CAMUNDA_REST_ADDRESS`, else `ZEEBE_REST_ADDRESS`, else localhost.
-    pub address: String,
-    /// From `CAMUNDA_AUTH_STRATEGY` and the credential variables.
-    pub auth: Result<Auth, String>,
+    /// `CAMUNDA_REST_ADDRESS`, else `ZEEBE_REST_ADDRESS`.
+    pub address: Option<String>,
+    /// `CAMUNDA_AUTH_STRATEGY`.
+    pub strategy: Option<String>,
+    /// `CAMUNDA_CLIENT_ID`.
+    pub client_id: Option<String>,
+    /// `CAMUNDA_CLIENT_SECRET`.
+    pub client_secret: Option<Secret>,
+    /// `CAMUNDA_OAUTH_URL`.
+    pub oauth_url: Option<String>,
+    /// `CAMUNDA_TOKEN_AUDIENCE`.
+    pub audience: Option<String>,
+    /// `CAMUNDA_OAUTH_SCOPE`.
+    pub scope: Option<String>,
+    /// `CAMUNDA_BASIC_AUTH_USERNAME`.
+    pub username: Option<String>,
+    /// `CAMUNDA_BASIC_AUTH_PASSWORD`.
+    pub password: Option<Secret>,
+    /// `CAMUNDA_MTLS_CA_PATH`.
+    pub ca_path: Option<String>,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -34,47 +49,18 @@ fn var(name: &str) -> Option<String> {
 
 impl Connection {
     fn from_env() -> Self {
-        let address = var("CAMUNDA_REST_ADDRESS")
-            .or_else(|| var("ZEEBE_REST_ADDRESS"))
-            .unwrap_or_else(|| "http://localhost:8080/v2".to_owned());
-        let client_id = var("CAMUNDA_CLIENT_ID");
-        let client_secret = var("CAMUNDA_CLIENT_SECRET");
-        let oauth_url = var("CAMUNDA_OAUTH_URL");
-        // Like the SDKs: OAUTH when URL, ID and secret are all set.
-        let strategy = var("CAMUNDA_AUTH_STRATEGY").unwrap_or_else(|| {
-            if oauth_url.is_some() && client_id.is_some() && client_secret.is_some() {
-                "OAUTH".to_owned()
-            } else {
-                "NONE".to_owned()
-            }
-        });
-        let auth = match strategy.to_ascii_uppercase().as_str() {
-            "NONE" => Ok(Auth::None),
-            "BASIC" => match (var("CAMUNDA_BASIC_AUTH_USERNAME"), var("CAMUNDA_BASIC_AUTH_PASSWORD")) {
-                (Some(username), Some(password)) => Ok(Auth::Basic {
-                    username,
-                    password: Secret::new(password),
-                }),
-                _ => Err("CAMUNDA_AUTH_STRATEGY=BASIC needs CAMUNDA_BASIC_AUTH_USERNAME and CAMUNDA_BASIC_AUTH_PASSWORD".to_owned()),
-            },
-            "OAUTH" => match (client_id, client_secret) {
-                (Some(client_id), Some(secret)) => Ok(Auth::OAuth {
-                    token_url: oauth_url
-                        .unwrap_or_else(|| "https://login.cloud.camunda.io/oauth/token".to_owned()),
-                    client_id,
-                    client_secret: Secret::new(secret),
-                    audience: Some(
-                        var("CAMUNDA_TOKEN_AUDIENCE").unwrap_or_else(|| "zeebe.camunda.io".to_owned()),
-                    ),
-                    scope: var("CAMUNDA_OAUTH_SCOPE"),
-                }),
-                _ => Err("CAMUNDA_AUTH_STRATEGY=OAUTH needs CAMUNDA_CLIENT_ID and CAMUNDA_CLIENT_SECRET".to_owned()),
-            },
-            other => Err(format!(
-                "CAMUNDA_AUTH_STRATEGY is '{other}'; use NONE, BASIC or OAUTH"
-            )),
-        };
-        Connection { address, auth }
+        Connection {
+            address: var("CAMUNDA_REST_ADDRESS").or_else(|| var("ZEEBE_REST_ADDRESS")),
+            strategy: var("CAMUNDA_AUTH_STRATEGY"),
+            client_id: var("CAMUNDA_CLIENT_ID"),
+            client_secret: var("CAMUNDA_CLIENT_SECRET").map(Secret::new),
+            oauth_url: var("CAMUNDA_OAUTH_URL"),
+            audience: var("CAMUNDA_TOKEN_AUDIENCE"),
+            scope: var("CAMUNDA_OAUTH_SCOPE"),
+            username: var("CAMUNDA_BASIC_AUTH_USERNAME"),
+            password: var("CAMUNDA_BASIC_AUTH_PASSWORD").map(Secret::new),
+            ca_path: var("CAMUNDA_MTLS_CA_PATH"),
+        }
     }
 }
 

@@ -6,6 +6,7 @@ pub mod interpolate;
 pub mod loader;
 pub mod raw;
 pub mod source;
+pub mod targets;
 pub mod validator;
 
 use std::path::PathBuf;

@@ -79,6 +79,57 @@ struct Token {
     renew_at: Instant,
 }
 
+/// Transport options beyond address and credentials.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// How long one request may take, answer included.
+    pub timeout: Duration,
+    /// PEM-encoded CA certificates to trust in addition to the system's.
+    pub ca_pem: Option<Vec<u8>>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            timeout: Duration::from_secs(60),
+            ca_pem: None,
+        }
+    }
+}
+
+/// Retries left for the whole run: each retry spends one, each success
+/// earns a tenth back (up to the initial amount). When a cluster is
+/// overloaded for long, the run fails instead of hammering it.
+#[derive(Debug)]
+struct RetryBudget {
+    tenths: std::sync::atomic::AtomicU32,
+    max_tenths: u32,
+}
+
+impl RetryBudget {
+    fn new(retries: u32) -> Self {
+        RetryBudget {
+            tenths: std::sync::atomic::AtomicU32::new(retries * 10),
+            max_tenths: retries * 10,
+        }
+    }
+
+    fn spend(&self) -> bool {
+        use std::sync::atomic::Ordering;
+        self.tenths
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |t| t.checked_sub(10))
+            .is_ok()
+    }
+
+    fn earn(&self) {
+        use std::sync::atomic::Ordering;
+        let max = self.max_tenths;
+        let _ = self
+            .tenths
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |t| Some((t + 1).min(max)));
+    }
+}
+
 /// A connection to one cluster.
 pub struct Client {
     http: reqwest::Client,
@@ -86,6 +137,7 @@ pub struct Client {
     auth: Auth,
     token: Mutex<Option<Token>>,
     retry: RetryPolicy,
+    budget: RetryBudget,
     jitter: std::sync::Mutex<u64>,
 }
 
@@ -148,22 +200,41 @@ fn retry_after(response: &reqwest::Response) -> Option<Duration> {
 impl Client {
     /// A client for the API at `address` (with or without `/v2`).
     pub fn new(address: &str, auth: Auth) -> Result<Client, ApiError> {
-        let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(60))
-            .connect_timeout(Duration::from_secs(10))
+        Client::with_options(address, auth, &Options::default())
+    }
+
+    /// A client with transport options. Proxies come from the environment
+    /// (`HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY`).
+    pub fn with_options(address: &str, auth: Auth, options: &Options) -> Result<Client, ApiError> {
+        let setup = |message: String| ApiError::Network {
+            method: "-".into(),
+            path: address.into(),
+            message,
+            sent: false,
+        };
+        let mut builder = reqwest::Client::builder()
+            .timeout(options.timeout)
+            .connect_timeout(options.timeout.min(Duration::from_secs(10)));
+        if let Some(pem) = &options.ca_pem {
+            let certificates = reqwest::Certificate::from_pem_bundle(pem)
+                .map_err(|e| setup(format!("the CA file is not PEM: {e}")))?;
+            if certificates.is_empty() {
+                return Err(setup("the CA file holds no certificate".to_owned()));
+            }
+            for certificate in certificates {
+                builder = builder.add_root_certificate(certificate);
+            }
+        }
+        let http = builder
             .build()
-            .map_err(|e| ApiError::Network {
-                method: "-".into(),
-                path: address.into(),
-                message: format!("cannot build an HTTP client: {e}"),
-                sent: false,
-            })?;
+            .map_err(|e| setup(format!("cannot build an HTTP client: {e}")))?;
         Ok(Client {
             http,
             base: api_base(address),
             auth,
             token: Mutex::new(None),
             retry: RetryPolicy::default(),
+            budget: RetryBudget::new(100),
             jitter: std::sync::Mutex::new(
                 std::time::SystemTime::now()
                     .duration_since(std::time::UNIX_EPOCH)
@@ -173,9 +244,11 @@ impl Client {
         })
     }
 
-    /// Replaces the retry policy.
-    pub fn with_retry(mut self, retry: RetryPolicy) -> Client {
+    /// Replaces the retry policy; `budget` is the number of retries the
+    /// whole run may spend (a success earns a tenth of one back).
+    pub fn with_retry(mut self, retry: RetryPolicy, budget: u32) -> Client {
         self.retry = retry;
+        self.budget = RetryBudget::new(budget);
         self
     }
 
@@ -312,7 +385,7 @@ impl Client {
                     // anything else may have reached the server.
                     let sent = !e.is_connect();
                     let retryable = !sent || method == Method::GET || path.ends_with("/search");
-                    if retryable && attempt < self.retry.max_attempts {
+                    if retryable && attempt < self.retry.max_attempts && self.budget.spend() {
                         tokio::time::sleep(self.backoff(attempt)).await;
                         continue;
                     }
@@ -333,6 +406,7 @@ impl Client {
                 sent: true,
             })?;
             if (200..300).contains(&status) {
+                self.budget.earn();
                 if text.trim().is_empty() {
                     return Ok(None);
                 }
@@ -352,7 +426,7 @@ impl Client {
                 (reason.to_owned(), text.chars().take(500).collect())
             });
             let backpressure = status == 429 || (status == 503 && title == "RESOURCE_EXHAUSTED");
-            if backpressure && attempt < self.retry.max_attempts {
+            if backpressure && attempt < self.retry.max_attempts && self.budget.spend() {
                 let delay = wait.unwrap_or_else(|| self.backoff(attempt));
                 tokio::time::sleep(delay).await;
                 continue;

@@ -10,7 +10,8 @@ use serde_json::{Value, json};
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
-use crate::live::client::{Client, segment};
+use crate::live::api::AccessApi;
+use crate::live::client::segment;
 use crate::live::error::ApiError;
 use crate::model::catalogue::{CamundaVersion, OwnerType, PermissionType, ResourceType};
 use crate::model::desired::Kind;
@@ -39,9 +40,9 @@ pub struct Live {
 }
 
 /// Reads live state with at most `concurrency` requests in flight.
-#[derive(Debug, Clone)]
-pub struct Reader {
-    client: Arc<Client>,
+#[derive(Debug)]
+pub struct Reader<A> {
+    client: Arc<A>,
     concurrency: usize,
 }
 
@@ -58,7 +59,7 @@ fn text(item: &Value, key: &str) -> Option<String> {
 }
 
 /// Every item of a search, following cursors.
-async fn search_all(client: &Client, path: &str) -> Result<Vec<Value>, ApiError> {
+async fn search_all<A: AccessApi>(client: &A, path: &str) -> Result<Vec<Value>, ApiError> {
     let mut items = Vec::new();
     let mut after: Option<String> = None;
     loop {
@@ -67,7 +68,7 @@ async fn search_all(client: &Client, path: &str) -> Result<Vec<Value>, ApiError>
             Some(cursor) => json!({"limit": PAGE_SIZE, "after": cursor}),
         };
         let body = client
-            .request(Method::POST, path, Some(&json!({ "page": page })))
+            .send(Method::POST, path, Some(&json!({ "page": page })))
             .await?
             .ok_or_else(|| decode(path, "empty search answer"))?;
         let batch = body
@@ -124,9 +125,9 @@ fn version_of(gateway: &str) -> CamundaVersion {
     }
 }
 
-impl Reader {
+impl<A: AccessApi> Reader<A> {
     /// A reader over `client`.
-    pub fn new(client: Arc<Client>, concurrency: usize) -> Reader {
+    pub fn new(client: Arc<A>, concurrency: usize) -> Reader<A> {
         Reader {
             client,
             concurrency: concurrency.max(1),
@@ -137,7 +138,7 @@ impl Reader {
     pub async fn read(&self) -> Result<Live, ApiError> {
         let topology = self
             .client
-            .request(Method::GET, "/topology", None)
+            .send(Method::GET, "/topology", None)
             .await?
             .ok_or_else(|| decode("/topology", "empty topology"))?;
         let gateway_version = text(&topology, "gatewayVersion")
@@ -163,7 +164,7 @@ impl Reader {
         for (index, (path, _)) in kinds.iter().enumerate() {
             let client = self.client.clone();
             let path = *path;
-            searches.spawn(async move { (index, search_all(&client, path).await) });
+            searches.spawn(async move { (index, search_all(client.as_ref(), path).await) });
         }
         let mut results: Vec<Option<Vec<Value>>> = vec![None; kinds.len()];
         while let Some(joined) = searches.join_next().await {
@@ -259,7 +260,7 @@ impl Reader {
             tasks.spawn(async move {
                 let _permit = permits.acquire_owned().await.expect("never closed");
                 let path = format!("/{collection}/{}/{kind}/search", segment(container.id()));
-                let result = search_all(&client, &path).await;
+                let result = search_all(client.as_ref(), &path).await;
                 (container, kind, result)
             });
         }

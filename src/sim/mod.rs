@@ -197,6 +197,12 @@ pub struct Background {
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
+impl std::fmt::Debug for Background {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Background").field("addr", &self.addr).finish()
+    }
+}
+
 impl Background {
     /// Starts a simulator on a loopback port of its own.
     pub fn start(config: SimConfig) -> Result<Background, String> {

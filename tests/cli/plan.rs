@@ -227,7 +227,7 @@ fn connection_settings_come_from_the_sdk_variables() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
-    assert!(stderr(&output).contains("CAMUNDA_AUTH_STRATEGY=OAUTH needs CAMUNDA_CLIENT_ID"));
+    assert!(stderr(&output).contains("OAUTH authentication needs CAMUNDA_CLIENT_ID"));
     // Nothing listens here: a network error naming the request.
     let output = crate::common::cmd(&root())
         .args(["plan", "examples/quickstart"])

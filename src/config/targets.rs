@@ -1,0 +1,225 @@
+//! The targets file, `camunda-access.toml`: named clusters for `--target`.
+//!
+//! ```toml
+//! [targets.prod]
+//! address = "https://camunda.example.com/v2"
+//! auth = "oauth"
+//! client-id = "camunda-access"
+//! client-secret = "${env:PROD_CLIENT_SECRET}"
+//! oauth-url = "https://login.example.com/oauth/token"
+//! audience = "orchestration-api"
+//! ```
+//!
+//! Secrets (`client-secret`, `password`) must be `${env:VAR}` references:
+//! a literal secret in a file that lives next to the YAML in version control
+//! is refused.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::config::interpolate::{InterpolationError, Variables, interpolate};
+use crate::model::state::Secret;
+
+/// The default file name, looked up in the current directory.
+pub const FILE_NAME: &str = "camunda-access.toml";
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    #[serde(default)]
+    targets: BTreeMap<String, RawTarget>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawTarget {
+    address: Option<Spanned<String>>,
+    auth: Option<Spanned<String>>,
+    client_id: Option<Spanned<String>>,
+    client_secret: Option<Spanned<String>>,
+    oauth_url: Option<Spanned<String>>,
+    audience: Option<Spanned<String>>,
+    scope: Option<Spanned<String>>,
+    username: Option<Spanned<String>>,
+    password: Option<Spanned<String>>,
+    ca_path: Option<Spanned<String>>,
+    timeout_seconds: Option<Spanned<u64>>,
+}
+
+/// One named cluster, its values interpolated.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Target {
+    /// Its name in the file.
+    pub name: String,
+    /// REST address.
+    pub address: Option<String>,
+    /// `none`, `basic` or `oauth`.
+    pub auth: Option<String>,
+    /// OAuth client ID.
+    pub client_id: Option<String>,
+    /// OAuth client secret.
+    pub client_secret: Option<Secret>,
+    /// OAuth token endpoint.
+    pub oauth_url: Option<String>,
+    /// Token audience.
+    pub audience: Option<String>,
+    /// Token scope.
+    pub scope: Option<String>,
+    /// Basic-auth user.
+    pub username: Option<String>,
+    /// Basic-auth password.
+    pub password: Option<Secret>,
+    /// A PEM file with the CA certificates to trust (relative to the file).
+    pub ca_path: Option<PathBuf>,
+    /// Request timeout.
+    pub timeout_seconds: Option<u64>,
+}
+
+fn position(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+/// Reads target `name` from the file at `path`.
+pub fn load(path: &Path, name: &str, vars: &Variables) -> Result<Target, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read the targets file {}: {e}", path.display()))?;
+    parse(&text, path, name, vars)
+}
+
+/// Parses `text` (the contents of `path`) and picks target `name`.
+pub fn parse(text: &str, path: &Path, name: &str, vars: &Variables) -> Result<Target, String> {
+    let shown = path.display();
+    let file: RawFile = toml::from_str(text).map_err(|e| {
+        let at = e
+            .span()
+            .map(|s| {
+                let (line, column) = position(text, s.start);
+                format!(":{line}:{column}")
+            })
+            .unwrap_or_default();
+        format!("{shown}{at}: {}", e.message())
+    })?;
+    let Some(raw) = file.targets.get(name) else {
+        let known: Vec<&str> = file.targets.keys().map(String::as_str).collect();
+        return Err(if known.is_empty() {
+            format!("{shown} names no targets; add a [targets.{name}] table")
+        } else {
+            format!(
+                "{shown} has no target '{name}'; it has: {}",
+                known.join(", ")
+            )
+        });
+    };
+    let at = |span: std::ops::Range<usize>| {
+        let (line, column) = position(text, span.start);
+        format!("{shown}:{line}:{column}")
+    };
+    let value = |field: &str, v: &Option<Spanned<String>>| -> Result<Option<String>, String> {
+        let Some(v) = v else { return Ok(None) };
+        interpolate(v.get_ref(), vars)
+            .map(|s| Some(s.into_owned()))
+            .map_err(|e| match e {
+                InterpolationError::Unset { name: var } => format!(
+                    "{}: {field} of target '{name}' refers to ${{env:{var}}}, which is not set",
+                    at(v.span())
+                ),
+                InterpolationError::Malformed { reason } => {
+                    format!("{}: {field}: {reason}", at(v.span()))
+                }
+            })
+    };
+    let secret = |field: &str, v: &Option<Spanned<String>>| -> Result<Option<Secret>, String> {
+        if let Some(raw) = v
+            && !raw.get_ref().trim_start().starts_with("${env:")
+        {
+            return Err(format!(
+                "{}: {field} of target '{name}' is a literal; secrets in {FILE_NAME} must be ${{env:VAR}} references",
+                at(raw.span())
+            ));
+        }
+        Ok(value(field, v)?.map(Secret::new))
+    };
+    Ok(Target {
+        name: name.to_owned(),
+        address: value("address", &raw.address)?,
+        auth: value("auth", &raw.auth)?,
+        client_id: value("client-id", &raw.client_id)?,
+        client_secret: secret("client-secret", &raw.client_secret)?,
+        oauth_url: value("oauth-url", &raw.oauth_url)?,
+        audience: value("audience", &raw.audience)?,
+        scope: value("scope", &raw.scope)?,
+        username: value("username", &raw.username)?,
+        password: secret("password", &raw.password)?,
+        ca_path: value("ca-path", &raw.ca_path)?.map(|p| {
+            let p = PathBuf::from(p);
+            match path.parent() {
+                Some(dir) if p.is_relative() => dir.join(p),
+                _ => p,
+            }
+        }),
+        timeout_seconds: raw.timeout_seconds.as_ref().map(|t| *t.get_ref()),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars() -> Variables {
+        Variables::new([("PROD_SECRET".to_owned(), "hunter2".to_owned())])
+    }
+
+    const FILE: &str = r#"
+[targets.prod]
+address = "https://camunda.example.com/v2"
+auth = "oauth"
+client-id = "camunda-access"
+client-secret = "${env:PROD_SECRET}"
+oauth-url = "https://login.example.com/oauth/token"
+ca-path = "certs/ca.pem"
+timeout-seconds = 30
+
+[targets.dev]
+address = "http://localhost:8080"
+"#;
+
+    #[test]
+    fn a_target_is_read_and_interpolated() {
+        let t = parse(FILE, Path::new("repo/camunda-access.toml"), "prod", &vars()).unwrap();
+        assert_eq!(t.address.as_deref(), Some("https://camunda.example.com/v2"));
+        assert_eq!(t.client_secret.as_ref().map(Secret::expose), Some("hunter2"));
+        assert_eq!(t.ca_path, Some(PathBuf::from("repo/certs/ca.pem")));
+        assert_eq!(t.timeout_seconds, Some(30));
+        assert!(!format!("{t:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn an_unknown_target_lists_the_known_ones() {
+        let e = parse(FILE, Path::new("camunda-access.toml"), "staging", &vars()).unwrap_err();
+        assert_eq!(e, "camunda-access.toml has no target 'staging'; it has: dev, prod");
+    }
+
+    #[test]
+    fn literal_secrets_are_refused_with_their_place() {
+        let text = "[targets.prod]\naddress = \"http://x\"\nclient-secret = \"hunter2\"\n";
+        let e = parse(text, Path::new("camunda-access.toml"), "prod", &vars()).unwrap_err();
+        assert!(e.starts_with("camunda-access.toml:3:17: client-secret of target 'prod' is a literal"), "{e}");
+        assert!(!e.contains("hunter2"));
+    }
+
+    #[test]
+    fn unset_variables_and_unknown_keys_point_at_the_line() {
+        let text = "[targets.prod]\nclient-secret = \"${env:NOPE}\"\n";
+        let e = parse(text, Path::new("t.toml"), "prod", &vars()).unwrap_err();
+        assert_eq!(e, "t.toml:2:17: client-secret of target 'prod' refers to ${env:NOPE}, which is not set");
+        let text = "[targets.prod]\nadress = \"http://x\"\n";
+        let e = parse(text, Path::new("t.toml"), "prod", &vars()).unwrap_err();
+        assert!(e.starts_with("t.toml:2:1: unknown field `adress`"), "{e}");
+    }
+}
