@@ -52,7 +52,10 @@ pub struct ConnectArgs {
 #[derive(Debug)]
 pub struct Connected {
     /// The embedded simulator, kept alive as long as this.
-    #[expect(dead_code, reason = "held so the embedded simulator runs until the command ends")]
+    #[expect(
+        dead_code,
+        reason = "held so the embedded simulator runs until the command ends"
+    )]
     pub embedded: Option<Background>,
     /// The client.
     pub client: Arc<Client>,
@@ -186,7 +189,11 @@ pub fn without_credentials(address: &str) -> String {
 }
 
 /// Starts the embedded cluster or resolves the real one, and builds a client.
-pub fn connect(args: &ConnectArgs, settings: &Settings, shell: &Shell) -> Result<Connected, String> {
+pub fn connect(
+    args: &ConnectArgs,
+    settings: &Settings,
+    shell: &Shell,
+) -> Result<Connected, String> {
     if args.sim {
         let mut config = SimConfig::new(args.camunda_version);
         if let Some(path) = &args.sim_seed {

@@ -4,10 +4,10 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
+use crate::cli::connect::{ConnectArgs, connect};
 use crate::cli::{Settings, exit};
 use crate::config::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::config::{self, Sources};
-use crate::cli::connect::{ConnectArgs, connect};
 use crate::live::{Live, Reader};
 use crate::model::desired::{Desired, Kind, Referenced};
 use crate::model::state::{Container, Principal};

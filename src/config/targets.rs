@@ -193,7 +193,10 @@ address = "http://localhost:8080"
     fn a_target_is_read_and_interpolated() {
         let t = parse(FILE, Path::new("repo/camunda-access.toml"), "prod", &vars()).unwrap();
         assert_eq!(t.address.as_deref(), Some("https://camunda.example.com/v2"));
-        assert_eq!(t.client_secret.as_ref().map(Secret::expose), Some("hunter2"));
+        assert_eq!(
+            t.client_secret.as_ref().map(Secret::expose),
+            Some("hunter2")
+        );
         assert_eq!(t.ca_path, Some(PathBuf::from("repo/certs/ca.pem")));
         assert_eq!(t.timeout_seconds, Some(30));
         assert!(!format!("{t:?}").contains("hunter2"));
@@ -202,14 +205,20 @@ address = "http://localhost:8080"
     #[test]
     fn an_unknown_target_lists_the_known_ones() {
         let e = parse(FILE, Path::new("camunda-access.toml"), "staging", &vars()).unwrap_err();
-        assert_eq!(e, "camunda-access.toml has no target 'staging'; it has: dev, prod");
+        assert_eq!(
+            e,
+            "camunda-access.toml has no target 'staging'; it has: dev, prod"
+        );
     }
 
     #[test]
     fn literal_secrets_are_refused_with_their_place() {
         let text = "[targets.prod]\naddress = \"http://x\"\nclient-secret = \"hunter2\"\n";
         let e = parse(text, Path::new("camunda-access.toml"), "prod", &vars()).unwrap_err();
-        assert!(e.starts_with("camunda-access.toml:3:17: client-secret of target 'prod' is a literal"), "{e}");
+        assert!(
+            e.starts_with("camunda-access.toml:3:17: client-secret of target 'prod' is a literal"),
+            "{e}"
+        );
         assert!(!e.contains("hunter2"));
     }
 
@@ -217,7 +226,10 @@ address = "http://localhost:8080"
     fn unset_variables_and_unknown_keys_point_at_the_line() {
         let text = "[targets.prod]\nclient-secret = \"${env:NOPE}\"\n";
         let e = parse(text, Path::new("t.toml"), "prod", &vars()).unwrap_err();
-        assert_eq!(e, "t.toml:2:17: client-secret of target 'prod' refers to ${env:NOPE}, which is not set");
+        assert_eq!(
+            e,
+            "t.toml:2:17: client-secret of target 'prod' refers to ${env:NOPE}, which is not set"
+        );
         let text = "[targets.prod]\nadress = \"http://x\"\n";
         let e = parse(text, Path::new("t.toml"), "prod", &vars()).unwrap_err();
         assert!(e.starts_with("t.toml:2:1: unknown field `adress`"), "{e}");

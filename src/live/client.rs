@@ -126,7 +126,9 @@ impl RetryBudget {
         let max = self.max_tenths;
         let _ = self
             .tenths
-            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |t| Some((t + 1).min(max)));
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |t| {
+                Some((t + 1).min(max))
+            });
     }
 }
 

@@ -10,7 +10,7 @@ use crate::model::catalogue::PermissionType;
 use crate::model::state::{AuthorizationTuple, Membership};
 
 /// Which kind of entity a change is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum EntityKind {
     /// A tenant.

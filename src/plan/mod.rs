@@ -5,10 +5,12 @@ pub mod access;
 pub mod change;
 pub mod diff;
 pub mod fingerprint;
+pub mod order;
 
 pub use access::{AccessChange, Risk, access_changes, risks};
 pub use change::{Change, EntityKind, Plan, Unmanaged};
 pub use diff::{Planner, projected};
+pub use order::{Order, Reason, Step};
 
 #[cfg(test)]
 mod tests {
@@ -20,8 +22,8 @@ mod tests {
     use crate::model::catalogue::{CamundaVersion, PermissionType, ResourceType};
     use crate::model::desired::{Desired, Kind, MembersMode, Policy};
     use crate::model::state::{
-        AccessState, AuthorizationTuple, Container, Grant, Group, Membership, Principal,
-        ResourceSelector, Role, Tenant,
+        AccessState, AuthorizationTuple, Container, Grant, Group, MappingRule, Membership,
+        Principal, ResourceSelector, Role, Tenant,
     };
 
     /// A desired state that declares everything in `state` and prunes all kinds.
@@ -188,7 +190,11 @@ mod tests {
             prop::collection::btree_set(ids.clone(), 0..3),
             prop::collection::btree_set((ids.clone(), ids.clone()), 0..4),
             prop::collection::btree_map(
-                (ids.clone(), prop::sample::select(vec!["*", "x"])),
+                (
+                    ids.clone(),
+                    prop::bool::ANY,
+                    prop::sample::select(vec!["*", "x"]),
+                ),
                 prop::collection::btree_set(
                     prop::sample::select(vec![PermissionType::Create, PermissionType::Read]),
                     1..3,
@@ -196,8 +202,10 @@ mod tests {
                 0..4,
             ),
             prop::sample::select(vec!["A", "B"]),
+            prop::collection::btree_map(ids.clone(), prop::sample::select(vec!["v1", "v2"]), 0..3),
+            prop::collection::btree_set((ids.clone(), ids.clone(), 0..3u8), 0..5),
         )
-            .prop_map(|(groups, roles, members, auths, name)| {
+            .prop_map(|(groups, roles, members, auths, name, rules, nested)| {
                 let mut s = AccessState::default();
                 for g in &groups {
                     s.groups.insert(
@@ -217,6 +225,20 @@ mod tests {
                         },
                     );
                 }
+                // Claim pairs are unique among rules, as in Camunda.
+                let mut taken = BTreeSet::new();
+                for (id, value) in rules {
+                    if taken.insert(value) {
+                        s.mapping_rules.insert(
+                            id.into(),
+                            MappingRule {
+                                name: name.into(),
+                                claim_name: "team".into(),
+                                claim_value: value.into(),
+                            },
+                        );
+                    }
+                }
                 for (g, c) in members {
                     if groups.contains(g) {
                         s.memberships.insert(Membership {
@@ -225,17 +247,137 @@ mod tests {
                         });
                     }
                 }
-                for ((owner, id), permissions) in auths {
+                for (container, member, how) in nested {
+                    let m = match how {
+                        // A group in a role.
+                        0 if roles.contains(container) && groups.contains(member) => Membership {
+                            container: Container::Role(container.into()),
+                            member: Principal::Group(member.into()),
+                        },
+                        // A mapping rule in a group.
+                        1 if groups.contains(container)
+                            && s.mapping_rules.contains_key(&member.into()) =>
+                        {
+                            Membership {
+                                container: Container::Group(container.into()),
+                                member: Principal::MappingRule(member.into()),
+                            }
+                        }
+                        // A mapping rule in a role.
+                        2 if roles.contains(container)
+                            && s.mapping_rules.contains_key(&member.into()) =>
+                        {
+                            Membership {
+                                container: Container::Role(container.into()),
+                                member: Principal::MappingRule(member.into()),
+                            }
+                        }
+                        _ => continue,
+                    };
+                    s.memberships.insert(m);
+                }
+                for ((owner, is_group, id), permissions) in auths {
+                    let owner = if is_group && groups.contains(owner) {
+                        Principal::Group(owner.into())
+                    } else {
+                        Principal::Client(owner.into())
+                    };
+                    let key = format!("{owner}{id}");
                     s.authorizations.insert(
-                        tuple(Principal::Client(owner.into()), ResourceType::Message, id),
+                        tuple(owner, ResourceType::Message, id),
                         Grant {
                             permissions,
-                            keys: vec![format!("{owner}{id}")],
+                            keys: vec![key],
                         },
                     );
                 }
                 s
             })
+    }
+
+    /// One change as the server applies it, cascades included (a deleted
+    /// user or mapping rule leaves its groups, roles and tenants; a deleted
+    /// entity's own authorizations go).
+    fn server_applies(state: &AccessState, change: &Change, desired: &Desired) -> AccessState {
+        let one = Plan {
+            changes: vec![change.clone()],
+            unmanaged: Vec::new(),
+        };
+        let mut next = diff::projected(state, &one, desired);
+        if let Change::Delete { kind, id } = change {
+            let gone = match kind {
+                EntityKind::MappingRule => Some(Principal::MappingRule(id.as_str().into())),
+                EntityKind::User => Some(Principal::User(id.as_str().into())),
+                EntityKind::Group => Some(Principal::Group(id.as_str().into())),
+                EntityKind::Role => Some(Principal::Role(id.as_str().into())),
+                EntityKind::Tenant => None,
+            };
+            if let Some(gone) = gone {
+                if matches!(kind, EntityKind::MappingRule | EntityKind::User) {
+                    next.memberships.retain(|m| m.member != gone);
+                }
+                next.authorizations.retain(|t, _| t.owner != gone);
+            }
+        }
+        next
+    }
+
+    /// Plays `plan` in `order` against the server's rules that ordering is
+    /// about, and says what the server would refuse.
+    fn refused(
+        live: &AccessState,
+        plan: &Plan,
+        sequence: &[Step],
+        desired: &Desired,
+    ) -> Vec<String> {
+        let mut state = live.clone();
+        let mut problems = Vec::new();
+        let exists = |s: &AccessState, c: &Container| match c {
+            Container::Group(g) => s.groups.contains_key(g),
+            Container::Role(r) => s.roles.contains_key(r),
+            Container::Tenant(t) => s.tenants.contains_key(t),
+        };
+        for step in sequence {
+            let Step::Change(i) = step else { continue };
+            let change = &plan.changes[*i];
+            match change {
+                Change::AddMember(m) => {
+                    if !exists(&state, &m.container) {
+                        problems.push(format!("{change}: no container"));
+                    }
+                    if let Principal::MappingRule(r) = &m.member
+                        && !state.mapping_rules.contains_key(r)
+                    {
+                        problems.push(format!("{change}: no mapping rule"));
+                    }
+                    if let Principal::Group(g) = &m.member
+                        && !state.groups.contains_key(g)
+                    {
+                        problems.push(format!("{change}: member group not created yet"));
+                    }
+                }
+                Change::RemoveMember(m) if !state.memberships.contains(m) => {
+                    problems.push(format!("{change}: already gone"));
+                }
+                Change::DeleteAuthorization { tuple, key, .. }
+                    if !state
+                        .authorizations
+                        .get(tuple)
+                        .is_some_and(|g| g.keys.contains(key)) =>
+                {
+                    problems.push(format!("{change}: already gone"));
+                }
+                _ => {}
+            }
+            state = server_applies(&state, change, desired);
+            let mut pairs = BTreeSet::new();
+            for rule in state.mapping_rules.values() {
+                if !pairs.insert((&rule.claim_name, &rule.claim_value)) {
+                    problems.push(format!("{change}: two rules hold one claim pair"));
+                }
+            }
+        }
+        problems
     }
 
     proptest! {
@@ -258,9 +400,162 @@ mod tests {
         }
 
         #[test]
+        fn the_order_respects_every_edge_and_the_server(a in arb_state(), b in arb_state()) {
+            let desired = declaring(&b);
+            let plan = Planner::new(&desired, &a).plan();
+            let order = Order::new(&plan, &a);
+            let sequence = order.sequence();
+            let changes = sequence.iter().filter(|s| matches!(s, Step::Change(_))).count();
+            prop_assert_eq!(changes, plan.changes.len());
+            let position: BTreeMap<Step, usize> =
+                sequence.iter().enumerate().map(|(i, s)| (*s, i)).collect();
+            for (from, to, reason) in order.edges() {
+                prop_assert!(position[&from] < position[&to], "{:?} {:?} {:?}", from, to, reason);
+            }
+            // Swapped claim pairs are reported as conflicts (tested below).
+            prop_assume!(order.conflicts.is_empty());
+            let problems = refused(&a, &plan, &sequence, &desired);
+            prop_assert!(problems.is_empty(), "{:?}\n{:?}", problems, plan.changes);
+            // Deterministic.
+            prop_assert_eq!(Order::new(&plan, &a).sequence(), sequence);
+        }
+
+        #[test]
         fn plans_are_deterministic(a in arb_state(), b in arb_state()) {
             let desired = declaring(&b);
             prop_assert_eq!(Planner::new(&desired, &a).plan(), Planner::new(&desired, &a).plan());
         }
+    }
+
+    fn rule(value: &str) -> MappingRule {
+        MappingRule {
+            name: "R".into(),
+            claim_name: "team".into(),
+            claim_value: value.into(),
+        }
+    }
+
+    fn lines(plan: &Plan, sequence: &[Step]) -> Vec<String> {
+        sequence
+            .iter()
+            .map(|s| match s {
+                Step::Change(i) => plan.changes[*i].to_string(),
+                Step::Barrier => "|".to_owned(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_claim_pair_moves_to_a_new_rule_only_after_the_old_one_lets_go() {
+        let mut live = AccessState::default();
+        live.mapping_rules.insert("old".into(), rule("eng"));
+        live.groups.insert(
+            "g".into(),
+            Group {
+                name: "G".into(),
+                description: String::new(),
+            },
+        );
+        live.memberships.insert(Membership {
+            container: Container::Group("g".into()),
+            member: Principal::MappingRule("old".into()),
+        });
+        let mut b = live.clone();
+        b.mapping_rules.clear();
+        b.memberships.clear();
+        b.mapping_rules.insert("new".into(), rule("eng"));
+        b.memberships.insert(Membership {
+            container: Container::Group("g".into()),
+            member: Principal::MappingRule("new".into()),
+        });
+        let desired = declaring(&b);
+        let plan = Planner::new(&desired, &live).plan();
+        let order = Order::new(&plan, &live);
+        let sequence = order.sequence();
+        // Break before make here: the server allows one rule per claim pair.
+        assert_eq!(
+            lines(&plan, &sequence),
+            [
+                "- mapping-rule:old in group:g",
+                "- mapping-rule old",
+                "+ mapping-rule new",
+                "+ mapping-rule:new in group:g",
+                "|",
+            ]
+        );
+        assert!(refused(&live, &plan, &sequence, &desired).is_empty());
+    }
+
+    #[test]
+    fn grants_come_before_revokes_and_containers_before_members() {
+        let mut live = AccessState::default();
+        live.groups.insert(
+            "old".into(),
+            Group {
+                name: "Old".into(),
+                description: String::new(),
+            },
+        );
+        live.memberships.insert(Membership {
+            container: Container::Group("old".into()),
+            member: Principal::Client("ci".into()),
+        });
+        let mut b = AccessState::default();
+        b.groups = live.groups.clone();
+        b.groups.insert(
+            "new".into(),
+            Group {
+                name: "New".into(),
+                description: String::new(),
+            },
+        );
+        b.memberships.insert(Membership {
+            container: Container::Group("new".into()),
+            member: Principal::Client("ci".into()),
+        });
+        let desired = declaring(&b);
+        let plan = Planner::new(&desired, &live).plan();
+        let order = Order::new(&plan, &live);
+        assert_eq!(
+            lines(&plan, &order.sequence()),
+            [
+                "+ group new",
+                "+ client:ci in group:new",
+                "|",
+                "- client:ci in group:old",
+            ]
+        );
+        let dot = order.dot(&plan);
+        assert!(
+            dot.contains("c0 -> c1 [label=\"container first\"];"),
+            "{dot}"
+        );
+        assert!(
+            dot.contains("barrier -> c2 [label=\"make before break\"];"),
+            "{dot}"
+        );
+        let mermaid = order.mermaid(&plan);
+        assert!(mermaid.starts_with("flowchart LR\n"), "{mermaid}");
+        assert!(mermaid.contains("c0 -->|container first| c1"), "{mermaid}");
+    }
+
+    #[test]
+    fn rules_swapping_claim_pairs_are_a_conflict_not_a_cycle() {
+        let mut live = AccessState::default();
+        live.mapping_rules.insert("a".into(), rule("x"));
+        live.mapping_rules.insert("b".into(), rule("y"));
+        let mut b = AccessState::default();
+        b.mapping_rules.insert("a".into(), rule("y"));
+        b.mapping_rules.insert("b".into(), rule("x"));
+        let desired = declaring(&b);
+        let plan = Planner::new(&desired, &live).plan();
+        let order = Order::new(&plan, &live);
+        assert_eq!(order.sequence().len(), 2);
+        assert_eq!(order.conflicts.len(), 1);
+        assert!(
+            order.conflicts[0].contains("swap claim pairs"),
+            "{:?}",
+            order.conflicts
+        );
     }
 }

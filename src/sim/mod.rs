@@ -199,7 +199,9 @@ pub struct Background {
 
 impl std::fmt::Debug for Background {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Background").field("addr", &self.addr).finish()
+        f.debug_struct("Background")
+            .field("addr", &self.addr)
+            .finish()
     }
 }
 

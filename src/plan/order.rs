@@ -1,0 +1,514 @@
+//! `Order`: which change must happen before which, as a graph (petgraph).
+//!
+//! Edges, each with its reason:
+//! - a container is created before members are assigned to it, and a
+//!   member (group, role, mapping rule, user) before it is assigned;
+//! - an owner is created before its authorizations, and an entity before
+//!   authorizations that name it as their resource;
+//! - a mapping rule gives up a claim pair before another rule takes it (the
+//!   server refuses two rules with one pair);
+//! - memberships and authorizations of an entity are removed before the
+//!   entity is deleted (explicitly, not relying on the server's cascade,
+//!   which leaves a deleted group's memberships in roles and tenants behind);
+//! - make before break: every grant happens before any revoke, through one
+//!   barrier node, except revokes that a grant itself waits for (a rule
+//!   deleted to free the claim pair that a new rule takes).
+//!
+//! The graph is deterministic: nodes in plan order, edges in a fixed order,
+//! and [`Order::sequence`] breaks ties by plan position.
+
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap};
+use std::fmt::Write as _;
+
+use petgraph::Direction;
+use petgraph::graph::{DiGraph, NodeIndex};
+use petgraph::visit::EdgeRef;
+
+use crate::model::catalogue::ResourceType;
+use crate::model::state::{AccessState, Container, Principal, ResourceSelector};
+use crate::plan::change::{Change, EntityKind, Plan};
+
+/// A node: one change of the plan (by position), or the make-before-break
+/// barrier between grants and revokes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Step {
+    /// `plan.changes[i]`.
+    Change(usize),
+    /// All grants done; revokes may start.
+    Barrier,
+}
+
+/// Why one step waits for another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Reason {
+    /// The container must exist before members are assigned.
+    ContainerFirst,
+    /// The member must exist before it is assigned.
+    MemberFirst,
+    /// The owner must exist before its authorizations.
+    OwnerFirst,
+    /// The resource an authorization names must exist first.
+    ResourceFirst,
+    /// A claim pair is released before another mapping rule takes it.
+    ClaimReleased,
+    /// What points at an entity goes before the entity.
+    DependantsFirst,
+    /// Grants before revokes.
+    MakeBeforeBreak,
+}
+
+impl Reason {
+    /// A short label for graph output.
+    pub fn label(self) -> &'static str {
+        match self {
+            Reason::ContainerFirst => "container first",
+            Reason::MemberFirst => "member first",
+            Reason::OwnerFirst => "owner first",
+            Reason::ResourceFirst => "resource first",
+            Reason::ClaimReleased => "claim released",
+            Reason::DependantsFirst => "dependants first",
+            Reason::MakeBeforeBreak => "make before break",
+        }
+    }
+}
+
+/// The dependency graph of a plan.
+#[derive(Debug, Clone)]
+pub struct Order {
+    graph: DiGraph<Step, Reason>,
+    nodes: Vec<NodeIndex>,
+    barrier: Option<NodeIndex>,
+    /// Changes no order can apply in one run, described.
+    pub conflicts: Vec<String>,
+}
+
+type Entity = (EntityKind, String);
+
+fn container_entity(c: &Container) -> Entity {
+    match c {
+        Container::Group(g) => (EntityKind::Group, g.to_string()),
+        Container::Role(r) => (EntityKind::Role, r.to_string()),
+        Container::Tenant(t) => (EntityKind::Tenant, t.to_string()),
+    }
+}
+
+fn principal_entity(p: &Principal) -> Option<Entity> {
+    Some(match p {
+        Principal::User(u) => (EntityKind::User, u.to_string()),
+        Principal::Group(g) => (EntityKind::Group, g.to_string()),
+        Principal::Role(r) => (EntityKind::Role, r.to_string()),
+        Principal::MappingRule(m) => (EntityKind::MappingRule, m.to_string()),
+        Principal::Client(_) => return None,
+    })
+}
+
+fn resource_entity(resource_type: ResourceType, resource: &ResourceSelector) -> Option<Entity> {
+    let ResourceSelector::Id(id) = resource else {
+        return None;
+    };
+    if id == "*" {
+        return None;
+    }
+    let kind = match resource_type {
+        ResourceType::Group => EntityKind::Group,
+        ResourceType::Role => EntityKind::Role,
+        ResourceType::Tenant => EntityKind::Tenant,
+        ResourceType::MappingRule => EntityKind::MappingRule,
+        ResourceType::User => EntityKind::User,
+        _ => return None,
+    };
+    Some((kind, id.clone()))
+}
+
+/// Whether a change gives access (or is neutral) rather than taking it away.
+pub fn is_grant(change: &Change) -> bool {
+    match change {
+        Change::Create { .. }
+        | Change::Update { .. }
+        | Change::AddMember(_)
+        | Change::CreateAuthorization { .. } => true,
+        Change::UpdateAuthorization { before, after, .. } => after.is_superset(before),
+        Change::Delete { .. } | Change::RemoveMember(_) | Change::DeleteAuthorization { .. } => {
+            false
+        }
+    }
+}
+
+/// Claim pairs a mapping-rule change gives up and takes.
+fn claims(
+    change: &Change,
+    live: &AccessState,
+) -> (Option<(String, String)>, Option<(String, String)>) {
+    match change {
+        Change::Create {
+            kind: EntityKind::MappingRule,
+            attributes,
+            ..
+        } => (
+            None,
+            Some((
+                attributes.get("claim").cloned().unwrap_or_default(),
+                attributes.get("value").cloned().unwrap_or_default(),
+            )),
+        ),
+        Change::Update {
+            kind: EntityKind::MappingRule,
+            id,
+            attributes,
+        } => {
+            let Some(rule) = live.mapping_rules.get(&id.as_str().into()) else {
+                return (None, None);
+            };
+            let before = (rule.claim_name.clone(), rule.claim_value.clone());
+            let mut after = before.clone();
+            for a in attributes {
+                match a.name {
+                    "claim" => after.0 = a.after.clone(),
+                    "value" => after.1 = a.after.clone(),
+                    _ => {}
+                }
+            }
+            if after == before {
+                (None, None)
+            } else {
+                (Some(before), Some(after))
+            }
+        }
+        Change::Delete {
+            kind: EntityKind::MappingRule,
+            id,
+        } => (
+            live.mapping_rules
+                .get(&id.as_str().into())
+                .map(|r| (r.claim_name.clone(), r.claim_value.clone())),
+            None,
+        ),
+        _ => (None, None),
+    }
+}
+
+impl Order {
+    /// The order of `plan`, computed against the live state it was planned from.
+    pub fn new(plan: &Plan, live: &AccessState) -> Order {
+        let mut graph = DiGraph::new();
+        let nodes: Vec<NodeIndex> = (0..plan.changes.len())
+            .map(|i| graph.add_node(Step::Change(i)))
+            .collect();
+        let mut created: HashMap<Entity, usize> = HashMap::new();
+        let mut deleted: HashMap<Entity, usize> = HashMap::new();
+        let mut released: HashMap<(String, String), usize> = HashMap::new();
+        for (i, change) in plan.changes.iter().enumerate() {
+            match change {
+                Change::Create { kind, id, .. } => {
+                    created.insert((*kind, id.clone()), i);
+                }
+                Change::Delete { kind, id } => {
+                    deleted.insert((*kind, id.clone()), i);
+                }
+                _ => {}
+            }
+            if let (Some(pair), _) = claims(change, live) {
+                released.insert(pair, i);
+            }
+        }
+        let mut edges: BTreeSet<(usize, usize, Reason)> = BTreeSet::new();
+        for (i, change) in plan.changes.iter().enumerate() {
+            let mut before = |entity: Option<Entity>, reason: Reason| {
+                if let Some(&j) = entity.and_then(|e| created.get(&e)) {
+                    edges.insert((j, i, reason));
+                }
+            };
+            match change {
+                Change::AddMember(m) => {
+                    before(Some(container_entity(&m.container)), Reason::ContainerFirst);
+                    before(principal_entity(&m.member), Reason::MemberFirst);
+                }
+                Change::CreateAuthorization { tuple, .. }
+                | Change::UpdateAuthorization { tuple, .. } => {
+                    before(principal_entity(&tuple.owner), Reason::OwnerFirst);
+                    before(
+                        resource_entity(tuple.resource_type, &tuple.resource),
+                        Reason::ResourceFirst,
+                    );
+                }
+                _ => {}
+            }
+            let mut after = |entity: Option<Entity>| {
+                if let Some(&j) = entity.and_then(|e| deleted.get(&e)) {
+                    edges.insert((i, j, Reason::DependantsFirst));
+                }
+            };
+            match change {
+                Change::RemoveMember(m) => {
+                    after(Some(container_entity(&m.container)));
+                    after(principal_entity(&m.member));
+                }
+                Change::DeleteAuthorization { tuple, .. } => {
+                    after(principal_entity(&tuple.owner));
+                }
+                _ => {}
+            }
+            if let (_, Some(pair)) = claims(change, live)
+                && let Some(&j) = released.get(&pair)
+                && j != i
+            {
+                edges.insert((j, i, Reason::ClaimReleased));
+            }
+        }
+        for &(from, to, reason) in &edges {
+            graph.add_edge(nodes[from], nodes[to], reason);
+        }
+        // Rules swapping claim pairs wait for each other: no order works in
+        // one step. Drop those edges and say so; the server will refuse
+        // one of the updates with 409 until the swap is done in two plans.
+        let mut conflicts = Vec::new();
+        for component in petgraph::algo::tarjan_scc(&graph) {
+            if component.len() < 2 {
+                continue;
+            }
+            let inside: BTreeSet<NodeIndex> = component.iter().copied().collect();
+            let cyclic: Vec<_> = graph
+                .edge_references()
+                .filter(|e| inside.contains(&e.source()) && inside.contains(&e.target()))
+                .map(|e| e.id())
+                .collect();
+            graph.retain_edges(|_, e| !cyclic.contains(&e));
+            let mut names: Vec<String> = component
+                .iter()
+                .filter_map(|n| match graph[*n] {
+                    Step::Change(i) => Some(plan.changes[i].to_string()),
+                    Step::Barrier => None,
+                })
+                .collect();
+            names.sort();
+            conflicts.push(format!(
+                "these mapping rules swap claim pairs, which the server refuses in one step; move one rule to a temporary claim first: {}",
+                names.join("; ")
+            ));
+        }
+        // Make before break, except for revokes some grant waits for.
+        let grants: Vec<usize> = (0..plan.changes.len())
+            .filter(|&i| is_grant(&plan.changes[i]))
+            .collect();
+        let revokes: Vec<usize> = (0..plan.changes.len())
+            .filter(|&i| !is_grant(&plan.changes[i]))
+            .collect();
+        let mut barrier = None;
+        if !grants.is_empty() && !revokes.is_empty() {
+            let mut needed_by_grants = BTreeSet::new();
+            let mut stack: Vec<NodeIndex> = grants.iter().map(|&i| nodes[i]).collect();
+            while let Some(node) = stack.pop() {
+                for pred in graph.neighbors_directed(node, Direction::Incoming) {
+                    if let Step::Change(j) = graph[pred]
+                        && needed_by_grants.insert(j)
+                    {
+                        stack.push(pred);
+                    }
+                }
+            }
+            let b = graph.add_node(Step::Barrier);
+            for &i in &grants {
+                graph.add_edge(nodes[i], b, Reason::MakeBeforeBreak);
+            }
+            for &i in &revokes {
+                if !needed_by_grants.contains(&i) {
+                    graph.add_edge(b, nodes[i], Reason::MakeBeforeBreak);
+                }
+            }
+            barrier = Some(b);
+        }
+        Order {
+            graph,
+            nodes,
+            barrier,
+            conflicts,
+        }
+    }
+
+    /// Every step in an order that respects every edge; ties go to the
+    /// earlier plan position, so the result is deterministic.
+    pub fn sequence(&self) -> Vec<Step> {
+        let mut waiting: HashMap<NodeIndex, usize> = self
+            .graph
+            .node_indices()
+            .map(|n| {
+                (
+                    n,
+                    self.graph
+                        .neighbors_directed(n, Direction::Incoming)
+                        .count(),
+                )
+            })
+            .collect();
+        let mut ready: BinaryHeap<Reverse<(Step, NodeIndex)>> = waiting
+            .iter()
+            .filter(|(_, count)| **count == 0)
+            .map(|(&n, _)| Reverse((self.graph[n], n)))
+            .collect();
+        let mut out = Vec::with_capacity(self.graph.node_count());
+        while let Some(Reverse((step, node))) = ready.pop() {
+            out.push(step);
+            for next in self.graph.neighbors_directed(node, Direction::Outgoing) {
+                let count = waiting.get_mut(&next).expect("every node counted");
+                *count -= 1;
+                if *count == 0 {
+                    ready.push(Reverse((self.graph[next], next)));
+                }
+            }
+        }
+        debug_assert_eq!(out.len(), self.graph.node_count(), "the order has a cycle");
+        out
+    }
+
+    /// The steps `step` waits for.
+    pub fn prerequisites(&self, step: Step) -> Vec<Step> {
+        let Some(node) = self.node(step) else {
+            return Vec::new();
+        };
+        let mut out: Vec<Step> = self
+            .graph
+            .neighbors_directed(node, Direction::Incoming)
+            .map(|n| self.graph[n])
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// The steps waiting for `step`.
+    pub fn dependants(&self, step: Step) -> Vec<Step> {
+        let Some(node) = self.node(step) else {
+            return Vec::new();
+        };
+        let mut out: Vec<Step> = self
+            .graph
+            .neighbors_directed(node, Direction::Outgoing)
+            .map(|n| self.graph[n])
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    fn node(&self, step: Step) -> Option<NodeIndex> {
+        match step {
+            Step::Change(i) => self.nodes.get(i).copied(),
+            Step::Barrier => self.barrier,
+        }
+    }
+
+    /// Every edge (from, to, why), sorted.
+    pub fn edges(&self) -> Vec<(Step, Step, Reason)> {
+        let mut out: Vec<(Step, Step, Reason)> = self
+            .graph
+            .edge_references()
+            .map(|e| (self.graph[e.source()], self.graph[e.target()], *e.weight()))
+            .collect();
+        out.sort();
+        out
+    }
+
+    fn label(step: Step, plan: &Plan) -> String {
+        match step {
+            Step::Change(i) => plan.changes[i].to_string(),
+            Step::Barrier => "grants done".to_owned(),
+        }
+    }
+
+    /// Graphviz DOT.
+    pub fn dot(&self, plan: &Plan) -> String {
+        let mut out = String::from("digraph plan {\n  rankdir=LR;\n  node [shape=box];\n");
+        let mut steps: Vec<Step> = self.graph.node_weights().copied().collect();
+        steps.sort();
+        for step in &steps {
+            let _ = writeln!(
+                out,
+                "  {} [label={}];",
+                dot_id(*step),
+                dot_string(&Self::label(*step, plan))
+            );
+        }
+        for (from, to, reason) in self.edges() {
+            let _ = writeln!(
+                out,
+                "  {} -> {} [label={}];",
+                dot_id(from),
+                dot_id(to),
+                dot_string(reason.label())
+            );
+        }
+        out.push_str("}\n");
+        out
+    }
+
+    /// A Mermaid flowchart.
+    pub fn mermaid(&self, plan: &Plan) -> String {
+        let mut out = String::from("flowchart LR\n");
+        let mut steps: Vec<Step> = self.graph.node_weights().copied().collect();
+        steps.sort();
+        for step in &steps {
+            let _ = writeln!(
+                out,
+                "  {}[\"{}\"]",
+                dot_id(*step),
+                mermaid_text(&Self::label(*step, plan))
+            );
+        }
+        for (from, to, reason) in self.edges() {
+            let _ = writeln!(
+                out,
+                "  {} -->|{}| {}",
+                dot_id(from),
+                reason.label(),
+                dot_id(to)
+            );
+        }
+        out
+    }
+
+    /// Edges by reason, for summaries and tests.
+    pub fn counts(&self) -> BTreeMap<Reason, usize> {
+        let mut counts = BTreeMap::new();
+        for e in self.graph.edge_references() {
+            *counts.entry(*e.weight()).or_insert(0) += 1;
+        }
+        counts
+    }
+}
+
+fn dot_id(step: Step) -> String {
+    match step {
+        Step::Change(i) => format!("c{i}"),
+        Step::Barrier => "barrier".to_owned(),
+    }
+}
+
+fn dot_string(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Mermaid labels: quotes and brackets as HTML entities.
+fn mermaid_text(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("#quot;"),
+            '<' => out.push_str("#lt;"),
+            '>' => out.push_str("#gt;"),
+            '#' => out.push_str("#35;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
