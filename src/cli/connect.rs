@@ -42,6 +42,10 @@ pub struct ConnectArgs {
     /// Start the embedded cluster from a state dumped with GET /_sim/state (with --sim).
     #[arg(long, value_name = "FILE", requires = "sim")]
     pub sim_seed: Option<PathBuf>,
+    /// Before reporting changes, wait this long and read again, until two
+    /// reads agree (reads lag writes) [default: 2000, 0 with --sim].
+    #[arg(long, value_name = "MS")]
+    pub settle_ms: Option<u64>,
     /// Seconds one request may take before it is abandoned [default: the
     /// target's timeout-seconds, else 60].
     #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=3600))]

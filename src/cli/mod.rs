@@ -3,7 +3,9 @@
 
 mod completions;
 mod connect;
+mod graph;
 mod plan;
+mod prepare;
 mod schema;
 mod settings;
 mod sim;
@@ -71,6 +73,11 @@ pub enum Command {
         after_help = "Examples:\n  camunda-access plan --sim examples/quickstart\n  CAMUNDA_REST_ADDRESS=https://cluster/v2 CAMUNDA_CLIENT_ID=… CAMUNDA_CLIENT_SECRET=… CAMUNDA_OAUTH_URL=… camunda-access plan access/ --detailed-exitcode\n\nExit codes: 0 no changes (or changes without --detailed-exitcode), 1 error, 2 changes (with --detailed-exitcode)."
     )]
     Plan(plan::PlanArgs),
+    /// Print the order apply would follow as a graph (DOT or Mermaid).
+    #[command(
+        after_help = "Examples:\n  camunda-access graph --sim examples/quickstart | dot -Tsvg > plan.svg\n  camunda-access graph access/ --target prod --format mermaid\n\nOne node per change; an edge says \"must happen before\" and is labelled\nwith why (container first, member first, owner first, resource first,\nclaim released, dependants first, make before break)."
+    )]
+    Graph(graph::GraphArgs),
     /// Run a simulated Orchestration Cluster (the identity API) on a local port.
     #[command(
         after_help = "Examples:\n  camunda-access sim\n  camunda-access sim --listen 127.0.0.1:0 --camunda-version 8.9 --lag-ms 1000\n  camunda-access sim --auth basic --admin-user demo:demo\n  camunda-access sim --auth oidc --oidc-issuer http://127.0.0.1:9000 --oidc-audience urn:camunda:api --admin-client ci\n\nWhen ready it prints one line: camunda-access sim listening on http://HOST:PORT\nOperator endpoints: /_sim/requests, /_sim/faults, /_sim/state, /_sim/reset."
@@ -110,6 +117,7 @@ pub fn run() -> ExitCode {
     let code = match cli.command {
         Command::Validate(args) => validate::run(&args, &settings, &shell),
         Command::Plan(args) => plan::run(&args, &settings, &shell),
+        Command::Graph(args) => graph::run(&args, &settings, &shell),
         Command::Schema => schema::run(&shell),
         Command::Sim(args) => sim::run(&args, &shell),
         Command::Completions(args) => completions::run(&args, &shell),

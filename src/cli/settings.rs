@@ -11,6 +11,8 @@ use crate::model::state::Secret;
 pub struct Settings {
     /// Whether diagnostics on stderr are coloured.
     pub color: bool,
+    /// Whether results on stdout are coloured (a terminal, or `--color always`).
+    pub color_out: bool,
     /// Environment variables for `${env:…}` in configuration files.
     pub variables: Variables,
     /// How to reach the cluster (Camunda's SDK variables).
@@ -68,10 +70,16 @@ impl Settings {
     /// Reads the process environment.
     pub fn from_env(color: ColorChoice) -> Self {
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let choice = color;
         let color = match color {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
             ColorChoice::Auto => !no_color && std::io::stderr().is_terminal(),
+        };
+        let color_out = match choice {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => !no_color && std::io::stdout().is_terminal(),
         };
         // Variables that are not valid UTF-8 cannot appear in YAML values.
         let variables = Variables::new(
@@ -80,6 +88,7 @@ impl Settings {
         );
         Settings {
             color,
+            color_out,
             variables,
             connection: Connection::from_env(),
         }

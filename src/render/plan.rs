@@ -7,26 +7,119 @@ use crate::plan::{AccessChange, Change, Plan, Unmanaged, risks};
 /// Version of the JSON document `plan --format json` prints.
 pub const PLAN_FORMAT_VERSION: u32 = 1;
 
-/// The plan as a person reads it.
-pub fn human(plan: &Plan, access: &[AccessChange], target: &str) -> String {
+const GREEN: &str = "\x1b[32m";
+const YELLOW: &str = "\x1b[33m";
+const RED: &str = "\x1b[31m";
+const BOLD: &str = "\x1b[1m";
+const RESET: &str = "\x1b[0m";
+
+/// Colours text when asked to.
+#[derive(Debug, Clone, Copy)]
+struct Paint(bool);
+
+impl Paint {
+    fn paint(self, colour: &str, text: &str) -> String {
+        if self.0 && !text.is_empty() {
+            format!("{colour}{text}{RESET}")
+        } else {
+            text.to_owned()
+        }
+    }
+
+    /// Colour by the change's leading symbol.
+    fn symbol(self, line: &str) -> String {
+        match line.chars().next() {
+            Some('+') => self.paint(GREEN, line),
+            Some('~') => self.paint(YELLOW, line),
+            Some('-') => self.paint(RED, line),
+            _ => line.to_owned(),
+        }
+    }
+}
+
+/// One attribute's change: a line diff for multi-line values, otherwise
+/// `"before" -> "after"` (with colour, the changed words highlighted).
+fn attribute_diff(out: &mut String, name: &str, before: &str, after: &str, paint: Paint) {
+    use similar::{ChangeTag, TextDiff};
+    if before.contains('\n') || after.contains('\n') {
+        out.push_str(&format!("      ~ {name}:\n"));
+        let diff = TextDiff::from_lines(before, after);
+        for change in diff.iter_all_changes() {
+            let line = change.value().trim_end_matches('\n');
+            let text = match change.tag() {
+                ChangeTag::Delete => paint.paint(RED, &format!("- {line}")),
+                ChangeTag::Insert => paint.paint(GREEN, &format!("+ {line}")),
+                ChangeTag::Equal => format!("  {line}"),
+            };
+            out.push_str(&format!("          {text}\n"));
+        }
+        return;
+    }
+    if !paint.0 {
+        out.push_str(&format!("      ~ {name}: {before:?} -> {after:?}\n"));
+        return;
+    }
+    let diff = TextDiff::from_words(before, after);
+    let (mut old, mut new) = (String::new(), String::new());
+    for change in diff.iter_all_changes() {
+        let word = change.value();
+        match change.tag() {
+            ChangeTag::Delete => old.push_str(&paint.paint(&format!("{RED}{BOLD}"), word)),
+            ChangeTag::Insert => new.push_str(&paint.paint(&format!("{GREEN}{BOLD}"), word)),
+            ChangeTag::Equal => {
+                old.push_str(word);
+                new.push_str(word);
+            }
+        }
+    }
+    out.push_str(&format!(
+        "      {} {name}: \"{old}\" -> \"{new}\"\n",
+        paint.paint(YELLOW, "~")
+    ));
+}
+
+/// The plan as a person reads it: one block per change (`+` add, `~`
+/// change, `-` destroy) with its attributes, risk tags, effective access,
+/// unmanaged objects in their own section, and Terraform's summary line.
+/// `color` only when stdout is a terminal.
+pub fn human(plan: &Plan, access: &[AccessChange], target: &str, color: bool) -> String {
+    let paint = Paint(color);
     let mut out = format!("Plan for {target}\n\n");
     if plan.is_empty() {
         out.push_str("No changes. The cluster matches the configuration.\n");
     } else {
         for change in &plan.changes {
             let tags: Vec<String> = risks(change).iter().map(|r| format!("[{r}]")).collect();
+            let line = paint.symbol(&change.to_string());
             if tags.is_empty() {
-                out.push_str(&format!("  {change}\n"));
+                out.push_str(&format!("  {line}\n"));
             } else {
-                out.push_str(&format!("  {change}  {}\n", tags.join(" ")));
+                out.push_str(&format!("  {line}  {}\n", tags.join(" ")));
             }
-            if let Change::Update { attributes, .. } = change {
-                for a in attributes {
-                    out.push_str(&format!(
-                        "      {}: {:?} -> {:?}\n",
-                        a.name, a.before, a.after
-                    ));
+            match change {
+                Change::Create { attributes, .. } => {
+                    let width = attributes.keys().map(|k| k.len()).max().unwrap_or(0);
+                    for (name, value) in attributes {
+                        out.push_str(&format!("      {name:width$} = {value:?}\n"));
+                    }
                 }
+                Change::Update { attributes, .. } => {
+                    for a in attributes {
+                        attribute_diff(&mut out, a.name, &a.before, &a.after, paint);
+                    }
+                }
+                Change::UpdateAuthorization { before, after, .. } => {
+                    for p in after.difference(before) {
+                        out.push_str(&format!(
+                            "      {}\n",
+                            paint.paint(GREEN, &format!("+ {p}"))
+                        ));
+                    }
+                    for p in before.difference(after) {
+                        out.push_str(&format!("      {}\n", paint.paint(RED, &format!("- {p}"))));
+                    }
+                }
+                _ => {}
             }
         }
     }
@@ -35,10 +128,13 @@ pub fn human(plan: &Plan, access: &[AccessChange], target: &str) -> String {
         for a in access {
             out.push_str(&format!("  {}\n", a.principal));
             for p in &a.gained {
-                out.push_str(&format!("      + {p}\n"));
+                out.push_str(&format!(
+                    "      {}\n",
+                    paint.paint(GREEN, &format!("+ {p}"))
+                ));
             }
             for p in &a.lost {
-                out.push_str(&format!("      - {p}\n"));
+                out.push_str(&format!("      {}\n", paint.paint(RED, &format!("- {p}"))));
             }
         }
     }
@@ -170,4 +266,63 @@ pub fn markdown(plan: &Plan, access: &[AccessChange], target: &str) -> String {
         out.push_str("\n</details>\n");
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::EntityKind;
+    use crate::plan::change::AttributeChange;
+
+    fn update(before: &str, after: &str) -> Plan {
+        Plan {
+            changes: vec![Change::Update {
+                kind: EntityKind::Group,
+                id: "eng".into(),
+                attributes: vec![AttributeChange {
+                    name: "description",
+                    before: before.into(),
+                    after: after.into(),
+                }],
+            }],
+            unmanaged: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn attribute_changes_show_before_and_after() {
+        let text = human(&update("Old team", "New team"), &[], "x", false);
+        assert!(
+            text.contains("  ~ group eng (description)  [cosmetic]\n      ~ description: \"Old team\" -> \"New team\"\n"),
+            "{text}"
+        );
+        assert!(!text.contains('\x1b'), "no colour unless asked: {text:?}");
+        assert!(text.ends_with("Plan: 0 to add, 1 to change, 0 to destroy.\n"));
+    }
+
+    #[test]
+    fn multi_line_values_get_a_line_diff() {
+        let text = human(
+            &update("line one\nline two\n", "line one\nline 2\n"),
+            &[],
+            "x",
+            false,
+        );
+        assert!(
+            text.contains("      ~ description:\n            line one\n          - line two\n          + line 2\n"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn colour_marks_symbols_and_changed_words() {
+        let text = human(&update("Old team", "New team"), &[], "x", true);
+        assert!(
+            text.contains("\x1b[33m~ group eng (description)\x1b[0m"),
+            "{text:?}"
+        );
+        // Only the changed word is emphasised.
+        assert!(text.contains("\x1b[31m\x1b[1mOld\x1b[0m team"), "{text:?}");
+        assert!(text.contains("\x1b[32m\x1b[1mNew\x1b[0m team"), "{text:?}");
+    }
 }

@@ -1,0 +1,209 @@
+//! The pipeline every command that plans shares: connect, read the live
+//! state, load the configuration for the cluster's version, resolve
+//! references against the cluster, plan, and settle.
+//!
+//! **Settling.** Camunda's reads lag its writes (searches and GETs come
+//! from secondary storage, about a second behind). A plan read right after
+//! someone else's write would show as missing what is merely not yet
+//! visible. So a non-empty plan is confirmed: after `--settle-ms` the state
+//! is read again and planned again; the plan is reported only when two
+//! reads in a row give the same plan (bounded: after ten rounds the last
+//! plan is reported with a warning that the cluster kept changing).
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use tokio::runtime::Runtime;
+
+use crate::cli::connect::{ConnectArgs, Connected, connect};
+use crate::cli::{Settings, exit};
+use crate::config::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::config::{self, Sources};
+use crate::live::{Client, Live, Reader};
+use crate::model::desired::{Desired, Kind, Referenced};
+use crate::model::state::{Container, Principal};
+use crate::plan::{Plan, Planner};
+use crate::render::Shell;
+use crate::render::diagnostics::{self as diagnostics_render, Style};
+
+/// Everything a planning command works from.
+#[derive(Debug)]
+pub struct Prepared {
+    /// The runtime the client runs on.
+    #[allow(dead_code, reason = "apply runs its writes on it")]
+    pub runtime: Runtime,
+    /// The cluster.
+    pub connected: Connected,
+    /// What was read (the settled read).
+    pub live: Live,
+    /// The configuration's desired state.
+    pub desired: Desired,
+    /// Desired against live.
+    pub plan: Plan,
+}
+
+/// Prints `message` as an error and gives the error exit code.
+pub fn fail(shell: &Shell, message: &str) -> u8 {
+    shell.err(&format!("error: {message}\n"));
+    exit::ERROR
+}
+
+/// Kinds the configuration touches whose API the cluster switched off.
+fn disabled_kinds(desired: &Desired, live: &Live) -> Vec<Kind> {
+    let touches = |kind: Kind| match kind {
+        Kind::Tenants => {
+            !desired.state.tenants.is_empty()
+                || desired
+                    .containers
+                    .keys()
+                    .any(|c| matches!(c, Container::Tenant(_)))
+        }
+        Kind::Groups => !desired.state.groups.is_empty(),
+        Kind::Users => !desired.state.users.is_empty(),
+        _ => false,
+    };
+    live.disabled
+        .iter()
+        .copied()
+        .filter(|k| touches(*k))
+        .collect()
+}
+
+/// References that are neither declared nor in the cluster, as diagnostics.
+fn unresolved(desired: &Desired, live: &Live, sources: &Sources) -> Diagnostics {
+    let s = &live.state;
+    let mut found = Diagnostics::default();
+    for reference in &desired.references {
+        let exists = match &reference.target {
+            Referenced::Container(Container::Group(g))
+            | Referenced::Principal(Principal::Group(g)) => {
+                // Groups from a token claim exist without an entity.
+                live.disabled.contains(&Kind::Groups) || s.groups.contains_key(g)
+            }
+            Referenced::Container(Container::Role(r))
+            | Referenced::Principal(Principal::Role(r)) => s.roles.contains_key(r),
+            Referenced::Container(Container::Tenant(t)) => s.tenants.contains_key(t),
+            Referenced::Principal(Principal::MappingRule(m)) => s.mapping_rules.contains_key(m),
+            Referenced::Principal(_) => true,
+        };
+        if exists {
+            continue;
+        }
+        let origin = &reference.origin;
+        let Some((file, _)) = sources.iter().find(|(_, f)| f.name == origin.file) else {
+            continue;
+        };
+        let loc = sources
+            .get(file)
+            .loc_of_range(file, origin.offset, origin.len);
+        found.push(
+            Diagnostic::new(
+                Code::UnresolvedReference,
+                loc,
+                format!(
+                    "{} is neither declared nor in the cluster",
+                    reference.target
+                ),
+            )
+            .help("declare it in the configuration, or create it in the cluster first"),
+        );
+    }
+    found
+}
+
+fn read(runtime: &Runtime, client: &std::sync::Arc<Client>, shell: &Shell) -> Result<Live, u8> {
+    runtime
+        .block_on(Reader::new(client.clone(), 16).read())
+        .map_err(|e| fail(shell, &format!("reading the cluster: {e}")))
+}
+
+/// Reads the cluster behind `connect_args` and plans the configuration at `paths`.
+pub fn prepare(
+    paths: &[PathBuf],
+    connect_args: &ConnectArgs,
+    settings: &Settings,
+    shell: &Shell,
+) -> Result<Prepared, u8> {
+    let runtime = tokio::runtime::Runtime::new()
+        .map_err(|e| fail(shell, &format!("cannot start a runtime: {e}")))?;
+    let connected = connect(connect_args, settings, shell).map_err(|e| fail(shell, &e))?;
+    let mut live = read(&runtime, &connected.client, shell)?;
+    let mut outcome = config::load(paths, live.version, &settings.variables);
+    // Offline, undeclared references are warnings; here they are checked
+    // against the cluster instead.
+    outcome
+        .diagnostics
+        .retain(|d| d.code != Code::UndeclaredReference);
+    let style = Style {
+        color: settings.color,
+        width: 100,
+    };
+    shell.err(&diagnostics_render::human(
+        &outcome.diagnostics,
+        &outcome.sources,
+        style,
+    ));
+    let Some(desired) = outcome.desired else {
+        return Err(fail(
+            shell,
+            &format!(
+                "the configuration is invalid ({})",
+                diagnostics_render::summary(&outcome.diagnostics)
+            ),
+        ));
+    };
+    let disabled = disabled_kinds(&desired, &live);
+    if !disabled.is_empty() {
+        let names: Vec<&str> = disabled.iter().map(|k| k.as_str()).collect();
+        return Err(fail(
+            shell,
+            &format!(
+                "the configuration manages {} but the cluster's API for them is switched off",
+                names.join(", ")
+            ),
+        ));
+    }
+    // Settle: a non-empty plan (or a missing reference) must survive a
+    // second read that comes after any write still on its way.
+    let settle = Duration::from_millis(connect_args.settle_ms.unwrap_or(if connect_args.sim {
+        0
+    } else {
+        2000
+    }));
+    let mut problems = unresolved(&desired, &live, &outcome.sources);
+    let mut plan = Planner::new(&desired, &live.state).plan();
+    let mut rounds = 0;
+    while (!plan.is_empty() || problems.has_errors()) && !settle.is_zero() {
+        if rounds == 10 {
+            shell.err("warning: the cluster kept changing while it was read; this plan may already be out of date\n");
+            break;
+        }
+        rounds += 1;
+        std::thread::sleep(settle);
+        let again = read(&runtime, &connected.client, shell)?;
+        let next_problems = unresolved(&desired, &again, &outcome.sources);
+        let next = Planner::new(&desired, &again.state).plan();
+        let stable = next == plan && next_problems.len() == problems.len();
+        live = again;
+        plan = next;
+        problems = next_problems;
+        if stable {
+            break;
+        }
+    }
+    if problems.has_errors() {
+        shell.err(&diagnostics_render::human(
+            &problems,
+            &outcome.sources,
+            style,
+        ));
+        return Err(fail(shell, "references cannot be resolved"));
+    }
+    Ok(Prepared {
+        runtime,
+        connected,
+        live,
+        desired,
+        plan,
+    })
+}
