@@ -162,8 +162,15 @@ impl fmt::Display for Change {
             Change::DeleteAuthorization {
                 tuple,
                 permissions: p,
-                ..
-            } => write!(f, "- {tuple} [{}]", permissions(p)),
+                key,
+            } => {
+                if p.is_empty() {
+                    // A second key of a tuple whose permissions moved to the first.
+                    write!(f, "- {tuple} (duplicate key {key}, merged)")
+                } else {
+                    write!(f, "- {tuple} [{}]", permissions(p))
+                }
+            }
         }
     }
 }

@@ -135,7 +135,7 @@ mod tests {
                 "~ group eng (name)",
                 "- client:stray in group:eng",
                 "~ group:eng on MESSAGE:* [READ] -> [CREATE, READ]",
-                "- group:eng on MESSAGE:* []",
+                "- group:eng on MESSAGE:* (duplicate key 2, merged)",
             ]
         );
         assert_eq!(

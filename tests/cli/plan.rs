@@ -59,24 +59,28 @@ fn quickstart_on_a_fresh_cluster_creates_everything() {
     insta::assert_snapshot!("quickstart_markdown", stdout(&output));
 }
 
-/// Builds the quickstart's state in a simulator by hand, dumps it, and plans
-/// against that dump: nothing to do.
-#[test]
-fn a_converged_cluster_plans_nothing() {
-    let sim = Background::start(SimConfig::new(CamundaVersion::V8_8)).unwrap();
-    let base = sim.url();
+/// Sends one request to a simulator and insists on success.
+pub fn send(base: &str, method: &str, path: &str, body: Option<Value>) -> Value {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap();
     let http = reqwest::Client::new();
+    let mut request = http.request(method.parse().unwrap(), format!("{base}{path}"));
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = rt.block_on(request.send()).unwrap();
+    let status = response.status();
+    let text = rt.block_on(response.text()).unwrap();
+    assert!(status.is_success(), "{method} {path}: {status} {text}");
+    serde_json::from_str(&text).unwrap_or(Value::Null)
+}
+
+/// Creates the quickstart's state by hand, request by request.
+fn quickstart_by_hand(base: &str) {
     let send = |method: &str, path: &str, body: Option<Value>| {
-        let mut request = http.request(method.parse().unwrap(), format!("{base}/v2{path}"));
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let status = rt.block_on(request.send()).unwrap().status();
-        assert!(status.is_success(), "{method} {path}: {status}");
+        send(base, method, &format!("/v2{path}"), body);
     };
     let auth = |owner_type: &str, owner: &str, rt: &str, id: &str, perms: Value| json!({"ownerId": owner, "ownerType": owner_type, "resourceType": rt, "resourceId": id, "permissionTypes": perms});
     send(
@@ -162,15 +166,16 @@ fn a_converged_cluster_plans_nothing() {
     ] {
         send("POST", "/authorizations", Some(body));
     }
-    let state: Value = rt
-        .block_on(async {
-            http.get(format!("{base}/_sim/state"))
-                .send()
-                .await?
-                .json()
-                .await
-        })
-        .unwrap();
+}
+
+/// Builds the quickstart's state in a simulator by hand, dumps it, and plans
+/// against that dump: nothing to do.
+#[test]
+fn a_converged_cluster_plans_nothing() {
+    let sim = Background::start(SimConfig::new(CamundaVersion::V8_8)).unwrap();
+    let base = sim.url();
+    quickstart_by_hand(&base);
+    let state = send(&base, "GET", "/_sim/state", None);
     let tmp = tempfile::tempdir().unwrap();
     let seed = tmp.path().join("state.json");
     fs::write(&seed, state.to_string()).unwrap();
@@ -277,4 +282,113 @@ fn plan_files_record_what_the_plan_was_computed_from_and_no_secret() {
         .unwrap();
     let again: Value = serde_json::from_str(&fs::read_to_string(&again).unwrap()).unwrap();
     assert_eq!(again["record"], file["record"]);
+}
+
+fn converged_quickstart() -> (Background, String) {
+    let sim = Background::start(SimConfig::new(CamundaVersion::V8_8)).unwrap();
+    let base = sim.url();
+    quickstart_by_hand(&base);
+    (sim, base)
+}
+
+fn plan_against(base: &str, extra: &[&str]) -> std::process::Output {
+    crate::common::cmd(&root())
+        .args(["--color", "never", "plan", "examples/quickstart"])
+        .args(extra)
+        .env("CAMUNDA_REST_ADDRESS", base)
+        .env("CAMUNDA_AUTH_STRATEGY", "NONE")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn hand_made_changes_show_up_as_updates_and_unmanaged_objects() {
+    let (_sim, base) = converged_quickstart();
+    // Someone clicks in the Identity UI: a member removed, a permission
+    // added, a group created.
+    send(&base, "DELETE", "/v2/roles/deployer/clients/ci-deployer", None);
+    let found = send(
+        &base,
+        "POST",
+        "/v2/authorizations/search",
+        Some(json!({"filter": {"ownerId": "deployer", "resourceType": "RESOURCE"}})),
+    );
+    let key = found["items"][0]["authorizationKey"].as_str().unwrap().to_owned();
+    send(
+        &base,
+        "PUT",
+        &format!("/v2/authorizations/{key}"),
+        Some(json!({"ownerId": "deployer", "ownerType": "ROLE", "resourceType": "RESOURCE", "resourceId": "*", "permissionTypes": ["CREATE", "READ", "DELETE_RESOURCE"]})),
+    );
+    send(
+        &base,
+        "POST",
+        "/v2/groups",
+        Some(json!({"groupId": "clicked-together", "name": "Clicked together"})),
+    );
+    let output = plan_against(&base, &["--detailed-exitcode", "--settle-ms", "0"]);
+    let out = stdout(&output);
+    assert_eq!(output.status.code(), Some(2), "{out}{}", stderr(&output));
+    assert!(out.contains("  + client:ci-deployer in role:deployer  [membership]"), "{out}");
+    assert!(
+        out.contains(&format!(
+            "  ~ role:deployer on RESOURCE:* [CREATE, DELETE_RESOURCE, READ] -> [CREATE, READ]  [revocation]\n      - DELETE_RESOURCE\n"
+        )),
+        "{out}"
+    );
+    assert!(
+        out.contains("Unmanaged (in the cluster, not in the configuration; left alone):\n  ? group clicked-together\n"),
+        "{out}"
+    );
+    assert!(out.contains("Plan: 1 to add, 1 to change, 0 to destroy."), "{out}");
+    // Effective access: ci-deployer regains what the role gives.
+    let access = &out[out.find("Effective access after the plan:").unwrap()..];
+    assert!(access.contains("  client:ci-deployer\n"), "{out}");
+    assert!(access.contains("      + RESOURCE:* CREATE\n"), "{out}");
+}
+
+/// Reads lag writes. A plan taken right after writes must not show them
+/// as missing: it settles (reads again until two reads agree).
+#[test]
+fn a_plan_does_not_show_as_missing_what_is_not_yet_visible() {
+    let mut config = SimConfig::new(CamundaVersion::V8_8);
+    config.lag = std::time::Duration::from_millis(1500);
+    let sim = Background::start(config).unwrap();
+    let base = sim.url();
+    quickstart_by_hand(&base);
+    // Without settling, the lag shows: everything looks missing.
+    let output = plan_against(&base, &["--detailed-exitcode", "--settle-ms", "0"]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(stdout(&output).contains("+ group order-workers"));
+    // Settling longer than the lag: the writes are seen, nothing to do.
+    quickstart_reset_and_rebuild(&base);
+    let output = plan_against(&base, &["--detailed-exitcode", "--settle-ms", "2000"]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&output),
+        stderr(&output)
+    );
+    assert!(stdout(&output).contains("No changes."));
+}
+
+fn quickstart_reset_and_rebuild(base: &str) {
+    send(base, "POST", "/_sim/reset", None);
+    quickstart_by_hand(base);
+}
+
+#[test]
+fn graph_prints_the_order_apply_follows() {
+    let output = run(&root(), &["graph", "--sim", "examples/quickstart"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let dot = stdout(&output);
+    assert!(dot.starts_with("digraph plan {\n"), "{dot}");
+    assert!(dot.contains("  c0 [label=\"+ group order-workers\"];"), "{dot}");
+    assert!(dot.contains("  c0 -> c3 [label=\"container first\"];"), "{dot}");
+    let output = run(
+        &root(),
+        &["graph", "--sim", "examples/quickstart", "--format", "mermaid"],
+    );
+    assert!(stdout(&output).contains("c1 -->|owner first| c7"), "{}", stdout(&output));
 }
