@@ -500,8 +500,10 @@ mod tests {
             container: Container::Group("old".into()),
             member: Principal::Client("ci".into()),
         });
-        let mut b = AccessState::default();
-        b.groups = live.groups.clone();
+        let mut b = AccessState {
+            groups: live.groups.clone(),
+            ..AccessState::default()
+        };
         b.groups.insert(
             "new".into(),
             Group {

@@ -85,6 +85,9 @@ pub struct Order {
 
 type Entity = (EntityKind, String);
 
+/// A mapping rule's (claim name, claim value).
+type ClaimPair = (String, String);
+
 fn container_entity(c: &Container) -> Entity {
     match c {
         Container::Group(g) => (EntityKind::Group, g.to_string()),
@@ -136,10 +139,7 @@ pub fn is_grant(change: &Change) -> bool {
 }
 
 /// Claim pairs a mapping-rule change gives up and takes.
-fn claims(
-    change: &Change,
-    live: &AccessState,
-) -> (Option<(String, String)>, Option<(String, String)>) {
+fn claims(change: &Change, live: &AccessState) -> (Option<ClaimPair>, Option<ClaimPair>) {
     match change {
         Change::Create {
             kind: EntityKind::MappingRule,

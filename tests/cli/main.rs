@@ -1,6 +1,7 @@
 //! Tests that run the real `camunda-access` binary, as a user would.
 
 mod common;
+mod connect;
 mod hostile;
 mod live;
 mod oidc;

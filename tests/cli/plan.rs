@@ -306,19 +306,29 @@ fn hand_made_changes_show_up_as_updates_and_unmanaged_objects() {
     let (_sim, base) = converged_quickstart();
     // Someone clicks in the Identity UI: a member removed, a permission
     // added, a group created.
-    send(&base, "DELETE", "/v2/roles/deployer/clients/ci-deployer", None);
+    send(
+        &base,
+        "DELETE",
+        "/v2/roles/deployer/clients/ci-deployer",
+        None,
+    );
     let found = send(
         &base,
         "POST",
         "/v2/authorizations/search",
         Some(json!({"filter": {"ownerId": "deployer", "resourceType": "RESOURCE"}})),
     );
-    let key = found["items"][0]["authorizationKey"].as_str().unwrap().to_owned();
+    let key = found["items"][0]["authorizationKey"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     send(
         &base,
         "PUT",
         &format!("/v2/authorizations/{key}"),
-        Some(json!({"ownerId": "deployer", "ownerType": "ROLE", "resourceType": "RESOURCE", "resourceId": "*", "permissionTypes": ["CREATE", "READ", "DELETE_RESOURCE"]})),
+        Some(
+            json!({"ownerId": "deployer", "ownerType": "ROLE", "resourceType": "RESOURCE", "resourceId": "*", "permissionTypes": ["CREATE", "READ", "DELETE_RESOURCE"]}),
+        ),
     );
     send(
         &base,
@@ -329,18 +339,24 @@ fn hand_made_changes_show_up_as_updates_and_unmanaged_objects() {
     let output = plan_against(&base, &["--detailed-exitcode", "--settle-ms", "0"]);
     let out = stdout(&output);
     assert_eq!(output.status.code(), Some(2), "{out}{}", stderr(&output));
-    assert!(out.contains("  + client:ci-deployer in role:deployer  [membership]"), "{out}");
     assert!(
-        out.contains(&format!(
+        out.contains("  + client:ci-deployer in role:deployer  [membership]"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
             "  ~ role:deployer on RESOURCE:* [CREATE, DELETE_RESOURCE, READ] -> [CREATE, READ]  [revocation]\n      - DELETE_RESOURCE\n"
-        )),
+        ),
         "{out}"
     );
     assert!(
         out.contains("Unmanaged (in the cluster, not in the configuration; left alone):\n  ? group clicked-together\n"),
         "{out}"
     );
-    assert!(out.contains("Plan: 1 to add, 1 to change, 0 to destroy."), "{out}");
+    assert!(
+        out.contains("Plan: 1 to add, 1 to change, 0 to destroy."),
+        "{out}"
+    );
     // Effective access: ci-deployer regains what the role gives.
     let access = &out[out.find("Effective access after the plan:").unwrap()..];
     assert!(access.contains("  client:ci-deployer\n"), "{out}");
@@ -384,11 +400,107 @@ fn graph_prints_the_order_apply_follows() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let dot = stdout(&output);
     assert!(dot.starts_with("digraph plan {\n"), "{dot}");
-    assert!(dot.contains("  c0 [label=\"+ group order-workers\"];"), "{dot}");
-    assert!(dot.contains("  c0 -> c3 [label=\"container first\"];"), "{dot}");
+    assert!(
+        dot.contains("  c0 [label=\"+ group order-workers\"];"),
+        "{dot}"
+    );
+    assert!(
+        dot.contains("  c0 -> c3 [label=\"container first\"];"),
+        "{dot}"
+    );
     let output = run(
         &root(),
-        &["graph", "--sim", "examples/quickstart", "--format", "mermaid"],
+        &[
+            "graph",
+            "--sim",
+            "examples/quickstart",
+            "--format",
+            "mermaid",
+        ],
     );
-    assert!(stdout(&output).contains("c1 -->|owner first| c7"), "{}", stdout(&output));
+    assert!(
+        stdout(&output).contains("c1 -->|owner first| c7"),
+        "{}",
+        stdout(&output)
+    );
+}
+
+/// The issue's scale figure: 2,000 groups, 2,000 roles and 20,000
+/// authorizations, all converged. A no-change plan may issue at most 5%
+/// more requests than the minimum (one topology call, one page per 10,000
+/// items of each entity search, one member search per container and
+/// member kind), counted by the simulator.
+#[test]
+fn a_large_no_change_plan_issues_the_minimum_of_requests() {
+    let fresh = Background::start(SimConfig::new(CamundaVersion::V8_8)).unwrap();
+    let mut state = send(&fresh.url(), "GET", "/_sim/state", None);
+    drop(fresh);
+    let mut next_key = state["next_key"].as_u64().unwrap();
+    let mut yaml = String::from("version: 1\ngroups:\n");
+    for g in 0..2000 {
+        state["groups"][format!("g{g}")] =
+            json!({"name": format!("g{g}"), "description": "", "key": next_key});
+        next_key += 1;
+        yaml.push_str(&format!("  - id: g{g}\n"));
+    }
+    yaml.push_str("roles:\n");
+    for r in 0..2000 {
+        state["roles"][format!("r{r}")] =
+            json!({"name": format!("r{r}"), "description": "", "key": next_key});
+        next_key += 1;
+        yaml.push_str(&format!(
+            "  - id: r{r}\n    permissions:\n      - resource: PROCESS_DEFINITION\n        ids: ["
+        ));
+        for p in 0..10 {
+            state["authorizations"][next_key.to_string()] = json!({
+                "owner_id": format!("r{r}"), "owner_type": "ROLE",
+                "resource_type": "PROCESS_DEFINITION", "resource_id": format!("p{p}"),
+                "resource_property_name": null, "permissions": ["READ_PROCESS_DEFINITION"],
+            });
+            next_key += 1;
+            yaml.push_str(&format!("{}p{p}", if p == 0 { "" } else { ", " }));
+        }
+        yaml.push_str("]\n        allow: [READ_PROCESS_DEFINITION]\n");
+    }
+    state["next_key"] = json!(next_key);
+    let authorizations = state["authorizations"].as_object().unwrap().len();
+    let roles = state["roles"].as_object().unwrap().len(); // with the built-in roles
+    let tenants = state["tenants"].as_object().unwrap().len(); // with <default>
+    assert!(authorizations >= 20_000);
+    let mut config = SimConfig::new(CamundaVersion::V8_8);
+    config.seed = Some(serde_json::from_value(state).unwrap());
+    let sim = Background::start(config).unwrap();
+    let base = sim.url();
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(tmp.path().join("access.yaml"), yaml).unwrap();
+    send(&base, "DELETE", "/_sim/requests", None);
+
+    let output = crate::common::cmd(tmp.path())
+        .args(["plan", ".", "--detailed-exitcode"])
+        .env("CAMUNDA_REST_ADDRESS", &base)
+        .env("CAMUNDA_AUTH_STRATEGY", "NONE")
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&output),
+        stderr(&output)
+    );
+
+    let counted = send(&base, "GET", "/_sim/requests", None);
+    let total: u64 = counted
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_u64().unwrap())
+        .sum();
+    let pages = |n: usize| n.div_ceil(10_000).max(1) as u64;
+    let minimum = 1 + 5 + pages(authorizations) + (2000 * 3 + roles * 4 + tenants * 5) as u64;
+    assert!(total >= minimum, "the counters missed requests: {counted}");
+    assert!(
+        total * 100 <= minimum * 105,
+        "{total} requests, minimum {minimum}: {counted}"
+    );
 }

@@ -1,0 +1,162 @@
+//! Reaching a cluster: the targets file, the precedence of the SDK
+//! variables over it, proxies and CA files.
+
+use std::fs;
+use std::io::{Read, Write};
+use std::net::TcpListener;
+
+use camunda_access::model::CamundaVersion;
+use camunda_access::model::state::Secret;
+use camunda_access::sim::{AuthMode, Background, SimConfig};
+
+use crate::common::{cmd, root, stderr, stdout};
+
+fn basic_sim() -> Background {
+    let mut config = SimConfig::new(CamundaVersion::V8_9);
+    config.auth = AuthMode::Basic;
+    config.admin_users = vec![("ops".into(), Secret::new("canary-pw-8812"))];
+    Background::start(config).unwrap()
+}
+
+fn targets(dir: &std::path::Path, address: &str) {
+    fs::write(
+        dir.join("camunda-access.toml"),
+        format!(
+            "[targets.local]\naddress = \"{address}\"\nauth = \"basic\"\nusername = \"ops\"\npassword = \"${{env:LOCAL_PW}}\"\n\n[targets.prod]\naddress = \"https://prod.invalid\"\n"
+        ),
+    )
+    .unwrap();
+    fs::copy(
+        root().join("examples/quickstart/access.yaml"),
+        dir.join("access.yaml"),
+    )
+    .unwrap();
+}
+
+#[test]
+fn a_target_from_the_targets_file_is_reached_with_its_credentials() {
+    let sim = basic_sim();
+    let tmp = tempfile::tempdir().unwrap();
+    targets(tmp.path(), &sim.url());
+    let output = cmd(tmp.path())
+        .args(["plan", "--target", "local", "--settle-ms", "0"])
+        .env("LOCAL_PW", "canary-pw-8812")
+        .env_remove("CAMUNDA_REST_ADDRESS")
+        .env_remove("CAMUNDA_AUTH_STRATEGY")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let out = stdout(&output);
+    assert!(
+        out.contains(&format!("Plan for {} (target local)", sim.url())),
+        "{out}"
+    );
+    assert!(out.contains("+ role deployer"), "{out}");
+    assert!(!out.contains("canary-pw-8812") && !stderr(&output).contains("canary-pw-8812"));
+
+    // A wrong password from the environment wins over the file, says so,
+    // and the cluster refuses it.
+    let output = cmd(tmp.path())
+        .args(["plan", "--target", "local"])
+        .env("LOCAL_PW", "canary-pw-8812")
+        .env("CAMUNDA_BASIC_AUTH_PASSWORD", "wrong")
+        .env_remove("CAMUNDA_REST_ADDRESS")
+        .env_remove("CAMUNDA_AUTH_STRATEGY")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr(&output);
+    assert!(
+        err.contains("warning: CAMUNDA_BASIC_AUTH_PASSWORD overrides the value of target 'local'"),
+        "{err}"
+    );
+    assert!(err.contains("GET /v2/topology failed: 401"), "{err}");
+
+    // Unknown targets and unset variables are clear errors.
+    let output = cmd(tmp.path())
+        .args(["plan", "--target", "staging"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output)
+            .contains("camunda-access.toml has no target 'staging'; it has: local, prod"),
+        "{}",
+        stderr(&output)
+    );
+    let output = cmd(tmp.path())
+        .args(["plan", "--target", "local"])
+        .env_remove("LOCAL_PW")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("camunda-access.toml:5:12: password of target 'local' refers to ${env:LOCAL_PW}, which is not set"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn requests_go_through_the_proxy_from_the_environment() {
+    let proxy = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = proxy.local_addr().unwrap().port();
+    let seen = std::thread::spawn(move || {
+        let (mut stream, _) = proxy.accept().unwrap();
+        let mut buffer = [0u8; 4096];
+        let n = stream.read(&mut buffer).unwrap();
+        let _ = stream.write_all(
+            b"HTTP/1.1 502 Bad Gateway\r\ncontent-length: 0\r\nconnection: close\r\n\r\n",
+        );
+        String::from_utf8_lossy(&buffer[..n]).into_owned()
+    });
+    let output = cmd(&root())
+        .args(["plan", "examples/quickstart"])
+        .env("CAMUNDA_REST_ADDRESS", "http://cluster.invalid/v2")
+        .env("CAMUNDA_AUTH_STRATEGY", "NONE")
+        .env("HTTP_PROXY", format!("http://127.0.0.1:{port}"))
+        .env_remove("NO_PROXY")
+        .env_remove("no_proxy")
+        .output()
+        .unwrap();
+    let request = seen.join().unwrap();
+    assert!(
+        request.starts_with("GET http://cluster.invalid/v2/topology HTTP/1.1\r\n"),
+        "{request}"
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("GET /v2/topology failed: 502"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn a_ca_file_that_is_not_pem_is_a_clear_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(tmp.path().join("ca.pem"), "not a certificate").unwrap();
+    let output = cmd(&root())
+        .args(["plan", "examples/quickstart"])
+        .env("CAMUNDA_REST_ADDRESS", "https://cluster.invalid/v2")
+        .env("CAMUNDA_AUTH_STRATEGY", "NONE")
+        .env("CAMUNDA_MTLS_CA_PATH", tmp.path().join("ca.pem"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("the CA file holds no certificate"),
+        "{}",
+        stderr(&output)
+    );
+    let output = cmd(&root())
+        .args(["plan", "examples/quickstart"])
+        .env("CAMUNDA_MTLS_CA_PATH", tmp.path().join("missing.pem"))
+        .output()
+        .unwrap();
+    assert!(
+        stderr(&output).contains("cannot read the CA file"),
+        "{}",
+        stderr(&output)
+    );
+}
