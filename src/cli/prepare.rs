@@ -199,6 +199,35 @@ pub fn prepare(
         ));
         return Err(fail(shell, "references cannot be resolved"));
     }
+    // Camunda creates a user only with a password.
+    let passwordless: Vec<&str> = plan
+        .changes
+        .iter()
+        .filter_map(|c| match c {
+            crate::plan::Change::Create {
+                kind: crate::plan::EntityKind::User,
+                id,
+                ..
+            } if desired
+                .state
+                .users
+                .get(&id.as_str().into())
+                .is_some_and(|u| u.password.is_none()) =>
+            {
+                Some(id.as_str())
+            }
+            _ => None,
+        })
+        .collect();
+    if !passwordless.is_empty() {
+        return Err(fail(
+            shell,
+            &format!(
+                "user(s) {} do not exist in the cluster and have no password to be created with; add `password: ${{env:NAME}}` or create them in the cluster first",
+                passwordless.join(", ")
+            ),
+        ));
+    }
     Ok(Prepared {
         runtime,
         connected,

@@ -504,3 +504,20 @@ fn a_large_no_change_plan_issues_the_minimum_of_requests() {
         "{total} requests, minimum {minimum}: {counted}"
     );
 }
+
+#[test]
+fn a_user_to_create_needs_a_password() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(
+        tmp.path().join("access.yaml"),
+        "version: 1\nusers:\n  - username: bob\n    groups: [team]\ngroups:\n  - id: team\n",
+    )
+    .unwrap();
+    let output = run(tmp.path(), &["plan", "--sim", "."]);
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
+    assert!(
+        stderr(&output).contains("user(s) bob do not exist in the cluster and have no password"),
+        "{}",
+        stderr(&output)
+    );
+}
