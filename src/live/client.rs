@@ -492,6 +492,27 @@ mod tests {
     }
 
     #[test]
+    fn the_retry_budget_runs_out_and_is_earned_back() {
+        let budget = RetryBudget::new(2);
+        assert!(budget.spend());
+        assert!(budget.spend());
+        assert!(!budget.spend(), "two retries, then none");
+        for _ in 0..9 {
+            budget.earn();
+        }
+        assert!(!budget.spend(), "nine successes earn less than one retry");
+        budget.earn();
+        assert!(budget.spend(), "ten successes earn one");
+        for _ in 0..100 {
+            budget.earn();
+        }
+        assert!(
+            budget.spend() && budget.spend() && !budget.spend(),
+            "never more than the initial amount"
+        );
+    }
+
+    #[test]
     fn secrets_stay_out_of_debug() {
         let auth = Auth::OAuth {
             token_url: "http://idp/token".into(),
