@@ -4,6 +4,7 @@
 //! The pipeline: `config` reads and validates files into the `model`;
 //! `render` is the only code that prints; `cli` wires commands together.
 
+pub mod apply;
 pub mod cli;
 pub mod config;
 pub mod live;

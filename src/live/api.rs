@@ -21,6 +21,12 @@ pub trait AccessApi: Send + Sync + 'static {
         path: &str,
         body: Option<&Value>,
     ) -> impl Future<Output = Result<Option<Value>, ApiError>> + Send;
+
+    /// How many backpressure answers (503 `RESOURCE_EXHAUSTED`, 429) the
+    /// cluster has given so far, so callers can slow down.
+    fn backpressure(&self) -> u64 {
+        0
+    }
 }
 
 impl AccessApi for Client {
@@ -31,5 +37,9 @@ impl AccessApi for Client {
         body: Option<&Value>,
     ) -> Result<Option<Value>, ApiError> {
         self.request(method, path, body).await
+    }
+
+    fn backpressure(&self) -> u64 {
+        self.backpressure_seen()
     }
 }

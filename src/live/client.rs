@@ -140,6 +140,7 @@ pub struct Client {
     token: Mutex<Option<Token>>,
     retry: RetryPolicy,
     budget: RetryBudget,
+    backpressure: std::sync::atomic::AtomicU64,
     jitter: std::sync::Mutex<u64>,
 }
 
@@ -237,6 +238,7 @@ impl Client {
             token: Mutex::new(None),
             retry: RetryPolicy::default(),
             budget: RetryBudget::new(100),
+            backpressure: std::sync::atomic::AtomicU64::new(0),
             jitter: std::sync::Mutex::new(
                 std::time::SystemTime::now()
                     .duration_since(std::time::UNIX_EPOCH)
@@ -252,6 +254,11 @@ impl Client {
         self.retry = retry;
         self.budget = RetryBudget::new(budget);
         self
+    }
+
+    /// Backpressure answers seen so far.
+    pub fn backpressure_seen(&self) -> u64 {
+        self.backpressure.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// The base address (`…/v2`).
@@ -428,6 +435,10 @@ impl Client {
                 (reason.to_owned(), text.chars().take(500).collect())
             });
             let backpressure = status == 429 || (status == 503 && title == "RESOURCE_EXHAUSTED");
+            if backpressure {
+                self.backpressure
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
             if backpressure && attempt < self.retry.max_attempts && self.budget.spend() {
                 let delay = wait.unwrap_or_else(|| self.backoff(attempt));
                 tokio::time::sleep(delay).await;

@@ -4,13 +4,13 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::model::catalogue::{OwnerType, PermissionType, ResourceType};
 use crate::model::ids::{ClientId, GroupId, MappingRuleId, RoleId, TenantId, Username};
 
 /// The access control of one cluster, in normal form.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccessState {
     /// Tenants by ID.
     pub tenants: BTreeMap<TenantId, Tenant>,
@@ -25,7 +25,7 @@ pub struct AccessState {
     /// Container → member edges.
     pub memberships: BTreeSet<Membership>,
     /// Authorizations keyed by their normal-form tuple.
-    #[serde(serialize_with = "as_pairs")]
+    #[serde(serialize_with = "as_pairs", deserialize_with = "from_pairs")]
     pub authorizations: BTreeMap<AuthorizationTuple, Grant>,
 }
 
@@ -38,8 +38,19 @@ pub fn as_pairs<K: Serialize, V: Serialize, S: serde::Serializer>(
     serializer.collect_seq(map.iter())
 }
 
+/// Reads what [`as_pairs`] wrote.
+pub fn from_pairs<'de, K, V, D>(deserializer: D) -> Result<BTreeMap<K, V>, D::Error>
+where
+    K: Deserialize<'de> + Ord,
+    V: Deserialize<'de>,
+    D: serde::Deserializer<'de>,
+{
+    let pairs: Vec<(K, V)> = Vec::deserialize(deserializer)?;
+    Ok(pairs.into_iter().collect())
+}
+
 /// A tenant's attributes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tenant {
     /// Display name.
     pub name: String,
@@ -48,7 +59,7 @@ pub struct Tenant {
 }
 
 /// A group's attributes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Group {
     /// Display name.
     pub name: String,
@@ -57,7 +68,7 @@ pub struct Group {
 }
 
 /// A role's attributes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Role {
     /// Display name.
     pub name: String,
@@ -67,7 +78,7 @@ pub struct Role {
 
 /// A mapping rule: principals whose token has `claim_name` equal to (or, for
 /// arrays, containing) `claim_value` match it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MappingRule {
     /// Display name.
     pub name: String,
@@ -78,7 +89,7 @@ pub struct MappingRule {
 }
 
 /// An internal user's attributes. The password is write-only.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct User {
     /// Display name, if managed.
     pub name: Option<String>,
@@ -112,7 +123,7 @@ impl fmt::Debug for Secret {
 }
 
 /// A principal or container that can be a member or own authorizations.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(tag = "type", content = "id", rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Principal {
     /// An internal or external user.
@@ -176,7 +187,7 @@ impl fmt::Display for Principal {
 }
 
 /// Something that has members.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(tag = "type", content = "id", rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Container {
     /// A group: members are users, clients and mapping rules.
@@ -221,7 +232,7 @@ impl fmt::Display for Container {
 }
 
 /// One container → member edge.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Membership {
     /// The group, role or tenant.
     pub container: Container,
@@ -230,7 +241,7 @@ pub struct Membership {
 }
 
 /// Which resources an authorization covers.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ResourceSelector {
     /// One resource by ID, or every resource with `*`.
@@ -261,7 +272,7 @@ impl fmt::Display for ResourceSelector {
 }
 
 /// The identity of an authorization in normal form.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct AuthorizationTuple {
     /// Who holds the permissions.
     pub owner: Principal,
@@ -283,7 +294,7 @@ impl fmt::Display for AuthorizationTuple {
 
 /// The permissions granted for one tuple, and the live authorization keys
 /// behind them (empty in a desired state).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Grant {
     /// The union of permissions.
     pub permissions: BTreeSet<PermissionType>,

@@ -43,8 +43,10 @@ pub struct AccessChange {
     pub lost: BTreeSet<Permission>,
 }
 
-/// Effective permissions of every principal in a state.
-fn effective_all(state: &AccessState) -> BTreeMap<Principal, BTreeSet<Permission>> {
+/// Effective permissions of every user, client and mapping rule in a state:
+/// their own authorizations, their groups', their roles' and their groups'
+/// roles'.
+pub fn effective_all(state: &AccessState) -> BTreeMap<Principal, BTreeSet<Permission>> {
     let mut granted: BTreeMap<&Principal, Vec<Permission>> = BTreeMap::new();
     for (tuple, grant) in &state.authorizations {
         let list = granted.entry(&tuple.owner).or_default();

@@ -463,3 +463,73 @@ pub fn projected(state: &AccessState, plan: &Plan, desired: &Desired) -> AccessS
     }
     next
 }
+
+/// What differs between two live states, one line per object, for
+/// messages such as "the cluster changed since the plan was made".
+pub fn differences(before: &AccessState, after: &AccessState) -> Vec<String> {
+    use std::fmt::Debug;
+    fn maps<K: Ord + std::fmt::Display, V: PartialEq + Debug>(
+        kind: &str,
+        before: &BTreeMap<K, V>,
+        after: &BTreeMap<K, V>,
+        out: &mut Vec<String>,
+    ) {
+        for (id, value) in before {
+            match after.get(id) {
+                None => out.push(format!("{kind} {id} was deleted")),
+                Some(now) if now != value => out.push(format!("{kind} {id} was changed")),
+                _ => {}
+            }
+        }
+        for id in after.keys().filter(|id| !before.contains_key(id)) {
+            out.push(format!("{kind} {id} was created"));
+        }
+    }
+    let mut out = Vec::new();
+    maps("tenant", &before.tenants, &after.tenants, &mut out);
+    maps("group", &before.groups, &after.groups, &mut out);
+    maps("role", &before.roles, &after.roles, &mut out);
+    maps(
+        "mapping-rule",
+        &before.mapping_rules,
+        &after.mapping_rules,
+        &mut out,
+    );
+    maps("user", &before.users, &after.users, &mut out);
+    for m in before.memberships.difference(&after.memberships) {
+        out.push(format!("{} was removed from {}", m.member, m.container));
+    }
+    for m in after.memberships.difference(&before.memberships) {
+        out.push(format!("{} was added to {}", m.member, m.container));
+    }
+    for (tuple, grant) in &before.authorizations {
+        match after.authorizations.get(tuple) {
+            None => out.push(format!("the authorization {tuple} was deleted")),
+            Some(now) if now.permissions != grant.permissions => {
+                let list = |set: &BTreeSet<crate::model::catalogue::PermissionType>| {
+                    set.iter()
+                        .map(|p| p.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                out.push(format!(
+                    "the authorization {tuple} changed from [{}] to [{}]",
+                    list(&grant.permissions),
+                    list(&now.permissions)
+                ));
+            }
+            Some(now) if now.keys != grant.keys => {
+                out.push(format!("the authorization {tuple} was re-created"));
+            }
+            _ => {}
+        }
+    }
+    for tuple in after
+        .authorizations
+        .keys()
+        .filter(|t| !before.authorizations.contains_key(t))
+    {
+        out.push(format!("the authorization {tuple} was created"));
+    }
+    out
+}

@@ -1,0 +1,530 @@
+//! `execute`: walks a plan's graph through an [`AccessApi`]. A change
+//! starts as soon as everything it waits for has finished (not level by
+//! level), at most `parallelism` at once, fewer while the cluster pushes
+//! back. A failed change skips everything that waits for it; independent
+//! changes go on. A stop request starts nothing new and lets in-flight
+//! writes finish.
+
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use serde::Serialize;
+use tokio::task::JoinSet;
+
+use crate::apply::request::{Idempotence, Write};
+use crate::live::{AccessApi, ApiError};
+use crate::plan::{Order, Step};
+
+/// What became of one change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "status", rename_all = "kebab-case")]
+pub enum Outcome {
+    /// Written (or found already written).
+    Done {
+        /// How it was settled, when not by a plain success.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+    },
+    /// Refused or unanswered; the request and Camunda's problem.
+    Failed {
+        /// The error.
+        error: String,
+    },
+    /// Not attempted because something it waits for did not happen.
+    Skipped {
+        /// Positions of the changes it waited for that failed or were skipped.
+        waits_for: Vec<usize>,
+    },
+    /// Not attempted because the run was stopped.
+    NotStarted,
+}
+
+impl Outcome {
+    /// Whether the change is in the cluster now.
+    pub fn is_done(&self) -> bool {
+        matches!(self, Outcome::Done { .. })
+    }
+}
+
+/// How often a write whose outcome is unknown is sent again.
+const RESOLVE_ATTEMPTS: u32 = 4;
+
+/// Whether an error leaves the write's outcome unknown: it may have been
+/// applied (a timeout, a connection dropped after sending, a gateway error).
+fn outcome_unknown(error: &ApiError) -> bool {
+    match error {
+        ApiError::Network { sent, .. } => *sent,
+        ApiError::Http { status, .. } => matches!(status, 500 | 502 | 504),
+        _ => false,
+    }
+}
+
+/// Sends one write and settles an unknown outcome with the server's own
+/// consistent answers (never with a lagging read).
+pub async fn perform<A: AccessApi>(api: &A, write: &Write) -> Result<Option<String>, String> {
+    let mut repeated = false;
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let error = match api
+            .send(write.method.clone(), &write.path, write.body.as_ref())
+            .await
+        {
+            Ok(_) if repeated => {
+                return Ok(Some(
+                    "sent again after an unknown outcome; applied once".to_owned(),
+                ));
+            }
+            Ok(_) => return Ok(None),
+            Err(e) => e,
+        };
+        if outcome_unknown(&error) {
+            if attempt >= RESOLVE_ATTEMPTS {
+                return Err(format!(
+                    "{error} (outcome still unknown after {attempt} attempts; a re-run settles it)"
+                ));
+            }
+            repeated = true;
+            tokio::time::sleep(Duration::from_millis(50 * u64::from(attempt))).await;
+            continue;
+        }
+        return match (error.status(), &write.idempotence) {
+            (Some(409), Idempotence::ConflictThenUpdate(update)) => {
+                match api
+                    .send(update.method.clone(), &update.path, update.body.as_ref())
+                    .await
+                {
+                    Ok(_) => Ok(Some(
+                        "existed already; its attributes were updated".to_owned(),
+                    )),
+                    // The 409 was not about this ID (a claim pair held by another rule).
+                    Err(e) if e.status() == Some(404) => Err(error.to_string()),
+                    Err(e) => Err(e.to_string()),
+                }
+            }
+            (Some(409), Idempotence::ConflictMeansDone) => Ok(Some("existed already".to_owned())),
+            (Some(409), Idempotence::ConflictOnRepeatMeansDone) if repeated => Ok(Some(
+                "sent again after an unknown outcome; the first attempt had created it".to_owned(),
+            )),
+            (Some(404), Idempotence::NotFoundMeansDone) => Ok(Some(if repeated {
+                "sent again after an unknown outcome; the first attempt had removed it".to_owned()
+            } else {
+                "gone already".to_owned()
+            })),
+            _ => Err(error.to_string()),
+        };
+    }
+}
+
+/// Limits how many writes run at once: halves on backpressure, grows by
+/// one after a run of quiet successes.
+#[derive(Debug)]
+struct Window {
+    max: usize,
+    current: usize,
+    quiet: usize,
+    pressure_seen: u64,
+}
+
+impl Window {
+    fn new(max: usize, pressure: u64) -> Self {
+        Window {
+            max: max.max(1),
+            current: max.max(1),
+            quiet: 0,
+            pressure_seen: pressure,
+        }
+    }
+
+    fn observe(&mut self, pressure: u64) {
+        if pressure > self.pressure_seen {
+            self.pressure_seen = pressure;
+            self.current = (self.current / 2).max(1);
+            self.quiet = 0;
+        } else {
+            self.quiet += 1;
+            if self.quiet >= self.current && self.current < self.max {
+                self.current += 1;
+                self.quiet = 0;
+            }
+        }
+    }
+}
+
+/// Runs `writes` (one per change, by plan position) in `order`.
+/// `on_finish` hears of every change as it finishes, fails or is skipped.
+pub async fn execute<A: AccessApi>(
+    api: Arc<A>,
+    order: &Order,
+    writes: Vec<Write>,
+    parallelism: usize,
+    stop: Arc<AtomicBool>,
+    mut on_finish: impl FnMut(usize, &Outcome),
+) -> Vec<Outcome> {
+    let steps = order.sequence();
+    let mut outcomes: Vec<Option<Outcome>> = vec![None; writes.len()];
+    let mut waiting: HashMap<Step, usize> = steps
+        .iter()
+        .map(|s| (*s, order.prerequisites(*s).len()))
+        .collect();
+    // A step fails (for its dependants) when it failed or was skipped.
+    let mut broken: HashMap<Step, Vec<usize>> = HashMap::new();
+    let mut ready: BinaryHeap<Reverse<Step>> = steps
+        .iter()
+        .filter(|s| waiting[s] == 0)
+        .map(|s| Reverse(*s))
+        .collect();
+    let writes: Vec<Arc<Write>> = writes.into_iter().map(Arc::new).collect();
+    let mut window = Window::new(parallelism, api.backpressure());
+    let mut running: JoinSet<(usize, Result<Option<String>, String>)> = JoinSet::new();
+
+    // Marks `step` finished and releases what waits for it.
+    fn release(
+        step: Step,
+        failed_source: Option<Vec<usize>>,
+        order: &Order,
+        waiting: &mut HashMap<Step, usize>,
+        broken: &mut HashMap<Step, Vec<usize>>,
+        ready: &mut BinaryHeap<Reverse<Step>>,
+    ) {
+        for next in order.dependants(step) {
+            if let Some(sources) = &failed_source {
+                broken
+                    .entry(next)
+                    .or_default()
+                    .extend(sources.iter().copied());
+            }
+            let count = waiting.get_mut(&next).expect("every step counted");
+            *count -= 1;
+            if *count == 0 {
+                ready.push(Reverse(next));
+            }
+        }
+    }
+
+    loop {
+        // Start what may start.
+        while running.len() < window.current && !stop.load(Ordering::SeqCst) {
+            let Some(Reverse(step)) = ready.pop() else {
+                break;
+            };
+            let sources = broken.remove(&step);
+            match step {
+                Step::Barrier => {
+                    release(step, sources, order, &mut waiting, &mut broken, &mut ready);
+                }
+                Step::Change(i) => {
+                    if let Some(mut sources) = sources {
+                        sources.sort_unstable();
+                        sources.dedup();
+                        let outcome = Outcome::Skipped { waits_for: sources };
+                        on_finish(i, &outcome);
+                        outcomes[i] = Some(outcome);
+                        release(
+                            step,
+                            Some(vec![i]),
+                            order,
+                            &mut waiting,
+                            &mut broken,
+                            &mut ready,
+                        );
+                        continue;
+                    }
+                    let api = api.clone();
+                    let write = writes[i].clone();
+                    running.spawn(async move { (i, perform(api.as_ref(), &write).await) });
+                }
+            }
+        }
+        let Some(joined) = running.join_next().await else {
+            break;
+        };
+        let (i, result) = joined.expect("write tasks do not panic");
+        window.observe(api.backpressure());
+        let (outcome, failed) = match result {
+            Ok(note) => (Outcome::Done { note }, None),
+            Err(error) => (Outcome::Failed { error }, Some(vec![i])),
+        };
+        on_finish(i, &outcome);
+        outcomes[i] = Some(outcome);
+        release(
+            Step::Change(i),
+            failed,
+            order,
+            &mut waiting,
+            &mut broken,
+            &mut ready,
+        );
+    }
+    outcomes
+        .into_iter()
+        .map(|o| o.unwrap_or(Outcome::NotStarted))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+    use std::sync::Mutex;
+
+    use reqwest::Method;
+    use serde_json::Value;
+
+    use super::*;
+    use crate::model::state::{AccessState, Container, Group, Membership, Principal};
+    use crate::plan::{Change, EntityKind, Plan};
+
+    /// A fake cluster: answers by path, records what it was sent.
+    #[derive(Default)]
+    struct Fake {
+        sent: Mutex<Vec<String>>,
+        answers: Mutex<HashMap<String, Vec<Result<(), (u16, bool)>>>>,
+        in_flight: std::sync::atomic::AtomicUsize,
+        most_in_flight: std::sync::atomic::AtomicUsize,
+    }
+
+    impl AccessApi for Fake {
+        async fn send(
+            &self,
+            method: Method,
+            path: &str,
+            _body: Option<&Value>,
+        ) -> Result<Option<Value>, ApiError> {
+            let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+            self.most_in_flight.fetch_max(now, Ordering::SeqCst);
+            tokio::time::sleep(Duration::from_millis(5)).await;
+            self.in_flight.fetch_sub(1, Ordering::SeqCst);
+            let line = format!("{method} {path}");
+            self.sent.lock().unwrap().push(line.clone());
+            let answer = self.answers.lock().unwrap().get_mut(&line).and_then(|a| {
+                if a.is_empty() {
+                    None
+                } else {
+                    Some(a.remove(0))
+                }
+            });
+            match answer {
+                None | Some(Ok(())) => Ok(None),
+                Some(Err((_, true))) => Err(ApiError::Network {
+                    method: method.to_string(),
+                    path: path.into(),
+                    message: "connection closed".into(),
+                    sent: true,
+                }),
+                Some(Err((status, false))) => Err(ApiError::Http {
+                    method: method.to_string(),
+                    path: format!("/v2{path}"),
+                    status,
+                    title: "T".into(),
+                    detail: "D".into(),
+                }),
+            }
+        }
+    }
+
+    fn group(id: &str) -> Change {
+        Change::Create {
+            kind: EntityKind::Group,
+            id: id.into(),
+            attributes: Default::default(),
+        }
+    }
+
+    fn member(g: &str, c: &str) -> Change {
+        Change::AddMember(Membership {
+            container: Container::Group(g.into()),
+            member: Principal::Client(c.into()),
+        })
+    }
+
+    fn desired_for(plan: &Plan) -> crate::model::desired::Desired {
+        let mut state = AccessState::default();
+        for c in &plan.changes {
+            if let Change::Create { id, .. } = c {
+                state.groups.insert(
+                    id.as_str().into(),
+                    Group {
+                        name: id.clone(),
+                        description: String::new(),
+                    },
+                );
+            }
+        }
+        crate::model::desired::Desired {
+            version: crate::model::CamundaVersion::V8_8,
+            state,
+            policy: Default::default(),
+            containers: Default::default(),
+            owners: BTreeSet::new(),
+            references: Vec::new(),
+        }
+    }
+
+    fn run(plan: &Plan, fake: Arc<Fake>, parallelism: usize) -> Vec<Outcome> {
+        let order = Order::new(plan, &AccessState::default());
+        let desired = desired_for(plan);
+        let writes = plan
+            .changes
+            .iter()
+            .map(|c| crate::apply::request::write_for(c, &desired))
+            .collect();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(execute(
+            fake,
+            &order,
+            writes,
+            parallelism,
+            Arc::new(AtomicBool::new(false)),
+            |_, _| {},
+        ))
+    }
+
+    #[test]
+    fn a_failure_skips_its_dependants_and_nothing_else() {
+        let plan = Plan {
+            changes: vec![group("a"), group("b"), member("a", "x"), member("b", "y")],
+            unmanaged: Vec::new(),
+        };
+        let fake = Arc::new(Fake::default());
+        fake.answers
+            .lock()
+            .unwrap()
+            .insert("POST /groups".into(), vec![Err((400, false))]);
+        let outcomes = run(&plan, fake.clone(), 1);
+        // The first group create fails; its member is skipped; the other goes on.
+        assert!(
+            matches!(outcomes[0], Outcome::Failed { .. }),
+            "{outcomes:?}"
+        );
+        assert!(outcomes[1].is_done());
+        assert_eq!(outcomes[2], Outcome::Skipped { waits_for: vec![0] });
+        assert!(outcomes[3].is_done());
+        let sent = fake.sent.lock().unwrap().clone();
+        assert!(
+            !sent.contains(&"PUT /groups/a/clients/x".to_owned()),
+            "{sent:?}"
+        );
+    }
+
+    #[test]
+    fn unknown_outcomes_are_settled_by_the_servers_answers() {
+        let plan = Plan {
+            changes: vec![group("a"), member("a", "x")],
+            unmanaged: Vec::new(),
+        };
+        let fake = Arc::new(Fake::default());
+        {
+            let mut answers = fake.answers.lock().unwrap();
+            // Applied, then the connection dropped; sent again: 409.
+            answers.insert(
+                "POST /groups".into(),
+                vec![Err((0, true)), Err((409, false))],
+            );
+            answers.insert(
+                "PUT /groups/a/clients/x".into(),
+                vec![Err((0, true)), Err((409, false))],
+            );
+        }
+        let outcomes = run(&plan, fake.clone(), 4);
+        assert!(outcomes.iter().all(Outcome::is_done), "{outcomes:?}");
+        let sent = fake.sent.lock().unwrap().clone();
+        // The create was settled with an update of the existing group.
+        assert_eq!(
+            sent,
+            [
+                "POST /groups",
+                "POST /groups",
+                "PUT /groups/a",
+                "PUT /groups/a/clients/x",
+                "PUT /groups/a/clients/x"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_first_attempt_conflict_on_an_authorization_is_a_failure() {
+        use crate::model::catalogue::{PermissionType, ResourceType};
+        use crate::model::state::{AuthorizationTuple, ResourceSelector};
+        let plan = Plan {
+            changes: vec![Change::CreateAuthorization {
+                tuple: AuthorizationTuple {
+                    owner: Principal::Client("x".into()),
+                    resource_type: ResourceType::Message,
+                    resource: ResourceSelector::wildcard(),
+                },
+                permissions: [PermissionType::Create].into(),
+            }],
+            unmanaged: Vec::new(),
+        };
+        let fake = Arc::new(Fake::default());
+        fake.answers
+            .lock()
+            .unwrap()
+            .insert("POST /authorizations".into(), vec![Err((409, false))]);
+        let outcomes = run(&plan, fake.clone(), 1);
+        assert!(
+            matches!(outcomes[0], Outcome::Failed { .. }),
+            "{outcomes:?}"
+        );
+        // After an unknown outcome, the same 409 means the first attempt worked.
+        let fake = Arc::new(Fake::default());
+        fake.answers.lock().unwrap().insert(
+            "POST /authorizations".into(),
+            vec![Err((0, true)), Err((409, false))],
+        );
+        let outcomes = run(&plan, fake.clone(), 1);
+        assert!(outcomes[0].is_done(), "{outcomes:?}");
+    }
+
+    #[test]
+    fn parallelism_is_a_ceiling() {
+        let changes: Vec<Change> = (0..40).map(|i| group(&format!("g{i}"))).collect();
+        let plan = Plan {
+            changes,
+            unmanaged: Vec::new(),
+        };
+        let fake = Arc::new(Fake::default());
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(4)
+            .enable_all()
+            .build()
+            .unwrap();
+        let order = Order::new(&plan, &AccessState::default());
+        let desired = desired_for(&plan);
+        let writes = plan
+            .changes
+            .iter()
+            .map(|c| crate::apply::request::write_for(c, &desired))
+            .collect();
+        let outcomes = rt.block_on(execute(
+            fake.clone(),
+            &order,
+            writes,
+            3,
+            Arc::new(AtomicBool::new(false)),
+            |_, _| {},
+        ));
+        assert!(outcomes.iter().all(Outcome::is_done));
+        let most = fake.most_in_flight.load(Ordering::SeqCst);
+        assert!((1..=3).contains(&most), "{most} in flight");
+    }
+
+    #[test]
+    fn the_window_halves_under_pressure_and_recovers() {
+        let mut w = Window::new(8, 0);
+        w.observe(1);
+        assert_eq!(w.current, 4);
+        w.observe(3);
+        assert_eq!(w.current, 2);
+        for _ in 0..2 {
+            w.observe(3);
+        }
+        assert_eq!(w.current, 3);
+    }
+}

@@ -1,0 +1,240 @@
+//! One change as one HTTP request, and how to read an answer that looks
+//! like failure but means the change already happened.
+//!
+//! The reference (§3.4) gives the server's own strongly consistent checks:
+//! a repeated create answers 409, a repeated assign 409, a repeated
+//! unassign or delete 404. Those settle a write whose outcome is unknown
+//! (a timeout, a dropped connection) without trusting a lagging read.
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::live::client::segment;
+use crate::model::desired::Desired;
+use crate::model::state::{AuthorizationTuple, Container, Principal, ResourceSelector};
+use crate::plan::{Change, EntityKind};
+
+/// What an error answer to a (repeated) request tells.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Idempotence {
+    /// The request can simply be sent again (PUT of a whole value).
+    Repeatable,
+    /// 409: it exists already. For an entity, the update that follows
+    /// makes its attributes the desired ones; its success means done, and
+    /// its 404 means the 409 was about something else (a mapping rule's
+    /// claim pair held by another rule).
+    ConflictThenUpdate(Box<Write>),
+    /// 409: the membership exists (first attempt or repetition alike).
+    ConflictMeansDone,
+    /// 409 on a repetition: the earlier attempt created the authorization
+    /// (the duplicate rule refuses a second one). On a first attempt, 409
+    /// is a failure: another authorization already grants some of it.
+    ConflictOnRepeatMeansDone,
+    /// 404: it is gone already.
+    NotFoundMeansDone,
+}
+
+/// One write.
+#[derive(Clone, PartialEq)]
+pub struct Write {
+    /// HTTP method.
+    pub method: Method,
+    /// Path relative to `/v2`, segments encoded.
+    pub path: String,
+    /// JSON body. May hold a user's password: never printed.
+    pub body: Option<Value>,
+    /// How to read the answer to a repetition.
+    pub idempotence: Idempotence,
+}
+
+impl std::fmt::Debug for Write {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The body may hold a password: never shown.
+        f.debug_struct("Write")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .finish_non_exhaustive()
+    }
+}
+
+fn collection(kind: EntityKind) -> &'static str {
+    match kind {
+        EntityKind::Tenant => "tenants",
+        EntityKind::Group => "groups",
+        EntityKind::Role => "roles",
+        EntityKind::MappingRule => "mapping-rules",
+        EntityKind::User => "users",
+    }
+}
+
+fn container_path(container: &Container) -> String {
+    let (collection, id) = match container {
+        Container::Group(g) => ("groups", g.as_str()),
+        Container::Role(r) => ("roles", r.as_str()),
+        Container::Tenant(t) => ("tenants", t.as_str()),
+    };
+    format!("/{collection}/{}", segment(id))
+}
+
+fn member_path(member: &Principal) -> String {
+    let kind = match member {
+        Principal::User(_) => "users",
+        Principal::Client(_) => "clients",
+        Principal::Group(_) => "groups",
+        Principal::Role(_) => "roles",
+        Principal::MappingRule(_) => "mapping-rules",
+    };
+    format!("/{kind}/{}", segment(member.id()))
+}
+
+/// The body of `POST /authorizations` and `PUT /authorizations/{key}`.
+pub fn authorization_body<'a>(
+    tuple: &AuthorizationTuple,
+    permissions: impl IntoIterator<Item = &'a crate::model::PermissionType>,
+) -> Value {
+    let mut body = json!({
+        "ownerId": tuple.owner.id(),
+        "ownerType": tuple.owner.owner_type().as_str(),
+        "resourceType": tuple.resource_type.as_str(),
+        "permissionTypes": permissions.into_iter().map(|p| p.as_str()).collect::<Vec<_>>(),
+    });
+    match &tuple.resource {
+        ResourceSelector::Id(id) => body["resourceId"] = json!(id),
+        ResourceSelector::Property(p) => body["resourcePropertyName"] = json!(p),
+    }
+    body
+}
+
+/// The request that carries out `change`. Entity attributes come from the
+/// desired state (a create needs the whole entity, a user's password too).
+pub fn write_for(change: &Change, desired: &Desired) -> Write {
+    let d = &desired.state;
+    match change {
+        Change::Create { kind, id, .. } => {
+            let body = match kind {
+                EntityKind::Tenant => {
+                    let t = &d.tenants[&id.as_str().into()];
+                    json!({"tenantId": id, "name": t.name, "description": t.description})
+                }
+                EntityKind::Group => {
+                    let g = &d.groups[&id.as_str().into()];
+                    json!({"groupId": id, "name": g.name, "description": g.description})
+                }
+                EntityKind::Role => {
+                    let r = &d.roles[&id.as_str().into()];
+                    json!({"roleId": id, "name": r.name, "description": r.description})
+                }
+                EntityKind::MappingRule => {
+                    let m = &d.mapping_rules[&id.as_str().into()];
+                    json!({"mappingRuleId": id, "name": m.name, "claimName": m.claim_name, "claimValue": m.claim_value})
+                }
+                EntityKind::User => {
+                    let u = &d.users[&id.as_str().into()];
+                    let mut body = json!({"username": id});
+                    if let Some(password) = &u.password {
+                        body["password"] = json!(password.expose());
+                    }
+                    // Camunda requires a name and an e-mail; both default to the username.
+                    body["name"] = json!(u.name.clone().unwrap_or_else(|| id.clone()));
+                    if let Some(email) = &u.email {
+                        body["email"] = json!(email);
+                    }
+                    body
+                }
+            };
+            let update = write_for(
+                &Change::Update {
+                    kind: *kind,
+                    id: id.clone(),
+                    attributes: Vec::new(),
+                },
+                desired,
+            );
+            Write {
+                method: Method::POST,
+                path: format!("/{}", collection(*kind)),
+                body: Some(body),
+                idempotence: Idempotence::ConflictThenUpdate(Box::new(update)),
+            }
+        }
+        Change::Update { kind, id, .. } => {
+            let body = match kind {
+                EntityKind::Tenant => {
+                    let t = &d.tenants[&id.as_str().into()];
+                    json!({"name": t.name, "description": t.description})
+                }
+                EntityKind::Group => {
+                    let g = &d.groups[&id.as_str().into()];
+                    json!({"name": g.name, "description": g.description})
+                }
+                EntityKind::Role => {
+                    let r = &d.roles[&id.as_str().into()];
+                    json!({"name": r.name, "description": r.description})
+                }
+                EntityKind::MappingRule => {
+                    let m = &d.mapping_rules[&id.as_str().into()];
+                    json!({"name": m.name, "claimName": m.claim_name, "claimValue": m.claim_value})
+                }
+                EntityKind::User => {
+                    // Only what the files manage; the password is never re-sent.
+                    let u = &d.users[&id.as_str().into()];
+                    let mut body = json!({});
+                    if let Some(name) = &u.name {
+                        body["name"] = json!(name);
+                    }
+                    if let Some(email) = &u.email {
+                        body["email"] = json!(email);
+                    }
+                    body
+                }
+            };
+            Write {
+                method: Method::PUT,
+                path: format!("/{}/{}", collection(*kind), segment(id)),
+                body: Some(body),
+                idempotence: Idempotence::Repeatable,
+            }
+        }
+        Change::Delete { kind, id } => Write {
+            method: Method::DELETE,
+            path: format!("/{}/{}", collection(*kind), segment(id)),
+            body: None,
+            idempotence: Idempotence::NotFoundMeansDone,
+        },
+        Change::AddMember(m) => Write {
+            method: Method::PUT,
+            path: format!("{}{}", container_path(&m.container), member_path(&m.member)),
+            body: None,
+            idempotence: Idempotence::ConflictMeansDone,
+        },
+        Change::RemoveMember(m) => Write {
+            method: Method::DELETE,
+            path: format!("{}{}", container_path(&m.container), member_path(&m.member)),
+            body: None,
+            idempotence: Idempotence::NotFoundMeansDone,
+        },
+        // A repeated create of the same permissions for the same owner and
+        // resource is refused with 409 by the duplicate rule (§3.3): a
+        // second authorization is never created.
+        Change::CreateAuthorization { tuple, permissions } => Write {
+            method: Method::POST,
+            path: "/authorizations".to_owned(),
+            body: Some(authorization_body(tuple, permissions)),
+            idempotence: Idempotence::ConflictOnRepeatMeansDone,
+        },
+        Change::UpdateAuthorization {
+            tuple, key, after, ..
+        } => Write {
+            method: Method::PUT,
+            path: format!("/authorizations/{}", segment(key)),
+            body: Some(authorization_body(tuple, after)),
+            idempotence: Idempotence::Repeatable,
+        },
+        Change::DeleteAuthorization { key, .. } => Write {
+            method: Method::DELETE,
+            path: format!("/authorizations/{}", segment(key)),
+            body: None,
+            idempotence: Idempotence::NotFoundMeansDone,
+        },
+    }
+}
