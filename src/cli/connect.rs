@@ -65,6 +65,9 @@ pub struct Connected {
     pub client: Arc<Client>,
     /// The cluster as it may be shown (no credentials).
     pub target: String,
+    /// The principal this tool acts as: the OAuth client, the basic-auth
+    /// user; none without authentication.
+    pub me: Option<crate::model::state::Principal>,
 }
 
 /// Address, credentials and transport, resolved.
@@ -217,6 +220,7 @@ pub fn connect(
             ),
             embedded: Some(sim),
             client: Arc::new(client),
+            me: None,
         });
     }
     let target = match &args.target {
@@ -250,12 +254,22 @@ pub fn connect(
         timeout: Duration::from_secs(timeout),
         ca_pem,
     };
+    let me = match &resolved.auth {
+        Auth::None => None,
+        Auth::Basic { username, .. } => {
+            Some(crate::model::state::Principal::User(username.as_str().into()))
+        }
+        Auth::OAuth { client_id, .. } => {
+            Some(crate::model::state::Principal::Client(client_id.as_str().into()))
+        }
+    };
     let client = Client::with_options(&resolved.address, resolved.auth, &options)
         .map_err(|e| e.to_string())?;
     let shown = without_credentials(&resolved.address);
     Ok(Connected {
         embedded: None,
         client: Arc::new(client),
+        me,
         target: match &target {
             Some(t) => format!("{shown} (target {})", t.name),
             None => shown,

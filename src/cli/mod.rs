@@ -1,6 +1,7 @@
 //! The command line: argument types, settings read once from the
 //! environment, one file per subcommand, and the mapping to exit codes.
 
+mod apply;
 mod completions;
 mod connect;
 mod graph;
@@ -25,8 +26,13 @@ pub mod exit {
     pub const OK: u8 = 0;
     /// Error: bad input, network, server error, failed change.
     pub const ERROR: u8 = 1;
-    /// Changes pending (`plan --detailed-exitcode`).
+    /// Changes pending (`plan --detailed-exitcode`) or drift found.
     pub const CHANGES: u8 = 2;
+    /// Refused by a safety guard (stale plan, lockout, deletion budget,
+    /// empty configuration with prune).
+    pub const REFUSED: u8 = 3;
+    /// Applied, but the cluster had not shown convergence when the wait ended.
+    pub const NOT_CONVERGED: u8 = 4;
 }
 
 /// Access control of Camunda 8 Orchestration Clusters as code.
@@ -73,6 +79,11 @@ pub enum Command {
         after_help = "Examples:\n  camunda-access plan --sim examples/quickstart\n  CAMUNDA_REST_ADDRESS=https://cluster/v2 CAMUNDA_CLIENT_ID=… CAMUNDA_CLIENT_SECRET=… CAMUNDA_OAUTH_URL=… camunda-access plan access/ --detailed-exitcode\n\nExit codes: 0 no changes (or changes without --detailed-exitcode), 1 error, 2 changes (with --detailed-exitcode)."
     )]
     Plan(plan::PlanArgs),
+    /// Write the configuration to the cluster: plan, check, confirm, apply in dependency order, wait.
+    #[command(
+        after_help = "Examples:\n  camunda-access apply --sim examples/quickstart --auto-approve\n  camunda-access plan access/ --target prod --out plan.json && camunda-access apply access/ --target prod --plan plan.json\n  camunda-access apply access/ --target prod --auto-approve --format json > report.json\n\nExit codes: 0 applied (and shown by the cluster), 1 error or a change failed, 3 refused by a safety guard\n(stale plan, lockout, deletion budget, empty configuration with prune), 4 applied but not yet shown\nby the cluster when --wait ended."
+    )]
+    Apply(Box<apply::ApplyArgs>),
     /// Print the order apply would follow as a graph (DOT or Mermaid).
     #[command(
         after_help = "Examples:\n  camunda-access graph --sim examples/quickstart | dot -Tsvg > plan.svg\n  camunda-access graph access/ --target prod --format mermaid\n\nOne node per change; an edge says \"must happen before\" and is labelled\nwith why (container first, member first, owner first, resource first,\nclaim released, dependants first, make before break)."
@@ -117,6 +128,7 @@ pub fn run() -> ExitCode {
     let code = match cli.command {
         Command::Validate(args) => validate::run(&args, &settings, &shell),
         Command::Plan(args) => plan::run(&args, &settings, &shell),
+        Command::Apply(args) => apply::run(&args, &settings, &shell),
         Command::Graph(args) => graph::run(&args, &settings, &shell),
         Command::Schema => schema::run(&shell),
         Command::Sim(args) => sim::run(&args, &shell),

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 
 use crate::cli::connect::ConnectArgs;
-use crate::cli::prepare::{Prepared, fail, prepare};
+use crate::cli::prepare::{Prepared, fail, prepare, record_of};
 use crate::cli::{Settings, exit};
 use crate::plan::Order;
 use crate::render::Shell;
@@ -62,14 +62,8 @@ pub fn run(args: &PlanArgs, settings: &Settings, shell: &Shell) -> u8 {
     let after = crate::plan::projected(&live.state, plan, desired);
     let access = crate::plan::access_changes(&live.state, &after);
     if let Some(path) = &args.out {
-        let record = crate::render::plan::PlanRecord {
-            tool_version: env!("CARGO_PKG_VERSION").to_owned(),
-            target: target.clone(),
-            camunda_version: live.version.to_string(),
-            desired_sha256: crate::plan::fingerprint::fingerprint(desired),
-            live_sha256: crate::plan::fingerprint::fingerprint(&live.state),
-        };
-        let text = crate::render::plan::file(plan, &access, &record);
+        let record = record_of(&prepared);
+        let text = crate::render::plan::file(plan, &access, &record, &live.state);
         if let Err(e) = std::fs::write(path, text) {
             return fail(shell, &format!("cannot write {}: {e}", path.display()));
         }

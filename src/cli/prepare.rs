@@ -30,7 +30,6 @@ use crate::render::diagnostics::{self as diagnostics_render, Style};
 #[derive(Debug)]
 pub struct Prepared {
     /// The runtime the client runs on.
-    #[allow(dead_code, reason = "apply runs its writes on it")]
     pub runtime: Runtime,
     /// The cluster.
     pub connected: Connected,
@@ -40,6 +39,17 @@ pub struct Prepared {
     pub desired: Desired,
     /// Desired against live.
     pub plan: Plan,
+}
+
+/// What a plan file records about the inputs of `prepared`.
+pub fn record_of(prepared: &Prepared) -> crate::render::plan::PlanRecord {
+    crate::render::plan::PlanRecord {
+        tool_version: env!("CARGO_PKG_VERSION").to_owned(),
+        target: prepared.connected.target.clone(),
+        camunda_version: prepared.live.version.to_string(),
+        desired_sha256: crate::plan::fingerprint::fingerprint(&prepared.desired),
+        live_sha256: crate::plan::fingerprint::fingerprint(&prepared.live.state),
+    }
 }
 
 /// Prints `message` as an error and gives the error exit code.
@@ -111,7 +121,8 @@ fn unresolved(desired: &Desired, live: &Live, sources: &Sources) -> Diagnostics 
     found
 }
 
-fn read(runtime: &Runtime, client: &std::sync::Arc<Client>, shell: &Shell) -> Result<Live, u8> {
+/// Reads the whole live state, or prints why not.
+pub fn read(runtime: &Runtime, client: &std::sync::Arc<Client>, shell: &Shell) -> Result<Live, u8> {
     runtime
         .block_on(Reader::new(client.clone(), 16).read())
         .map_err(|e| fail(shell, &format!("reading the cluster: {e}")))

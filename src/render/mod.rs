@@ -1,5 +1,6 @@
 //! Everything the tool shows: the only module that writes to stdout/stderr.
 
+pub mod apply;
 pub mod diagnostics;
 pub mod plan;
 pub mod validation;

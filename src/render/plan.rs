@@ -156,7 +156,7 @@ pub fn human(plan: &Plan, access: &[AccessChange], target: &str, color: bool) ->
 
 /// What a saved plan records besides its changes, so `apply --plan` can
 /// refuse a stale one.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PlanRecord {
     /// This tool's version.
     pub tool_version: String,
@@ -170,11 +170,18 @@ pub struct PlanRecord {
     pub live_sha256: String,
 }
 
-/// A plan file: the JSON document plus the record.
-pub fn file(plan: &Plan, access: &[AccessChange], record: &PlanRecord) -> String {
+/// A plan file: the JSON document plus the record, and the live state the
+/// plan was computed from (so a stale plan can say what changed since).
+pub fn file(
+    plan: &Plan,
+    access: &[AccessChange],
+    record: &PlanRecord,
+    live: &crate::model::state::AccessState,
+) -> String {
     let mut document: serde_json::Value =
         serde_json::from_str(&json(plan, access, &record.target)).expect("own JSON parses");
     document["record"] = json!(record);
+    document["live_state"] = json!(live);
     let mut text = serde_json::to_string_pretty(&document).expect("plans serialize");
     text.push('\n');
     text
