@@ -128,7 +128,7 @@ impl RetryBudget {
         let _ = self
             .tenths
             .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |t| {
-                Some((t + 1).min(max))
+                Some((t + 2).min(max))
             });
     }
 }
