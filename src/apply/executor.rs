@@ -62,70 +62,79 @@ fn outcome_unknown(error: &ApiError) -> bool {
     }
 }
 
-/// Sends one write and settles an unknown outcome with the server's own
-/// consistent answers (never with a lagging read).
-pub async fn perform<A: AccessApi>(api: &A, write: &Write) -> Result<Option<String>, String> {
-    let mut repeated = false;
+/// Sends `write`, and sends it again while its outcome is unknown. Gives
+/// the last answer and whether the write was sent more than once.
+async fn send_until_known<A: AccessApi>(api: &A, write: &Write) -> (Result<(), ApiError>, bool) {
     let mut attempt = 0;
     loop {
         attempt += 1;
-        let error = match api
+        match api
             .send(write.method.clone(), &write.path, write.body.as_ref())
             .await
         {
-            Ok(_) if repeated => {
-                return Ok(Some(
-                    "sent again after an unknown outcome; applied once".to_owned(),
-                ));
+            Ok(_) => return (Ok(()), attempt > 1),
+            Err(e) if outcome_unknown(&e) && attempt < RESOLVE_ATTEMPTS => {
+                tokio::time::sleep(Duration::from_millis(50 * u64::from(attempt))).await;
             }
-            Ok(_) => return Ok(None),
-            Err(e) => e,
-        };
-        if outcome_unknown(&error) {
-            if attempt >= RESOLVE_ATTEMPTS {
-                return Err(format!(
-                    "{error} (outcome still unknown after {attempt} attempts; a re-run settles it)"
-                ));
-            }
-            repeated = true;
-            tokio::time::sleep(Duration::from_millis(50 * u64::from(attempt))).await;
-            continue;
+            Err(e) => return (Err(e), attempt > 1),
         }
-        return match (error.status(), &write.idempotence) {
-            (Some(409), Idempotence::ConflictThenUpdate(update)) => {
-                match api
-                    .send(update.method.clone(), &update.path, update.body.as_ref())
-                    .await
-                {
-                    Ok(_) => Ok(Some(
-                        "existed already; its attributes were updated".to_owned(),
-                    )),
-                    // The 409 was not about this ID (a claim pair held by another rule).
-                    Err(e) if e.status() == Some(404) => Err(error.to_string()),
-                    Err(e) => Err(e.to_string()),
-                }
-            }
-            (Some(409), Idempotence::ConflictMeansDone) => Ok(Some("existed already".to_owned())),
-            (Some(409), Idempotence::ConflictOnRepeatMeansDone) if repeated => Ok(Some(
-                "sent again after an unknown outcome; the first attempt had created it".to_owned(),
-            )),
-            (Some(404), Idempotence::NotFoundMeansDone) => Ok(Some(if repeated {
-                "sent again after an unknown outcome; the first attempt had removed it".to_owned()
-            } else {
-                "gone already".to_owned()
-            })),
-            _ => Err(error.to_string()),
-        };
     }
 }
 
-/// Limits how many writes run at once: halves on backpressure, grows by
-/// one after a run of quiet successes.
+/// Sends one write and settles an unknown outcome with the server's own
+/// consistent answers (never with a lagging read).
+pub async fn perform<A: AccessApi>(api: &A, write: &Write) -> Result<Option<String>, String> {
+    let (result, repeated) = send_until_known(api, write).await;
+    let error = match result {
+        Ok(()) if repeated => {
+            return Ok(Some(
+                "sent again after an unknown outcome; applied once".to_owned(),
+            ));
+        }
+        Ok(()) => return Ok(None),
+        Err(e) => e,
+    };
+    if outcome_unknown(&error) {
+        return Err(format!(
+            "{error} (outcome still unknown after {RESOLVE_ATTEMPTS} attempts; a re-run settles it)"
+        ));
+    }
+    match (error.status(), &write.idempotence) {
+        (Some(409), Idempotence::ConflictThenUpdate(update)) => {
+            match send_until_known(api, update).await.0 {
+                Ok(()) => Ok(Some(if repeated {
+                    "sent again after an unknown outcome; the first attempt had created it"
+                        .to_owned()
+                } else {
+                    "existed already; its attributes were updated".to_owned()
+                })),
+                // The 409 was not about this ID (a claim pair held by another rule).
+                Err(e) if e.status() == Some(404) => Err(error.to_string()),
+                Err(e) => Err(e.to_string()),
+            }
+        }
+        (Some(409), Idempotence::ConflictMeansDone) => Ok(Some("existed already".to_owned())),
+        (Some(409), Idempotence::ConflictOnRepeatMeansDone) if repeated => Ok(Some(
+            "sent again after an unknown outcome; the first attempt had created it".to_owned(),
+        )),
+        (Some(404), Idempotence::NotFoundMeansDone) => Ok(Some(if repeated {
+            "sent again after an unknown outcome; the first attempt had removed it".to_owned()
+        } else {
+            "gone already".to_owned()
+        })),
+        _ => Err(error.to_string()),
+    }
+}
+
+/// Limits how many writes run at once: halves on backpressure (at most
+/// once per window's worth of completions, as TCP does once per round
+/// trip), grows by one after a window's worth of quiet completions.
 #[derive(Debug)]
 struct Window {
     max: usize,
     current: usize,
     quiet: usize,
+    since_decrease: usize,
     pressure_seen: u64,
 }
 
@@ -135,15 +144,20 @@ impl Window {
             max: max.max(1),
             current: max.max(1),
             quiet: 0,
+            since_decrease: usize::MAX,
             pressure_seen: pressure,
         }
     }
 
     fn observe(&mut self, pressure: u64) {
+        self.since_decrease = self.since_decrease.saturating_add(1);
         if pressure > self.pressure_seen {
             self.pressure_seen = pressure;
-            self.current = (self.current / 2).max(1);
             self.quiet = 0;
+            if self.since_decrease >= self.current {
+                self.current = (self.current / 2).max(1);
+                self.since_decrease = 0;
+            }
         } else {
             self.quiet += 1;
             if self.quiet >= self.current && self.current < self.max {
@@ -277,11 +291,14 @@ mod tests {
     use crate::model::state::{AccessState, Container, Group, Membership, Principal};
     use crate::plan::{Change, EntityKind, Plan};
 
+    /// A scripted answer: success, or (status, outcome unknown).
+    type Answer = Result<(), (u16, bool)>;
+
     /// A fake cluster: answers by path, records what it was sent.
     #[derive(Default)]
     struct Fake {
         sent: Mutex<Vec<String>>,
-        answers: Mutex<HashMap<String, Vec<Result<(), (u16, bool)>>>>,
+        answers: Mutex<HashMap<String, Vec<Answer>>>,
         in_flight: std::sync::atomic::AtomicUsize,
         most_in_flight: std::sync::atomic::AtomicUsize,
     }
@@ -520,8 +537,15 @@ mod tests {
         let mut w = Window::new(8, 0);
         w.observe(1);
         assert_eq!(w.current, 4);
+        // More pressure within the same window's worth: no second halving.
+        w.observe(2);
+        assert_eq!(w.current, 4);
+        for _ in 0..3 {
+            w.observe(2);
+        }
         w.observe(3);
         assert_eq!(w.current, 2);
+        // Quiet completions grow it again, one at a time.
         for _ in 0..2 {
             w.observe(3);
         }

@@ -52,7 +52,12 @@ pub struct ApplyArgs {
     #[arg(long)]
     pub allow_lockout: bool,
     /// Seconds to wait for the cluster to show the writes.
-    #[arg(long, value_name = "SECONDS", default_value_t = 30, conflicts_with = "no_wait")]
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 30,
+        conflicts_with = "no_wait"
+    )]
     pub wait: u64,
     /// Do not wait for the cluster to show the writes.
     #[arg(long)]
@@ -64,7 +69,6 @@ pub struct ApplyArgs {
     #[command(flatten)]
     pub connect: ConnectArgs,
 }
-
 
 fn refuse(shell: &Shell, reasons: &[String]) -> u8 {
     for reason in reasons {
@@ -166,7 +170,10 @@ pub fn run(args: &ApplyArgs, settings: &Settings, shell: &Shell) -> u8 {
         match stale(path, &record, &prepared, &plan_json) {
             Ok(reasons) if reasons.is_empty() => {}
             Ok(reasons) => {
-                shell.err(&format!("refused: the plan in {} is stale\n", path.display()));
+                shell.err(&format!(
+                    "refused: the plan in {} is stale\n",
+                    path.display()
+                ));
                 return refuse(shell, &reasons);
             }
             Err(e) => return fail(shell, &e),

@@ -256,12 +256,12 @@ pub fn connect(
     };
     let me = match &resolved.auth {
         Auth::None => None,
-        Auth::Basic { username, .. } => {
-            Some(crate::model::state::Principal::User(username.as_str().into()))
-        }
-        Auth::OAuth { client_id, .. } => {
-            Some(crate::model::state::Principal::Client(client_id.as_str().into()))
-        }
+        Auth::Basic { username, .. } => Some(crate::model::state::Principal::User(
+            username.as_str().into(),
+        )),
+        Auth::OAuth { client_id, .. } => Some(crate::model::state::Principal::Client(
+            client_id.as_str().into(),
+        )),
     };
     let client = Client::with_options(&resolved.address, resolved.auth, &options)
         .map_err(|e| e.to_string())?;

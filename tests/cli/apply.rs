@@ -1,0 +1,458 @@
+//! `camunda-access apply` against the simulator, with its lag and faults.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::Path;
+use std::process::Output;
+use std::time::{Duration, Instant};
+
+use camunda_access::model::CamundaVersion;
+use camunda_access::model::state::Secret;
+use camunda_access::sim::{AuthMode, Background, SimConfig};
+use serde_json::{Value, json};
+
+use crate::common::{cmd, root, stderr, stdout};
+use crate::plan::send;
+
+fn sim(version: CamundaVersion, lag_ms: u64) -> Background {
+    let mut config = SimConfig::new(version);
+    config.lag = Duration::from_millis(lag_ms);
+    Background::start(config).unwrap()
+}
+
+/// Runs the binary in `dir` against the cluster at `base`.
+fn against(dir: &Path, base: &str, args: &[&str]) -> Output {
+    cmd(dir)
+        .args(["--color", "never"])
+        .args(args)
+        .env("CAMUNDA_REST_ADDRESS", base)
+        .env("CAMUNDA_AUTH_STRATEGY", "NONE")
+        .output()
+        .unwrap()
+}
+
+/// Writes the simulator counted (creates, updates, deletes, assignments).
+fn writes(base: &str) -> u64 {
+    let counted = send(base, "GET", "/_sim/requests", None);
+    counted
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(route, _)| {
+            let write = route.starts_with("POST ")
+                || route.starts_with("PUT ")
+                || route.starts_with("DELETE ");
+            write && !route.ends_with("/search") && route.contains("/v2/")
+        })
+        .map(|(_, n)| n.as_u64().unwrap())
+        .sum()
+}
+
+/// Authorizations per (owner, resource type, resource) in the simulator.
+fn authorizations_per_tuple(base: &str) -> BTreeMap<String, usize> {
+    let state = send(base, "GET", "/_sim/state", None);
+    let mut count = BTreeMap::new();
+    for a in state["authorizations"].as_object().unwrap().values() {
+        let tuple = format!(
+            "{}:{} on {}:{}{}",
+            a["owner_type"].as_str().unwrap(),
+            a["owner_id"].as_str().unwrap(),
+            a["resource_type"].as_str().unwrap(),
+            a["resource_id"].as_str().unwrap_or(""),
+            a["resource_property_name"].as_str().unwrap_or(""),
+        );
+        *count.entry(tuple).or_insert(0) += 1;
+    }
+    count
+}
+
+fn assert_no_duplicates(base: &str) {
+    let duplicates: Vec<(String, usize)> = authorizations_per_tuple(base)
+        .into_iter()
+        .filter(|(_, n)| *n > 1)
+        .collect();
+    assert!(duplicates.is_empty(), "{duplicates:?}");
+}
+
+fn plan_is_empty(dir: &Path, base: &str, paths: &[&str]) {
+    let mut args = vec!["plan", "--detailed-exitcode"];
+    args.extend_from_slice(paths);
+    let output = against(dir, base, &args);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&output),
+        stderr(&output)
+    );
+}
+
+#[test]
+fn the_quickstart_applies_to_a_lagging_cluster_and_plans_empty_after() {
+    let sim = sim(CamundaVersion::V8_8, 1000);
+    let base = sim.url();
+    let output = against(
+        &root(),
+        &base,
+        &["apply", "examples/quickstart", "--auto-approve"],
+    );
+    let out = stdout(&output);
+    assert_eq!(output.status.code(), Some(0), "{out}{}", stderr(&output));
+    assert!(
+        out.contains("Plan: 13 to add, 0 to change, 0 to destroy."),
+        "{out}"
+    );
+    assert!(
+        out.contains("Apply: 13 done, 0 failed, 0 skipped, 0 not started."),
+        "{out}"
+    );
+    assert!(out.contains("The cluster shows every change."), "{out}");
+    // One line per change on stderr when there is no terminal (CI logs).
+    assert_eq!(
+        stderr(&output).matches("done     ").count(),
+        13,
+        "{}",
+        stderr(&output)
+    );
+    plan_is_empty(&root(), &base, &["examples/quickstart"]);
+    // Applying again changes nothing.
+    let before = writes(&base);
+    let output = against(
+        &root(),
+        &base,
+        &["apply", "examples/quickstart", "--auto-approve"],
+    );
+    assert_eq!(output.status.code(), Some(0));
+    assert!(stdout(&output).contains("No changes."));
+    assert_eq!(writes(&base), before);
+}
+
+#[test]
+fn without_a_terminal_apply_needs_auto_approve() {
+    let sim = sim(CamundaVersion::V8_8, 0);
+    let output = against(&root(), &sim.url(), &["apply", "examples/quickstart"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("there is no terminal to confirm on: pass --auto-approve"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(writes(&sim.url()), 0);
+}
+
+#[test]
+fn a_saved_plan_is_applied_only_while_it_is_fresh() {
+    let sim = sim(CamundaVersion::V8_8, 0);
+    let base = sim.url();
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("plan.json");
+    let file = file.to_str().unwrap();
+    let output = against(
+        &root(),
+        &base,
+        &["plan", "examples/quickstart", "--out", file],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    // Someone changes the cluster by hand.
+    send(&base, "PUT", "/v2/tenants/<default>/clients/intruder", None);
+    let output = against(
+        &root(),
+        &base,
+        &["apply", "examples/quickstart", "--plan", file],
+    );
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(3), "{err}");
+    assert!(err.contains("is stale"), "{err}");
+    assert!(
+        err.contains("since the plan was made, client:intruder was added to tenant:<default>"),
+        "{err}"
+    );
+    assert!(err.contains("Nothing was written."), "{err}");
+    // A fresh plan applies without a question.
+    let output = against(
+        &root(),
+        &base,
+        &["plan", "examples/quickstart", "--out", file],
+    );
+    assert_eq!(output.status.code(), Some(0));
+    let output = against(
+        &root(),
+        &base,
+        &["apply", "examples/quickstart", "--plan", file],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    // A changed configuration makes it stale too.
+    let copy = tmp.path().join("config");
+    fs::create_dir(&copy).unwrap();
+    let text = fs::read_to_string(root().join("examples/quickstart/access.yaml")).unwrap();
+    fs::write(copy.join("access.yaml"), &text).unwrap();
+    let output = against(tmp.path(), &base, &["plan", "config", "--out", file]);
+    assert_eq!(output.status.code(), Some(0));
+    fs::write(
+        copy.join("access.yaml"),
+        text.replace("name: Deployer", "name: Deployers"),
+    )
+    .unwrap();
+    let output = against(tmp.path(), &base, &["apply", "config", "--plan", file]);
+    assert_eq!(output.status.code(), Some(3));
+    assert!(
+        stderr(&output).contains("the configuration changed since the plan was made"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+/// The tool runs as user `ops`, a member of `admin`. A configuration that
+/// takes `ops` out of `admin` would lock it out: refused, nothing written,
+/// and `ops` can still read access control.
+#[test]
+fn a_lockout_is_refused_before_anything_is_written() {
+    let mut config = SimConfig::new(CamundaVersion::V8_8);
+    config.auth = AuthMode::Basic;
+    config.admin_users = vec![
+        ("ops".into(), Secret::new("ops-pw")),
+        ("other".into(), Secret::new("other-pw")),
+    ];
+    let sim = Background::start(config).unwrap();
+    let base = sim.url();
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(
+        tmp.path().join("access.yaml"),
+        "version: 1\nroles:\n  - id: admin\n    members:\n      users: [other]\ngroups:\n  - id: new-team\n",
+    )
+    .unwrap();
+    let run = |extra: &[&str]| {
+        cmd(tmp.path())
+            .args(["apply", ".", "--auto-approve"])
+            .args(extra)
+            .env("CAMUNDA_REST_ADDRESS", &base)
+            .env("CAMUNDA_AUTH_STRATEGY", "BASIC")
+            .env("CAMUNDA_BASIC_AUTH_USERNAME", "ops")
+            .env("CAMUNDA_BASIC_AUTH_PASSWORD", "ops-pw")
+            .output()
+            .unwrap()
+    };
+    let output = run(&[]);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(3), "{err}");
+    assert!(
+        err.contains("refused: user:ops, which this tool runs as, would lose AUTHORIZATION:* "),
+        "{err}"
+    );
+    assert!(err.contains("(override with --allow-lockout)"), "{err}");
+    assert_eq!(writes(&base), 0, "nothing written");
+    // ops still reads access control.
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let status = rt
+        .block_on(
+            reqwest::Client::new()
+                .post(format!("{base}/v2/roles/admin/users/search"))
+                .basic_auth("ops", Some("ops-pw"))
+                .json(&json!({}))
+                .send(),
+        )
+        .unwrap()
+        .status();
+    assert_eq!(status, 200);
+    // With the override it goes ahead.
+    let output = run(&["--allow-lockout", "--no-wait"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+}
+
+#[test]
+fn the_deletion_budget_and_an_empty_configuration_that_prunes_are_refused() {
+    let sim = sim(CamundaVersion::V8_8, 0);
+    let base = sim.url();
+    for i in 0..25 {
+        send(
+            &base,
+            "POST",
+            "/v2/groups",
+            Some(json!({"groupId": format!("old-{i}"), "name": "Old"})),
+        );
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(
+        tmp.path().join("access.yaml"),
+        "version: 1\npolicy:\n  prune: [groups]\ngroups:\n  - id: keep\n",
+    )
+    .unwrap();
+    let output = against(tmp.path(), &base, &["apply", ".", "--auto-approve"]);
+    assert_eq!(output.status.code(), Some(3), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains(
+            "the plan deletes 25 objects, more than the budget of 20 (raise it with --max-deletes 25)"
+        ),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(writes(&base), 25, "only the set-up writes");
+    let output = against(
+        tmp.path(),
+        &base,
+        &["apply", ".", "--auto-approve", "--max-deletes", "25"],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    plan_is_empty(tmp.path(), &base, &["."]);
+
+    fs::write(
+        tmp.path().join("access.yaml"),
+        "version: 1\npolicy:\n  prune: [groups]\n",
+    )
+    .unwrap();
+    let output = against(
+        tmp.path(),
+        &base,
+        &["apply", ".", "--auto-approve", "--max-deletes", "1000"],
+    );
+    assert_eq!(output.status.code(), Some(3));
+    assert!(
+        stderr(&output).contains("the configuration declares nothing but prunes"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+/// A configuration of about 2,200 changes: 200 groups, 200 roles with 8
+/// authorizations each, each group in its role.
+fn large_config(dir: &Path) {
+    let mut yaml = String::from("version: 1\nroles:\n");
+    for r in 0..200 {
+        yaml.push_str(&format!(
+            "  - id: r{r}\n    permissions:\n      - resource: PROCESS_DEFINITION\n        ids: [p0, p1, p2, p3, p4, p5, p6, p7]\n        allow: [READ_PROCESS_DEFINITION]\n"
+        ));
+    }
+    yaml.push_str("groups:\n");
+    for g in 0..200 {
+        yaml.push_str(&format!("  - id: g{g}\n    roles: [r{g}]\n"));
+    }
+    fs::write(dir.join("access.yaml"), yaml).unwrap();
+}
+
+#[test]
+fn a_large_apply_converges_through_backpressure_and_dropped_answers() {
+    let sim = sim(CamundaVersion::V8_8, 200);
+    let base = sim.url();
+    let tmp = tempfile::tempdir().unwrap();
+    large_config(tmp.path());
+    send(
+        &base,
+        "POST",
+        "/_sim/faults",
+        Some(json!({"unavailable": {"share": 0.10}, "dropAfterWrite": {"share": 0.05}, "seed": 7})),
+    );
+    let output = against(
+        tmp.path(),
+        &base,
+        &["apply", ".", "--auto-approve", "--format", "json"],
+    );
+    let report: Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}{}", stdout(&output), stderr(&output)));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(report["summary"]["done"], 2200, "{}", report["summary"]);
+    assert_eq!(report["ending"], "converged");
+    // Dropped answers were settled by sending again.
+    let settled = report["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| {
+            c["note"]
+                .as_str()
+                .is_some_and(|n| n.contains("unknown outcome"))
+        })
+        .count();
+    assert!(settled > 0, "the faults hit some writes");
+    send(&base, "DELETE", "/_sim/faults", None);
+    // Exactly one authorization per declared tuple, and nothing left to do.
+    let tuples = authorizations_per_tuple(&base);
+    for r in 0..200 {
+        for p in 0..8 {
+            let key = format!("ROLE:r{r} on PROCESS_DEFINITION:p{p}");
+            assert_eq!(tuples.get(&key), Some(&1), "{key}");
+        }
+    }
+    assert_no_duplicates(&base);
+    plan_is_empty(tmp.path(), &base, &["."]);
+}
+
+#[test]
+fn rate_limits_with_retry_after_are_waited_out() {
+    let sim = sim(CamundaVersion::V8_9, 0);
+    let base = sim.url();
+    send(
+        &base,
+        "POST",
+        "/_sim/faults",
+        Some(json!({"rateLimited": {"next": 3}, "retryAfterSeconds": 1})),
+    );
+    let started = Instant::now();
+    let output = against(
+        &root(),
+        &base,
+        &["apply", "examples/quickstart", "--auto-approve"],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    // Each 429 asked for a second; the client waited rather than hammering.
+    assert!(started.elapsed() >= Duration::from_secs(1));
+    plan_is_empty(&root(), &base, &["examples/quickstart"]);
+}
+
+/// Kill the process after the k-th write, for many k; a re-run converges
+/// and no authorization exists twice.
+#[test]
+fn a_killed_apply_converges_when_run_again() {
+    let sim = sim(CamundaVersion::V8_8, 300);
+    let base = sim.url();
+    for k in [1, 2, 4, 6, 9, 12] {
+        send(&base, "POST", "/_sim/reset", None);
+        send(
+            &base,
+            "POST",
+            "/_sim/faults",
+            Some(json!({"latencyMs": 30})),
+        );
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("camunda-access"))
+            .current_dir(root())
+            .args([
+                "apply",
+                "examples/quickstart",
+                "--auto-approve",
+                "--parallelism",
+                "2",
+            ])
+            .env("CAMUNDA_REST_ADDRESS", &base)
+            .env("CAMUNDA_AUTH_STRATEGY", "NONE")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while writes(&base) < k && Instant::now() < deadline {
+            if child.try_wait().unwrap().is_some() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        send(&base, "DELETE", "/_sim/faults", None);
+        let output = against(
+            &root(),
+            &base,
+            &["apply", "examples/quickstart", "--auto-approve"],
+        );
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "k={k}: {}{}",
+            stdout(&output),
+            stderr(&output)
+        );
+        assert_no_duplicates(&base);
+        plan_is_empty(&root(), &base, &["examples/quickstart"]);
+    }
+}
