@@ -456,3 +456,65 @@ fn a_killed_apply_converges_when_run_again() {
         plan_is_empty(&root(), &base, &["examples/quickstart"]);
     }
 }
+
+/// Ctrl-C: nothing new starts, writes in flight finish, the report says
+/// what did not run, exit 1; running again finishes the job.
+#[test]
+fn an_interrupt_stops_starting_writes_and_reports() {
+    let sim = sim(CamundaVersion::V8_8, 0);
+    let base = sim.url();
+    send(
+        &base,
+        "POST",
+        "/_sim/faults",
+        Some(json!({"latencyMs": 150})),
+    );
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("camunda-access"))
+        .current_dir(root())
+        .args([
+            "apply",
+            "examples/quickstart",
+            "--auto-approve",
+            "--parallelism",
+            "1",
+        ])
+        .env("CAMUNDA_REST_ADDRESS", &base)
+        .env("CAMUNDA_AUTH_STRATEGY", "NONE")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while writes(&base) < 2 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let output = child.wait_with_output().unwrap();
+    let out = stdout(&output);
+    assert_eq!(output.status.code(), Some(1), "{out}{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("Interrupted: starting nothing new"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(out.contains("not run  "), "{out}");
+    assert!(
+        out.contains("Interrupted: nothing new was started"),
+        "{out}"
+    );
+    let written = writes(&base);
+    assert!(written < 13, "stopped early: {written} writes");
+    send(&base, "DELETE", "/_sim/faults", None);
+    let output = against(
+        &root(),
+        &base,
+        &["apply", "examples/quickstart", "--auto-approve"],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    plan_is_empty(&root(), &base, &["examples/quickstart"]);
+    assert_no_duplicates(&base);
+}

@@ -46,17 +46,33 @@ impl Issuer {
                 tokio::spawn(async move {
                     let service = hyper::service::service_fn(
                         move |request: hyper::Request<hyper::body::Incoming>| {
-                            let body = match request.uri().path() {
-                                "/.well-known/openid-configuration" => {
-                                    json!({"issuer": issuer, "jwks_uri": format!("{issuer}/jwks")})
-                                        .to_string()
-                                }
-                                _ => jwks.clone(),
-                            };
+                            let jwks = jwks.clone();
+                            let issuer = issuer.clone();
                             async move {
-                                Ok::<_, Infallible>(hyper::Response::new(Full::new(Bytes::from(
-                                    body,
-                                ))))
+                                let path = request.uri().path().to_owned();
+                                let (status, body) = match path.as_str() {
+                                    "/.well-known/openid-configuration" => (
+                                        200,
+                                        json!({"issuer": issuer, "jwks_uri": format!("{issuer}/jwks")})
+                                            .to_string(),
+                                    ),
+                                    "/token" => {
+                                        use http_body_util::BodyExt;
+                                        let form = request
+                                            .into_body()
+                                            .collect()
+                                            .await
+                                            .map(|b| b.to_bytes())
+                                            .unwrap_or_default();
+                                        client_credentials(&issuer, &String::from_utf8_lossy(&form))
+                                    }
+                                    _ => (200, jwks),
+                                };
+                                let mut response =
+                                    hyper::Response::new(Full::new(Bytes::from(body)));
+                                *response.status_mut() =
+                                    hyper::StatusCode::from_u16(status).unwrap();
+                                Ok::<_, Infallible>(response)
                             }
                         },
                     );
@@ -70,24 +86,58 @@ impl Issuer {
     }
 
     fn token(&self, claims: Value) -> String {
-        let now = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap()
-            .as_secs();
-        let mut claims = claims;
-        claims["iss"] = json!(self.url);
-        claims["iat"] = json!(now);
-        if claims.get("exp").is_none() {
-            claims["exp"] = json!(now + 300);
-        }
-        if claims.get("aud").is_none() {
-            claims["aud"] = json!(AUDIENCE);
-        }
-        let key = std::fs::read(root().join("tests/fixtures/oidc/test-key.pem")).unwrap();
-        let mut header = Header::new(Algorithm::RS256);
-        header.kid = Some("test-key-1".into());
-        encode(&header, &claims, &EncodingKey::from_rsa_pem(&key).unwrap()).unwrap()
+        sign(&self.url, claims)
     }
+}
+
+/// Signs `claims` as the test issuer at `issuer`.
+fn sign(issuer: &str, claims: Value) -> String {
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let mut claims = claims;
+    claims["iss"] = json!(issuer);
+    claims["iat"] = json!(now);
+    if claims.get("exp").is_none() {
+        claims["exp"] = json!(now + 300);
+    }
+    if claims.get("aud").is_none() {
+        claims["aud"] = json!(AUDIENCE);
+    }
+    let key = std::fs::read(root().join("tests/fixtures/oidc/test-key.pem")).unwrap();
+    let mut header = Header::new(Algorithm::RS256);
+    header.kid = Some("test-key-1".into());
+    encode(&header, &claims, &EncodingKey::from_rsa_pem(&key).unwrap()).unwrap()
+}
+
+/// The token endpoint: client credentials; a client's secret is
+/// `secret-of-<client id>`.
+fn client_credentials(issuer: &str, form: &str) -> (u16, String) {
+    let field = |name: &str| {
+        form.split('&')
+            .filter_map(|pair| pair.split_once('='))
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.replace("%2D", "-").replace("%3A", ":"))
+    };
+    let (Some(id), Some(secret)) = (field("client_id"), field("client_secret")) else {
+        return (400, json!({"error": "invalid_request"}).to_string());
+    };
+    if secret != format!("secret-of-{id}")
+        || field("grant_type").as_deref() != Some("client_credentials")
+    {
+        return (
+            401,
+            json!({"error": "invalid_client", "error_description": "Invalid client credentials"})
+                .to_string(),
+        );
+    }
+    let audience = field("audience").unwrap_or_else(|| AUDIENCE.to_owned());
+    let token = sign(issuer, json!({"sub": id, "client_id": id, "aud": audience}));
+    (
+        200,
+        json!({"access_token": token, "token_type": "Bearer", "expires_in": 300}).to_string(),
+    )
 }
 
 fn call(
@@ -226,4 +276,110 @@ fn tokens_are_verified_and_mapped_to_principals() {
         call(rt, &base, "GET", "/v2/topology", "not-a-token", None).0,
         401
     );
+}
+
+/// The tool as an OAuth client of the test issuer: it gets a token with
+/// client credentials, plans and applies; a configuration that takes it
+/// out of `admin` is refused before any write; a wrong secret fails at
+/// once with the provider's error code.
+#[test]
+fn apply_as_an_oauth_client_and_refuse_its_own_lockout() {
+    let issuer = Issuer::start();
+    let mut config = SimConfig::new(CamundaVersion::V8_8);
+    config.auth = AuthMode::Oidc(OidcSettings {
+        issuer: issuer.url.clone(),
+        audience: AUDIENCE.into(),
+        client_id_claim: "client_id".into(),
+        username_claim: "sub".into(),
+        groups_claim: None,
+        prefer_username_claim: false,
+    });
+    config.admin_clients = vec!["ci".into(), "break-glass".into()];
+    let sim = Background::start(config).unwrap();
+    let base = sim.url();
+    let tmp = tempfile::tempdir().unwrap();
+    let apply = |secret: &str| {
+        crate::common::cmd(tmp.path())
+            .args(["apply", ".", "--auto-approve"])
+            .env("CAMUNDA_REST_ADDRESS", &base)
+            .env("CAMUNDA_CLIENT_ID", "ci")
+            .env("CAMUNDA_CLIENT_SECRET", secret)
+            .env("CAMUNDA_OAUTH_URL", format!("{}/token", issuer.url))
+            .env("CAMUNDA_TOKEN_AUDIENCE", AUDIENCE)
+            .env_remove("CAMUNDA_AUTH_STRATEGY")
+            .output()
+            .unwrap()
+    };
+    let counters = || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            reqwest::get(format!("{base}/_sim/requests"))
+                .await?
+                .text()
+                .await
+        })
+        .unwrap()
+    };
+    let writes = || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let counted: Value = rt
+            .block_on(async {
+                reqwest::get(format!("{base}/_sim/requests"))
+                    .await?
+                    .json()
+                    .await
+            })
+            .unwrap();
+        counted
+            .as_object()
+            .unwrap()
+            .iter()
+            .filter(|(r, _)| {
+                !r.contains("search") && !r.starts_with("GET") && !r.contains("(disabled API)")
+            })
+            .map(|(_, n)| n.as_u64().unwrap())
+            .sum::<u64>()
+    };
+    // Only break-glass stays in admin: ci would lose its access.
+    std::fs::write(
+        tmp.path().join("access.yaml"),
+        "version: 1\nroles:\n  - id: admin\n    members:\n      clients: [break-glass]\ngroups:\n  - id: team\n",
+    )
+    .unwrap();
+    let output = apply("secret-of-ci");
+    let err = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(output.status.code(), Some(3), "{err}");
+    assert!(
+        err.contains("refused: client:ci, which this tool runs as, would lose"),
+        "{err}"
+    );
+    assert_eq!(writes(), 0, "{}", counters());
+    assert!(!err.contains("secret-of-ci"));
+
+    // Keeping ci in admin, the same run applies.
+    std::fs::write(
+        tmp.path().join("access.yaml"),
+        "version: 1\nroles:\n  - id: admin\n    members:\n      clients: [break-glass, ci]\ngroups:\n  - id: team\n",
+    )
+    .unwrap();
+    let output = apply("secret-of-ci");
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(writes(), 1, "one group created");
+
+    // A wrong secret: the provider's error code, at once.
+    let output = apply("wrong");
+    let err = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(err.contains("invalid_client"), "{err}");
 }
