@@ -7,6 +7,7 @@
 pub mod apply;
 pub mod cli;
 pub mod config;
+pub mod export;
 pub mod live;
 pub mod model;
 pub mod plan;

@@ -158,6 +158,7 @@ pub fn run(args: &ApplyArgs, settings: &Settings, shell: &Shell) -> u8 {
         live,
         desired,
         plan,
+        ..
     } = &prepared;
     let target = connected.target.clone();
     let after = projected(&live.state, plan, desired);

@@ -4,7 +4,10 @@
 mod apply;
 mod completions;
 mod connect;
+mod drift;
+mod export;
 mod graph;
+mod import_init;
 mod plan;
 mod prepare;
 mod schema;
@@ -84,6 +87,22 @@ pub enum Command {
         after_help = "Examples:\n  camunda-access apply --sim examples/quickstart --auto-approve\n  camunda-access plan access/ --target prod --out plan.json && camunda-access apply access/ --target prod --plan plan.json\n  camunda-access apply access/ --target prod --auto-approve --format json > report.json\n\nExit codes: 0 applied (and shown by the cluster), 1 error or a change failed, 3 refused by a safety guard\n(stale plan, lockout, deletion budget, empty configuration with prune), 4 applied but not yet shown\nby the cluster when --wait ended."
     )]
     Apply(Box<apply::ApplyArgs>),
+    /// Report where the cluster differs from the files (for scheduled runs).
+    #[command(
+        after_help = "Examples:\n  camunda-access drift access/ --target prod\n  camunda-access drift access/ --target prod --format markdown > drift.md\n\nDifferences that vanish on a re-read (reads lag writes) are reported apart and are not drift.\n\nExit codes: 0 no drift, 1 error, 2 drift (with --fail-on-unmanaged, unmanaged objects too)."
+    )]
+    Drift(drift::DriftArgs),
+    /// Write a running cluster's access control as format-v1 YAML.
+    #[command(
+        after_help = "Examples:\n  camunda-access export --target prod > access.yaml\n  camunda-access export --target prod --out access/ --layout per-kind\n  camunda-access export --target prod --out access/ --include-defaults\n\nMemberships are written on the group's, role's or tenant's side; clients are discovered\nfrom memberships and CLIENT authorizations; users are written without passwords.\nPlanning the exported files against the same cluster shows no changes."
+    )]
+    Export(export::ExportArgs),
+    /// Convert Camunda's bootstrap configuration (camunda.security.initialization) into format-v1 files.
+    #[command(
+        name = "import-init",
+        after_help = "Examples:\n  camunda-access import-init application.yaml > access.yaml\n  camunda-access import-init camunda.env --out access/\n\nReads an application.yaml, or CAMUNDA_SECURITY_INITIALIZATION_…=value lines (the\nenvironment-variable form). Users' passwords become ${env:CAMUNDA_USER_<NAME>_PASSWORD};\nmembers of built-in roles are written members-mode: additive."
+    )]
+    ImportInit(import_init::ImportInitArgs),
     /// Print the order apply would follow as a graph (DOT or Mermaid).
     #[command(
         after_help = "Examples:\n  camunda-access graph --sim examples/quickstart | dot -Tsvg > plan.svg\n  camunda-access graph access/ --target prod --format mermaid\n\nOne node per change; an edge says \"must happen before\" and is labelled\nwith why (container first, member first, owner first, resource first,\nclaim released, dependants first, make before break)."
@@ -129,6 +148,9 @@ pub fn run() -> ExitCode {
         Command::Validate(args) => validate::run(&args, &settings, &shell),
         Command::Plan(args) => plan::run(&args, &settings, &shell),
         Command::Apply(args) => apply::run(&args, &settings, &shell),
+        Command::Drift(args) => drift::run(&args, &settings, &shell),
+        Command::Export(args) => export::run(&args, &settings, &shell),
+        Command::ImportInit(args) => import_init::run(&args, &settings, &shell),
         Command::Graph(args) => graph::run(&args, &settings, &shell),
         Command::Schema => schema::run(&shell),
         Command::Sim(args) => sim::run(&args, &shell),

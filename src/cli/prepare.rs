@@ -39,6 +39,9 @@ pub struct Prepared {
     pub desired: Desired,
     /// Desired against live.
     pub plan: Plan,
+    /// The plan of the first read, before settling: what it shows beyond
+    /// `plan` vanished on a re-read (reads lagging writes).
+    pub first: Plan,
 }
 
 /// What a plan file records about the inputs of `prepared`.
@@ -183,6 +186,7 @@ pub fn prepare(
     }));
     let mut problems = unresolved(&desired, &live, &outcome.sources);
     let mut plan = Planner::new(&desired, &live.state).plan();
+    let first = plan.clone();
     let mut rounds = 0;
     while (!plan.is_empty() || problems.has_errors()) && !settle.is_zero() {
         if rounds == 10 {
@@ -245,5 +249,6 @@ pub fn prepare(
         live,
         desired,
         plan,
+        first,
     })
 }

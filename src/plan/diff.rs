@@ -322,14 +322,13 @@ impl<'a> Planner<'a> {
                     tuple: tuple.clone(),
                     permissions: grant.permissions.clone(),
                 }),
-                Some(live_grant) => {
-                    // Several live keys for one tuple are consolidated into
-                    // the first; the others go.
+                // Several live keys whose union is the desired set grant
+                // exactly what is declared: nothing to do (an export of
+                // such a cluster plans empty). When the set must change,
+                // the first key gets it with one PUT and the others go.
+                Some(live_grant) if live_grant.permissions != grant.permissions => {
                     let mut keys = live_grant.keys.iter();
-                    if let Some(first) = keys.next()
-                        && (live_grant.permissions != grant.permissions
-                            || live_grant.keys.len() > 1)
-                    {
+                    if let Some(first) = keys.next() {
                         plan.changes.push(Change::UpdateAuthorization {
                             tuple: tuple.clone(),
                             key: first.clone(),
@@ -345,6 +344,7 @@ impl<'a> Planner<'a> {
                         });
                     }
                 }
+                Some(_) => {}
             }
         }
         for (tuple, grant) in live {

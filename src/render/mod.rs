@@ -2,6 +2,7 @@
 
 pub mod apply;
 pub mod diagnostics;
+pub mod drift;
 pub mod plan;
 pub mod validation;
 

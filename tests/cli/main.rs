@@ -1,5 +1,6 @@
 //! Tests that run the real `camunda-access` binary, as a user would.
 
+mod adopt;
 mod apply;
 mod common;
 mod connect;

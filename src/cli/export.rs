@@ -1,0 +1,131 @@
+//! `camunda-access export`: a running cluster as format-v1 YAML.
+
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+
+use crate::cli::connect::{ConnectArgs, connect};
+use crate::cli::prepare::{fail, read};
+use crate::cli::{Settings, exit};
+use crate::export::{Layout, Options, export};
+use crate::render::Shell;
+
+/// File layouts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LayoutArg {
+    /// One file, access.yaml.
+    Single,
+    /// One file per kind (tenants.yaml, groups.yaml, …).
+    PerKind,
+}
+
+/// Arguments of `export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Write the files (and the JSON Schema they name) into DIR, which must
+    /// hold no YAML yet [default: print one file on stdout].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// One file, or one per kind (needs --out).
+    #[arg(long, value_enum, default_value_t = LayoutArg::Single)]
+    pub layout: LayoutArg,
+    /// Also export the built-in roles and the <default> tenant (their members only).
+    #[arg(long)]
+    pub include_defaults: bool,
+    /// How to reach the cluster.
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+}
+
+/// Writes `files` into `dir`, with the schema they name; never over YAML.
+pub fn write_files(
+    dir: &std::path::Path,
+    files: &std::collections::BTreeMap<String, String>,
+) -> Result<(), String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let existing: Vec<String> = std::fs::read_dir(dir)
+        .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".yaml") || n.ends_with(".yml"))
+        .collect();
+    if !existing.is_empty() {
+        return Err(format!(
+            "{} already holds YAML files ({}); export into an empty directory so nothing is overwritten",
+            dir.display(),
+            existing.join(", ")
+        ));
+    }
+    let schema = crate::schema::json_schema();
+    let mut all = files.clone();
+    all.insert("camunda-access.schema.json".to_owned(), schema);
+    for (name, text) in &all {
+        let path = dir.join(name);
+        std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// Reads the cluster and writes it as YAML.
+pub fn run(args: &ExportArgs, settings: &Settings, shell: &Shell) -> u8 {
+    if args.layout == LayoutArg::PerKind && args.out.is_none() {
+        return fail(
+            shell,
+            "--layout per-kind writes several files: add --out DIR",
+        );
+    }
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(e) => return fail(shell, &format!("cannot start a runtime: {e}")),
+    };
+    let connected = match connect(&args.connect, settings, shell) {
+        Ok(connected) => connected,
+        Err(e) => return fail(shell, &e),
+    };
+    let live = match read(&runtime, &connected.client, shell) {
+        Ok(live) => live,
+        Err(code) => return code,
+    };
+    for item in &live.unknown {
+        shell.err(&format!(
+            "warning: an authorization this tool does not know was left out: {item}\n"
+        ));
+    }
+    let options = Options {
+        layout: match args.layout {
+            LayoutArg::Single => Layout::Single,
+            LayoutArg::PerKind => Layout::PerKind,
+        },
+        include_defaults: args.include_defaults,
+        header: vec![
+            format!(
+                "Exported from {} (Camunda {}) by camunda-access {}.",
+                connected.target,
+                live.version,
+                env!("CARGO_PKG_VERSION")
+            ),
+            "Review before committing: `camunda-access plan` of these files against the same cluster shows no changes.".to_owned(),
+        ],
+        ..Options::default()
+    };
+    let files = export(&live.state, &options);
+    match &args.out {
+        None => {
+            for text in files.values() {
+                shell.out(text);
+            }
+        }
+        Some(dir) => {
+            if let Err(e) = write_files(dir, &files) {
+                return fail(shell, &e);
+            }
+            let names: Vec<&str> = files.keys().map(String::as_str).collect();
+            shell.err(&format!(
+                "Wrote {} and camunda-access.schema.json to {}.\n",
+                names.join(", "),
+                dir.display()
+            ));
+        }
+    }
+    exit::OK
+}

@@ -1,0 +1,124 @@
+//! Drift reports: what differs from the files, what nobody declared, and
+//! what vanished on a re-read.
+
+use serde_json::json;
+
+use crate::plan::{Change, Plan, Unmanaged, risks};
+
+/// Version of the JSON document `drift --format json` prints.
+pub const DRIFT_FORMAT_VERSION: u32 = 1;
+
+/// A drift report's contents.
+#[derive(Debug)]
+pub struct Drift<'a> {
+    /// The cluster.
+    pub target: &'a str,
+    /// The settled plan: managed objects that differ, and unmanaged ones.
+    pub plan: &'a Plan,
+    /// Differences the first read showed that a re-read did not.
+    pub transient: &'a [Change],
+}
+
+fn unmanaged_line(u: &Unmanaged) -> String {
+    match u {
+        Unmanaged::Entity { kind, id } => format!("{kind} {id}"),
+        Unmanaged::Authorization { tuple } => tuple.to_string(),
+    }
+}
+
+/// For people and CI logs.
+pub fn human(d: &Drift<'_>) -> String {
+    let mut out = format!("Drift in {}\n\n", d.target);
+    if d.plan.is_empty() {
+        out.push_str("No drift: the managed objects match the configuration.\n");
+    } else {
+        out.push_str(&format!(
+            "{} managed object(s) differ from the configuration (apply would change them):\n",
+            d.plan.changes.len()
+        ));
+        for c in &d.plan.changes {
+            out.push_str(&format!("  {c}\n"));
+        }
+    }
+    if !d.plan.unmanaged.is_empty() {
+        out.push_str(&format!(
+            "\n{} unmanaged object(s) in the cluster, declared nowhere:\n",
+            d.plan.unmanaged.len()
+        ));
+        for u in &d.plan.unmanaged {
+            out.push_str(&format!("  ? {}\n", unmanaged_line(u)));
+        }
+    }
+    if !d.transient.is_empty() {
+        out.push_str(
+            "\nSeen on the first read only, gone on a re-read (reads lagging writes; not drift):\n",
+        );
+        for c in d.transient {
+            out.push_str(&format!("  {c}\n"));
+        }
+    }
+    out
+}
+
+/// One JSON document.
+pub fn json(d: &Drift<'_>) -> String {
+    let changes: Vec<serde_json::Value> = d
+        .plan
+        .changes
+        .iter()
+        .map(|c| {
+            let mut v = serde_json::to_value(c).expect("changes serialize");
+            v["risks"] = json!(risks(c));
+            v
+        })
+        .collect();
+    let document = json!({
+        "format_version": DRIFT_FORMAT_VERSION,
+        "target": d.target,
+        "drift": !d.plan.is_empty(),
+        "changes": changes,
+        "unmanaged": d.plan.unmanaged,
+        "transient": d.transient,
+    });
+    let mut text = serde_json::to_string_pretty(&document).expect("reports serialize");
+    text.push('\n');
+    text
+}
+
+/// For an issue or a chat message.
+pub fn markdown(d: &Drift<'_>) -> String {
+    let mut out = format!("### camunda-access drift in {}\n\n", d.target);
+    if d.plan.is_empty() {
+        out.push_str("No drift: the managed objects match the configuration.\n");
+    } else {
+        out.push_str(&format!(
+            "**{} managed object(s) differ from the configuration.** `apply` would change:\n\n```diff\n",
+            d.plan.changes.len()
+        ));
+        for c in &d.plan.changes {
+            out.push_str(&format!("{c}\n"));
+        }
+        out.push_str("```\n");
+    }
+    if !d.plan.unmanaged.is_empty() {
+        out.push_str(&format!(
+            "\n<details><summary>{} unmanaged object(s)</summary>\n\n",
+            d.plan.unmanaged.len()
+        ));
+        for u in &d.plan.unmanaged {
+            out.push_str(&format!("- `{}`\n", unmanaged_line(u)));
+        }
+        out.push_str("\n</details>\n");
+    }
+    if !d.transient.is_empty() {
+        out.push_str(&format!(
+            "\n<details><summary>{} difference(s) gone on a re-read (not drift)</summary>\n\n",
+            d.transient.len()
+        ));
+        for c in d.transient {
+            out.push_str(&format!("- `{c}`\n"));
+        }
+        out.push_str("\n</details>\n");
+    }
+    out
+}

@@ -1,0 +1,507 @@
+//! Adopting and watching a cluster: `export`, `drift`, `import-init`.
+
+use std::fs;
+use std::path::Path;
+use std::process::Output;
+use std::time::Duration;
+
+use camunda_access::model::CamundaVersion;
+use camunda_access::sim::{Background, SimConfig};
+use serde_json::{Value, json};
+
+use crate::common::{cmd, root, stderr, stdout};
+use crate::plan::send;
+
+fn against(dir: &Path, base: &str, args: &[&str]) -> Output {
+    cmd(dir)
+        .args(["--color", "never"])
+        .args(args)
+        .env("CAMUNDA_REST_ADDRESS", base)
+        .env("CAMUNDA_AUTH_STRATEGY", "NONE")
+        .output()
+        .unwrap()
+}
+
+/// A seeded random cluster built request by request: tenants, groups,
+/// roles, mapping rules and users (`entities` in all), memberships of every
+/// kind, authorizations of every owner type with several keys for some
+/// tuples, and 8.9 property-based ones.
+fn random_cluster(base: &str, version: CamundaVersion, seed: u64, entities: usize) {
+    let mut rng = seed | 1;
+    let mut next = move || {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        rng
+    };
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let http = reqwest::Client::new();
+    // Sends one request; returns the status (duplicates answer 409, which is fine here).
+    let request = |method: &str, path: &str, body: Option<Value>| -> u16 {
+        let mut r = http.request(method.parse().unwrap(), format!("{base}/v2{path}"));
+        if let Some(body) = body {
+            r = r.json(&body);
+        }
+        rt.block_on(r.send()).unwrap().status().as_u16()
+    };
+    let post = |path: &str, body: Value| {
+        let status = request("POST", path, Some(body));
+        assert!(status < 300, "POST {path}: {status}");
+    };
+    let (mut tenants, mut groups, mut roles, mut rules, mut users) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let names = [
+        "Plain",
+        "with: colon",
+        "cost ${HOME}",
+        "ünïcødé",
+        "- dash",
+        "#hash",
+    ];
+    for i in 0..entities {
+        let name = names[(next() % names.len() as u64) as usize];
+        match next() % 5 {
+            0 => {
+                post(
+                    "/tenants",
+                    json!({"tenantId": format!("t{i}"), "name": name, "description": names[(next() % 6) as usize]}),
+                );
+                tenants.push(format!("t{i}"));
+            }
+            1 => {
+                post(
+                    "/groups",
+                    json!({"groupId": format!("g{i}"), "name": name, "description": ""}),
+                );
+                groups.push(format!("g{i}"));
+            }
+            2 => {
+                post(
+                    "/roles",
+                    json!({"roleId": format!("r{i}"), "name": name, "description": "d"}),
+                );
+                roles.push(format!("r{i}"));
+            }
+            3 => {
+                post(
+                    "/mapping-rules",
+                    json!({"mappingRuleId": format!("m{i}"), "name": name, "claimName": "groups", "claimValue": format!("v{i}")}),
+                );
+                rules.push(format!("m{i}"));
+            }
+            _ => {
+                post(
+                    "/users",
+                    json!({"username": format!("u{i}"), "password": "pw-123456", "name": format!("User {i}"), "email": format!("u{i}@example.com")}),
+                );
+                users.push(format!("u{i}"));
+            }
+        }
+    }
+    let pick = |list: &Vec<String>, n: u64| list[(n % list.len() as u64) as usize].clone();
+    // Memberships.
+    for _ in 0..entities {
+        let clients = vec!["client-a".to_owned(), "client-b".to_owned()];
+        let (container_kind, containers) = match next() % 3 {
+            0 => ("groups", &groups),
+            1 => ("roles", &roles),
+            _ => ("tenants", &tenants),
+        };
+        if containers.is_empty() {
+            continue;
+        }
+        let container = pick(containers, next());
+        let (member_kind, members) = match (container_kind, next() % 5) {
+            (_, 0) if !users.is_empty() => ("users", &users),
+            (_, 1) => ("clients", &clients),
+            (_, 2) if !rules.is_empty() => ("mapping-rules", &rules),
+            ("roles" | "tenants", 3) if !groups.is_empty() => ("groups", &groups),
+            ("tenants", 4) if !roles.is_empty() => ("roles", &roles),
+            _ => ("clients", &clients),
+        };
+        let member = pick(members, next());
+        request(
+            "PUT",
+            &format!("/{container_kind}/{container}/{member_kind}/{member}"),
+            None,
+        );
+    }
+    // Authorizations, some tuples twice with disjoint permissions.
+    let kinds: [(&str, &[&str]); 4] = [
+        (
+            "PROCESS_DEFINITION",
+            &[
+                "READ_PROCESS_DEFINITION",
+                "CREATE_PROCESS_INSTANCE",
+                "UPDATE_PROCESS_INSTANCE",
+            ],
+        ),
+        ("MESSAGE", &["CREATE", "READ"]),
+        ("RESOURCE", &["CREATE", "READ"]),
+        ("DOCUMENT", &["CREATE", "READ", "DELETE"]),
+    ];
+    for _ in 0..entities {
+        let (owner_type, owner) = match next() % 5 {
+            0 if !groups.is_empty() => ("GROUP", pick(&groups, next())),
+            1 if !roles.is_empty() => ("ROLE", pick(&roles, next())),
+            2 if !rules.is_empty() => ("MAPPING_RULE", pick(&rules, next())),
+            3 if !users.is_empty() => ("USER", pick(&users, next())),
+            _ => ("CLIENT", format!("client-{}", next() % 3)),
+        };
+        let (resource_type, permissions) = kinds[(next() % 4) as usize];
+        let id = ["*", "invoice", "order"][(next() % 3) as usize];
+        let split = (next() % permissions.len() as u64) as usize + 1;
+        let (first, second) = permissions.split_at(split);
+        for part in [first, second] {
+            if part.is_empty() {
+                continue;
+            }
+            request(
+                "POST",
+                "/authorizations",
+                Some(
+                    json!({"ownerType": owner_type, "ownerId": owner, "resourceType": resource_type, "resourceId": id, "permissionTypes": part}),
+                ),
+            );
+        }
+    }
+    if version == CamundaVersion::V8_9 && !roles.is_empty() {
+        post(
+            "/authorizations",
+            json!({"ownerType": "ROLE", "ownerId": pick(&roles, next()), "resourceType": "USER_TASK", "resourcePropertyName": "assignee", "permissionTypes": ["READ", "CLAIM"]}),
+        );
+    }
+}
+
+#[test]
+fn an_export_of_a_random_cluster_plans_nothing_against_it() {
+    for (version, seed, layout) in [
+        (CamundaVersion::V8_8, 11, "single"),
+        (CamundaVersion::V8_9, 29, "per-kind"),
+    ] {
+        let sim = Background::start(SimConfig::new(version)).unwrap();
+        let base = sim.url();
+        random_cluster(&base, version, seed, 500);
+        let tmp = tempfile::tempdir().unwrap();
+        let output = against(
+            tmp.path(),
+            &base,
+            &[
+                "export",
+                "--out",
+                "access",
+                "--layout",
+                layout,
+                "--include-defaults",
+            ],
+        );
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        let dir = tmp.path().join("access");
+        // Every file names the schema next to it and validates against it.
+        let schema = crate::schema::compiled_schema();
+        let mut files = 0;
+        for entry in fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "yaml") {
+                files += 1;
+                let text = fs::read_to_string(&path).unwrap();
+                assert!(
+                    text.starts_with(
+                        "# yaml-language-server: $schema=camunda-access.schema.json\n"
+                    )
+                );
+                let instance = crate::schema::yaml_to_json(&path);
+                let errors: Vec<String> = schema
+                    .iter_errors(&instance)
+                    .map(|e| e.to_string())
+                    .collect();
+                assert!(errors.is_empty(), "{}: {errors:?}", path.display());
+            }
+        }
+        assert!(
+            files >= if layout == "single" { 1 } else { 5 },
+            "{files} files"
+        );
+        assert!(dir.join("camunda-access.schema.json").exists());
+        let output = against(
+            tmp.path(),
+            &base,
+            &["plan", "access", "--detailed-exitcode"],
+        );
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{version}: {}{}",
+            stdout(&output),
+            stderr(&output)
+        );
+        // Not vacuous: the files declare the cluster; nothing is left unmanaged.
+        assert!(
+            !stdout(&output).contains("Unmanaged"),
+            "{}",
+            stdout(&output)
+        );
+        let declared: usize = fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+            .map(|p| {
+                let text = fs::read_to_string(p).unwrap();
+                text.matches("  - id: ").count() + text.matches("  - username: ").count()
+            })
+            .sum();
+        assert!(declared >= 500, "{declared} entities declared");
+        // Exporting twice gives the same files; an occupied directory is refused.
+        let again = against(tmp.path(), &base, &["export"]);
+        let once = against(tmp.path(), &base, &["export"]);
+        assert_eq!(again.stdout, once.stdout);
+        let output = against(tmp.path(), &base, &["export", "--out", "access"]);
+        assert_eq!(output.status.code(), Some(1));
+        assert!(
+            stderr(&output).contains("already holds YAML files"),
+            "{}",
+            stderr(&output)
+        );
+    }
+}
+
+#[test]
+fn drift_after_apply_is_none_and_a_removed_member_is_named() {
+    let mut config = SimConfig::new(CamundaVersion::V8_8);
+    config.lag = Duration::from_millis(1200);
+    let sim = Background::start(config).unwrap();
+    let base = sim.url();
+    // Written but not yet visible: the first read misses it, the re-read
+    // does not. Reported apart, not drift.
+    let output = against(
+        &root(),
+        &base,
+        &[
+            "apply",
+            "examples/quickstart",
+            "--auto-approve",
+            "--no-wait",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let output = against(
+        &root(),
+        &base,
+        &["drift", "examples/quickstart", "--settle-ms", "2000"],
+    );
+    let out = stdout(&output);
+    assert_eq!(output.status.code(), Some(0), "{out}{}", stderr(&output));
+    assert!(out.contains("No drift"), "{out}");
+    assert!(out.contains("Seen on the first read only"), "{out}");
+    assert!(out.contains("+ group order-workers"), "{out}");
+
+    // Someone removes a member by hand.
+    send(
+        &base,
+        "DELETE",
+        "/v2/groups/order-workers/clients/order-worker",
+        None,
+    );
+    std::thread::sleep(Duration::from_millis(1300));
+    let output = against(&root(), &base, &["drift", "examples/quickstart"]);
+    let out = stdout(&output);
+    assert_eq!(output.status.code(), Some(2), "{out}{}", stderr(&output));
+    assert!(
+        out.contains("+ client:order-worker in group:order-workers"),
+        "{out}"
+    );
+    let output = against(
+        &root(),
+        &base,
+        &["drift", "examples/quickstart", "--format", "json"],
+    );
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["drift"], true);
+    assert_eq!(report["changes"][0]["container"]["id"], "order-workers");
+    assert_eq!(report["changes"][0]["member"]["id"], "order-worker");
+    let output = against(
+        &root(),
+        &base,
+        &["drift", "examples/quickstart", "--format", "markdown"],
+    );
+    assert!(stdout(&output).contains("```diff\n+ client:order-worker in group:order-workers\n```"));
+
+    // An undeclared group is unmanaged: drift only with --fail-on-unmanaged.
+    send(
+        &base,
+        "POST",
+        "/v2/groups",
+        Some(json!({"groupId": "by-hand", "name": "By hand"})),
+    );
+    send(
+        &base,
+        "PUT",
+        "/v2/groups/order-workers/clients/order-worker",
+        None,
+    );
+    std::thread::sleep(Duration::from_millis(1300));
+    let output = against(&root(), &base, &["drift", "examples/quickstart"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    assert!(stdout(&output).contains("? group by-hand"));
+    let output = against(
+        &root(),
+        &base,
+        &["drift", "examples/quickstart", "--fail-on-unmanaged"],
+    );
+    assert_eq!(output.status.code(), Some(2));
+}
+
+const APPLICATION_YAML: &str = r#"
+camunda:
+  security:
+    initialization:
+      users:
+        - username: demo
+          password: demo-canary-pw-4471
+          name: Demo User
+          email: demo@example.com
+      mappingRules:
+        - mappingRuleId: finance-claim
+          claimName: groups
+          claimValue: finance
+      defaultRoles:
+        admin:
+          users: [demo]
+          mappingRules: [finance-claim]
+        app-integrations:
+          clients: [integration]
+      authorizations:
+        - ownerType: MAPPING_RULE
+          ownerId: finance-claim
+          resourceType: PROCESS_DEFINITION
+          resourceId: invoice
+          permissions: [READ_PROCESS_DEFINITION, CREATE_PROCESS_INSTANCE]
+        - ownerType: USER
+          ownerId: demo
+          resourceType: MESSAGE
+          permissions: [CREATE]
+"#;
+
+const ENVIRONMENT: &str = "\
+CAMUNDA_SECURITY_INITIALIZATION_USERS_0_USERNAME=demo
+CAMUNDA_SECURITY_INITIALIZATION_USERS_0_PASSWORD=demo-canary-pw-4471
+CAMUNDA_SECURITY_INITIALIZATION_USERS_0_NAME=\"Demo User\"
+CAMUNDA_SECURITY_INITIALIZATION_USERS_0_EMAIL=demo@example.com
+CAMUNDA_SECURITY_INITIALIZATION_MAPPINGRULES_0_MAPPINGRULEID=finance-claim
+CAMUNDA_SECURITY_INITIALIZATION_MAPPINGRULES_0_CLAIMNAME=groups
+CAMUNDA_SECURITY_INITIALIZATION_MAPPINGRULES_0_CLAIMVALUE=finance
+CAMUNDA_SECURITY_INITIALIZATION_DEFAULTROLES_ADMIN_USERS_0=demo
+CAMUNDA_SECURITY_INITIALIZATION_DEFAULTROLES_ADMIN_MAPPINGRULES_0=finance-claim
+CAMUNDA_SECURITY_INITIALIZATION_DEFAULTROLES_APPINTEGRATIONS_CLIENTS_0=integration
+CAMUNDA_SECURITY_INITIALIZATION_AUTHORIZATIONS_0_OWNERTYPE=MAPPING_RULE
+CAMUNDA_SECURITY_INITIALIZATION_AUTHORIZATIONS_0_OWNERID=finance-claim
+CAMUNDA_SECURITY_INITIALIZATION_AUTHORIZATIONS_0_RESOURCETYPE=PROCESS_DEFINITION
+CAMUNDA_SECURITY_INITIALIZATION_AUTHORIZATIONS_0_RESOURCEID=invoice
+CAMUNDA_SECURITY_INITIALIZATION_AUTHORIZATIONS_0_PERMISSIONS_0=READ_PROCESS_DEFINITION
+CAMUNDA_SECURITY_INITIALIZATION_AUTHORIZATIONS_0_PERMISSIONS_1=CREATE_PROCESS_INSTANCE
+CAMUNDA_SECURITY_INITIALIZATION_AUTHORIZATIONS_1_OWNERTYPE=USER
+CAMUNDA_SECURITY_INITIALIZATION_AUTHORIZATIONS_1_OWNERID=demo
+CAMUNDA_SECURITY_INITIALIZATION_AUTHORIZATIONS_1_RESOURCETYPE=MESSAGE
+CAMUNDA_SECURITY_INITIALIZATION_AUTHORIZATIONS_1_PERMISSIONS_0=CREATE
+";
+
+#[test]
+fn bootstrap_configuration_converts_validates_and_applies() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(tmp.path().join("application.yaml"), APPLICATION_YAML).unwrap();
+    fs::write(tmp.path().join("camunda.env"), ENVIRONMENT).unwrap();
+    let from_yaml = cmd(tmp.path())
+        .args(["import-init", "application.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(from_yaml.status.code(), Some(0), "{}", stderr(&from_yaml));
+    let text = stdout(&from_yaml);
+    assert!(!text.contains("demo-canary-pw-4471"), "no password copied");
+    assert!(
+        text.contains("password: ${env:CAMUNDA_USER_DEMO_PASSWORD}"),
+        "{text}"
+    );
+    assert!(text.contains("members-mode: additive"), "{text}");
+    assert!(stderr(&from_yaml).contains("CAMUNDA_USER_DEMO_PASSWORD"));
+    // The environment-variable form says the same.
+    let from_env = cmd(tmp.path())
+        .args(["import-init", "camunda.env"])
+        .output()
+        .unwrap();
+    assert_eq!(from_env.status.code(), Some(0), "{}", stderr(&from_env));
+    assert_eq!(
+        stdout(&from_env).lines().skip(2).collect::<Vec<_>>(),
+        text.lines().skip(2).collect::<Vec<_>>()
+    );
+
+    let output = cmd(tmp.path())
+        .args([
+            "import-init",
+            "application.yaml",
+            "--out",
+            "access",
+            "--layout",
+            "per-kind",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let output = cmd(tmp.path())
+        .args(["validate", "access"])
+        .env("CAMUNDA_USER_DEMO_PASSWORD", "pw-from-env-1")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+
+    let sim = Background::start(SimConfig::new(CamundaVersion::V8_8)).unwrap();
+    let base = sim.url();
+    let output = cmd(tmp.path())
+        .args(["apply", "access", "--auto-approve"])
+        .env("CAMUNDA_REST_ADDRESS", &base)
+        .env("CAMUNDA_AUTH_STRATEGY", "NONE")
+        .env("CAMUNDA_USER_DEMO_PASSWORD", "pw-from-env-1")
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&output),
+        stderr(&output)
+    );
+    let state = send(&base, "GET", "/_sim/state", None);
+    assert_eq!(state["users"]["demo"]["name"], "Demo User");
+    assert_eq!(
+        state["mapping_rules"]["finance-claim"]["claim_value"],
+        "finance"
+    );
+    let members = state["members"].as_array().unwrap();
+    for (relation_id, entity_type, entity_id) in [
+        ("admin", "USER", "demo"),
+        ("admin", "MAPPING_RULE", "finance-claim"),
+        ("app-integrations", "CLIENT", "integration"),
+    ] {
+        assert!(
+            members.iter().any(|m| m["relation_id"] == relation_id
+                && m["entity_type"] == entity_type
+                && m["entity_id"] == entity_id),
+            "{entity_type} {entity_id} in {relation_id}"
+        );
+    }
+    let auths: Vec<&Value> = state["authorizations"]
+        .as_object()
+        .unwrap()
+        .values()
+        .collect();
+    assert!(auths.iter().any(|a| a["owner_id"] == "finance-claim"
+        && a["resource_id"] == "invoice"
+        && a["permissions"] == json!(["CREATE_PROCESS_INSTANCE", "READ_PROCESS_DEFINITION"])));
+    assert!(
+        auths
+            .iter()
+            .any(|a| a["owner_id"] == "demo" && a["resource_type"] == "MESSAGE")
+    );
+}
