@@ -39,8 +39,14 @@ fn parse_version(s: &str) -> Result<CamundaVersion, String> {
 
 /// Validates every desired state found at the paths.
 pub fn run(args: &ValidateArgs, settings: &Settings, shell: &Shell) -> u8 {
-    let reports: Vec<StateReport> = Loader
-        .states(&args.paths)
+    let (states, skipped) = Loader.discover(&args.paths);
+    for dir in &skipped {
+        shell.err(&format!(
+            "note: skipped {}: no YAML file there declares `version:`, so it is not a desired state\n",
+            dir.display()
+        ));
+    }
+    let reports: Vec<StateReport> = states
         .into_iter()
         .map(|paths| {
             let outcome = config::load(&paths, args.camunda_version, &settings.variables);

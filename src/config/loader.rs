@@ -55,6 +55,21 @@ fn yaml_files_in(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     Ok(files)
 }
 
+/// Whether a file has a top-level `version:` key (looked for in its first 64 KiB).
+fn declares_version(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = Vec::new();
+    let Ok(file) = fs::File::open(path) else {
+        return false;
+    };
+    if file.take(64 * 1024).read_to_end(&mut head).is_err() {
+        return false;
+    }
+    String::from_utf8_lossy(&head)
+        .lines()
+        .any(|l| l.starts_with("version:") || l.starts_with("version :"))
+}
+
 fn subdirectories(dir: &Path) -> Vec<PathBuf> {
     let mut dirs: Vec<PathBuf> = fs::read_dir(dir)
         .into_iter()
@@ -108,24 +123,38 @@ impl Loader {
     /// below them that does is a state of its own (a repository of several
     /// environments, or of examples).
     pub fn states(&self, paths: &[PathBuf]) -> Vec<Vec<PathBuf>> {
+        self.discover(paths).0
+    }
+
+    /// Like [`Loader::states`], and also the directories skipped because no
+    /// YAML file in them declares a top-level `version:` (CI workflows,
+    /// Helm values and the like living next to desired states).
+    pub fn discover(&self, paths: &[PathBuf]) -> (Vec<Vec<PathBuf>>, Vec<PathBuf>) {
         let mut ignored = Diagnostics::default();
         let direct = self.files(paths, &mut ignored);
         let all_dirs = paths.iter().all(|p| p.is_dir());
         if !direct.is_empty() || !all_dirs {
-            return vec![paths.to_vec()];
+            return (vec![paths.to_vec()], Vec::new());
         }
         let mut states = Vec::new();
+        let mut skipped = Vec::new();
         let mut stack: Vec<PathBuf> = paths.iter().rev().cloned().collect();
         while let Some(dir) = stack.pop() {
-            if yaml_files_in(&dir).is_ok_and(|f| !f.is_empty()) {
-                states.push(vec![dir.clone()]);
+            if let Ok(files) = yaml_files_in(&dir)
+                && !files.is_empty()
+            {
+                if files.iter().any(|f| declares_version(f)) {
+                    states.push(vec![dir.clone()]);
+                } else {
+                    skipped.push(dir.clone());
+                }
             }
             stack.extend(subdirectories(&dir).into_iter().rev());
         }
         if states.is_empty() {
-            vec![paths.to_vec()]
+            (vec![paths.to_vec()], Vec::new())
         } else {
-            states
+            (states, skipped)
         }
     }
 

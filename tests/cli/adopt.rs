@@ -505,3 +505,96 @@ fn bootstrap_configuration_converts_validates_and_applies() {
             .any(|a| a["owner_id"] == "demo" && a["resource_type"] == "MESSAGE")
     );
 }
+
+/// Every `camunda-access …` command in a CI recipe, as words, without
+/// shell redirections and operators.
+fn commands_in(script: &str) -> Vec<Vec<String>> {
+    let mut found = Vec::new();
+    for line in script.lines() {
+        let Some(start) = line.find("camunda-access ") else {
+            continue;
+        };
+        // Not an install line (`cargo install … camunda-access`).
+        if line[..start].contains("install") {
+            continue;
+        }
+        let mut words = Vec::new();
+        for word in line[start..].split_whitespace() {
+            if matches!(word, ">" | "|" | "||" | "&&" | ";" | "2>&1") || word.starts_with('>') {
+                break;
+            }
+            words.push(word.trim_matches('"').to_owned());
+        }
+        found.push(words);
+    }
+    found
+}
+
+fn scripts(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            for (key, v) in map {
+                match (key.as_str(), v) {
+                    ("run", Value::String(s)) => out.push(s.clone()),
+                    ("script" | "before_script", Value::Array(lines)) => {
+                        out.extend(lines.iter().filter_map(|l| l.as_str().map(str::to_owned)));
+                    }
+                    _ => scripts(v, out),
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|i| scripts(i, out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn the_ci_recipes_parse_and_every_command_in_them_is_valid() {
+    use clap::Parser;
+    let github: Value = serde_saphyr::from_str(
+        &fs::read_to_string(root().join("examples/ci/github-actions.yml")).unwrap(),
+    )
+    .unwrap();
+    let gitlab: Value = serde_saphyr::from_str(
+        &fs::read_to_string(root().join("examples/ci/gitlab-ci.yml")).unwrap(),
+    )
+    .unwrap();
+    // The three jobs and their triggers.
+    for job in ["plan", "apply", "drift"] {
+        assert!(github["jobs"][job]["steps"].is_array(), "github {job}");
+        assert!(gitlab[job]["script"].is_array(), "gitlab {job}");
+    }
+    assert!(github["on"]["pull_request"].is_object());
+    assert!(github["on"]["schedule"][0]["cron"].is_string());
+    // Secrets under the SDKs' names.
+    for variable in [
+        "CAMUNDA_REST_ADDRESS",
+        "CAMUNDA_CLIENT_ID",
+        "CAMUNDA_CLIENT_SECRET",
+        "CAMUNDA_OAUTH_URL",
+    ] {
+        assert!(github["env"][variable].is_string(), "{variable}");
+    }
+    let mut all = Vec::new();
+    for (name, recipe) in [("github", &github), ("gitlab", &gitlab)] {
+        let mut texts = Vec::new();
+        scripts(recipe, &mut texts);
+        let commands: Vec<Vec<String>> = texts.iter().flat_map(|t| commands_in(t)).collect();
+        let verbs: Vec<&str> = commands.iter().map(|c| c[1].as_str()).collect();
+        for verb in ["validate", "plan", "apply", "drift"] {
+            assert!(verbs.contains(&verb), "{name} has no {verb}: {verbs:?}");
+        }
+        // Apply applies a saved plan.
+        assert!(
+            commands
+                .iter()
+                .any(|c| c[1] == "apply" && c.contains(&"--plan".to_owned()))
+        );
+        all.extend(commands);
+    }
+    for words in all {
+        if let Err(e) = camunda_access::cli::Cli::try_parse_from(&words) {
+            panic!("{words:?} does not parse: {e}");
+        }
+    }
+}

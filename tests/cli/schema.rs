@@ -34,7 +34,10 @@ fn example_files() -> Vec<std::path::PathBuf> {
         for entry in fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();
             if path.is_dir() {
-                dirs.push(path);
+                // CI recipes are workflows, not desired states.
+                if !path.ends_with("ci") {
+                    dirs.push(path);
+                }
             } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
                 files.push(path);
             }
