@@ -195,6 +195,23 @@ pub fn without_credentials(address: &str) -> String {
     }
 }
 
+/// The host of a plain `http://` address that is not loopback.
+fn plain_http_host(address: &str) -> Option<String> {
+    let rest = address.strip_prefix("http://")?;
+    let authority = rest.split('/').next().unwrap_or_default();
+    let authority = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let host = if let Some(v6) = authority.strip_prefix('[') {
+        v6.split(']').next().unwrap_or_default().to_owned()
+    } else {
+        authority.split(':').next().unwrap_or_default().to_owned()
+    };
+    let loopback = host == "localhost"
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    (!loopback).then_some(host)
+}
+
 /// Starts the embedded cluster or resolves the real one, and builds a client.
 pub fn connect(
     args: &ConnectArgs,
@@ -266,6 +283,12 @@ pub fn connect(
     let client = Client::with_options(&resolved.address, resolved.auth, &options)
         .map_err(|e| e.to_string())?;
     let shown = without_credentials(&resolved.address);
+    if let Some(host) = plain_http_host(&resolved.address) {
+        shell.err(&format!(
+            "warning: {shown} is plain http to {host}, not a loopback address: credentials and tokens travel unencrypted; use https\n"
+        ));
+    }
+    crate::render::log::info(|| format!("cluster: {shown}"));
     Ok(Connected {
         embedded: None,
         client: Arc::new(client),
@@ -281,6 +304,22 @@ pub fn connect(
 mod tests {
     use super::*;
     use crate::cli::settings::Connection;
+
+    #[test]
+    fn plain_http_is_flagged_unless_loopback() {
+        assert_eq!(
+            plain_http_host("http://camunda.example/v2"),
+            Some("camunda.example".into())
+        );
+        assert_eq!(
+            plain_http_host("http://10.0.0.5:8080"),
+            Some("10.0.0.5".into())
+        );
+        assert_eq!(plain_http_host("http://localhost:8080/v2"), None);
+        assert_eq!(plain_http_host("http://127.0.0.1:8080"), None);
+        assert_eq!(plain_http_host("http://[::1]:8080"), None);
+        assert_eq!(plain_http_host("https://camunda.example"), None);
+    }
 
     #[test]
     fn addresses_are_shown_without_credentials() {

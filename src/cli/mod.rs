@@ -140,6 +140,7 @@ pub fn run() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    crate::render::log::set_verbosity(cli.verbose);
     let settings = Settings::from_env(cli.color);
     let shell = Shell {
         color: settings.color,

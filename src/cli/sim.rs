@@ -45,6 +45,12 @@ pub struct SimArgs {
     /// Milliseconds before a write is visible to GET and search.
     #[arg(long, default_value_t = 500)]
     pub lag_ms: u64,
+    /// Serve HTTPS with this PEM certificate (chain).
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// The PEM private key of --tls-cert.
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
     /// How callers authenticate.
     #[arg(long, value_enum, default_value_t = Auth::None)]
     pub auth: Auth,
@@ -146,6 +152,11 @@ fn config(args: &SimArgs) -> Result<SimConfig, String> {
     config.tenants_api = args.tenants_api == Switch::On;
     config.protected_defaults = args.protected_defaults;
     config.id_pattern = args.id_pattern.clone();
+    if let (Some(cert), Some(key)) = (&args.tls_cert, &args.tls_key) {
+        let bytes =
+            |p: &PathBuf| std::fs::read(p).map_err(|e| format!("cannot read {}: {e}", p.display()));
+        config.tls = Some((bytes(cert)?, bytes(key)?));
+    }
     Ok(config)
 }
 
@@ -173,8 +184,9 @@ pub fn run(args: &SimArgs, shell: &Shell) -> u8 {
                 return exit::ERROR;
             }
         };
+        let scheme = if running.tls { "https" } else { "http" };
         shell.out(&format!(
-            "camunda-access sim listening on http://{}\n",
+            "camunda-access sim listening on {scheme}://{}\n",
             running.addr
         ));
         let _ = tokio::signal::ctrl_c().await;

@@ -311,6 +311,9 @@ impl Client {
         if let Some(scope) = scope {
             form.push(("scope", scope.clone()));
         }
+        crate::render::log::debug(|| {
+            format!("requesting an access token for client {client_id} from {token_url}")
+        });
         let oauth_error = |message: String| ApiError::OAuth {
             url: token_url.clone(),
             message,
@@ -348,6 +351,7 @@ impl Client {
                 .and_then(Value::as_u64)
                 .unwrap_or(300),
         );
+        crate::render::log::debug(|| format!("got an access token valid for {}s", ttl.as_secs()));
         // Renew ahead of expiry: 10% of the lifetime, between 1 and 30 seconds.
         let margin = (ttl / 10).clamp(Duration::from_secs(1), Duration::from_secs(30));
         *token = Some(Token {
@@ -371,6 +375,7 @@ impl Client {
         let url = format!("{}{path}", self.base);
         let mut renewed = false;
         let mut attempt = 0;
+        let started = Instant::now();
         loop {
             attempt += 1;
             let mut request = self.http.request(method.clone(), &url);
@@ -394,20 +399,43 @@ impl Client {
                     // Connection errors happen before anything is sent;
                     // anything else may have reached the server.
                     let sent = !e.is_connect();
-                    let retryable = !sent || method == Method::GET || path.ends_with("/search");
+                    // An untrusted certificate does not get better by retrying.
+                    let certificate = without_url(&e).contains("certificate");
+                    let retryable = !certificate
+                        && (!sent || method == Method::GET || path.ends_with("/search"));
                     if retryable && attempt < self.retry.max_attempts && self.budget.spend() {
-                        tokio::time::sleep(self.backoff(attempt)).await;
+                        let delay = self.backoff(attempt);
+                        crate::render::log::debug(|| {
+                            format!(
+                                "{method} {full_path}: {}; retrying in {} ms",
+                                without_url(&e),
+                                delay.as_millis()
+                            )
+                        });
+                        tokio::time::sleep(delay).await;
                         continue;
+                    }
+                    let mut message = without_url(&e);
+                    if message.contains("certificate") {
+                        message.push_str(
+                            " (the cluster's TLS certificate is not trusted: set CAMUNDA_MTLS_CA_PATH to the PEM file of its CA)",
+                        );
                     }
                     return Err(ApiError::Network {
                         method: method.to_string(),
                         path: full_path,
-                        message: without_url(&e),
+                        message,
                         sent,
                     });
                 }
             };
             let status = response.status().as_u16();
+            crate::render::log::info(|| {
+                format!(
+                    "{method} {full_path} -> {status} ({} ms)",
+                    started.elapsed().as_millis()
+                )
+            });
             let wait = retry_after(&response);
             let text = response.text().await.map_err(|e| ApiError::Network {
                 method: method.to_string(),
@@ -442,10 +470,19 @@ impl Client {
             }
             if backpressure && attempt < self.retry.max_attempts && self.budget.spend() {
                 let delay = wait.unwrap_or_else(|| self.backoff(attempt));
+                crate::render::log::debug(|| {
+                    format!(
+                        "{method} {full_path}: backpressure ({status} {title}); retrying in {} ms",
+                        delay.as_millis()
+                    )
+                });
                 tokio::time::sleep(delay).await;
                 continue;
             }
             if status == 401 && matches!(self.auth, Auth::OAuth { .. }) && !renewed {
+                crate::render::log::debug(|| {
+                    format!("{method} {full_path}: 401; renewing the access token once")
+                });
                 renewed = true;
                 self.bearer(true).await?;
                 continue;

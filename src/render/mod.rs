@@ -3,6 +3,7 @@
 pub mod apply;
 pub mod diagnostics;
 pub mod drift;
+pub mod log;
 pub mod plan;
 pub mod validation;
 

@@ -68,6 +68,8 @@ pub struct SimConfig {
     pub protected_defaults: bool,
     /// `camunda.security.id-validation-pattern`; `None`: Camunda's default.
     pub id_pattern: Option<String>,
+    /// Serve HTTPS with this PEM certificate chain and private key.
+    pub tls: Option<(Vec<u8>, Vec<u8>)>,
 }
 
 impl SimConfig {
@@ -85,6 +87,7 @@ impl SimConfig {
             tenants_api: true,
             protected_defaults: false,
             id_pattern: None,
+            tls: None,
         }
     }
 
@@ -181,10 +184,14 @@ impl SimConfig {
     /// current tokio runtime.
     pub async fn start(&self, listen: SocketAddr) -> Result<Running, String> {
         let server = self.server()?;
+        let tls = match &self.tls {
+            Some((cert, key)) => Some(server::tls_acceptor(cert, key)?),
+            None => None,
+        };
         let listener = tokio::net::TcpListener::bind(listen)
             .await
             .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
-        Ok(server::spawn(server, listener))
+        Ok(server::spawn(server, listener, tls))
     }
 }
 
@@ -193,6 +200,8 @@ impl SimConfig {
 pub struct Background {
     /// Where it listens.
     pub addr: SocketAddr,
+    /// Whether it serves HTTPS.
+    pub tls: bool,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
@@ -228,7 +237,7 @@ impl Background {
                     let listen: SocketAddr = "127.0.0.1:0".parse().expect("valid address");
                     match config.start(listen).await {
                         Ok(running) => {
-                            let _ = ready_tx.send(Ok(running.addr));
+                            let _ = ready_tx.send(Ok((running.addr, running.tls)));
                             let _ = stop_rx.await;
                             running.stop().await;
                         }
@@ -239,19 +248,25 @@ impl Background {
                 });
             })
             .map_err(|e| format!("cannot start the simulator thread: {e}"))?;
-        let addr = ready_rx
+        let (addr, tls) = ready_rx
             .recv()
             .map_err(|_| "the simulator thread ended before it was ready".to_owned())??;
         Ok(Background {
             addr,
+            tls,
             stop: Some(stop_tx),
             thread: Some(thread),
         })
     }
 
-    /// `http://HOST:PORT`.
+    /// `http://HOST:PORT`, or `https://localhost:PORT` when serving TLS
+    /// (certificates name `localhost`).
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        if self.tls {
+            format!("https://localhost:{}", self.addr.port())
+        } else {
+            format!("http://{}", self.addr)
+        }
     }
 }
 

@@ -332,14 +332,17 @@ impl Server {
 pub struct Running {
     /// The address it listens on.
     pub addr: SocketAddr,
+    /// Whether it serves HTTPS.
+    pub tls: bool,
     shutdown: watch::Sender<bool>,
     task: tokio::task::JoinHandle<()>,
 }
 
 impl Running {
-    /// The base URL of the REST API (`http://HOST:PORT/v2`).
+    /// The base URL of the REST API (`http(s)://HOST:PORT/v2`).
     pub fn api_url(&self) -> String {
-        format!("http://{}/v2", self.addr)
+        let scheme = if self.tls { "https" } else { "http" };
+        format!("{scheme}://{}/v2", self.addr)
     }
 
     /// Stops accepting connections and waits for the server task.
@@ -349,12 +352,40 @@ impl Running {
     }
 }
 
-/// Serves `server` on `listener` until stopped.
-pub fn spawn(server: Server, listener: TcpListener) -> Running {
+/// Builds a TLS acceptor from a PEM certificate chain and private key.
+pub fn tls_acceptor(cert_pem: &[u8], key_pem: &[u8]) -> Result<tokio_rustls::TlsAcceptor, String> {
+    use rustls_pki_types::pem::PemObject;
+    use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(cert_pem)
+        .collect::<Result<_, _>>()
+        .map_err(|e| format!("the TLS certificate is not PEM: {e}"))?;
+    if certs.is_empty() {
+        return Err("the TLS certificate file holds no certificate".to_owned());
+    }
+    let key = PrivateKeyDer::from_pem_slice(key_pem)
+        .map_err(|e| format!("the TLS key is not a PEM private key: {e}"))?;
+    let provider = Arc::new(tokio_rustls::rustls::crypto::aws_lc_rs::default_provider());
+    let mut config = tokio_rustls::rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| format!("TLS: {e}"))?
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .map_err(|e| format!("TLS: {e}"))?;
+    config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    Ok(tokio_rustls::TlsAcceptor::from(Arc::new(config)))
+}
+
+/// Serves `server` on `listener` until stopped, over TLS when `tls` is given.
+pub fn spawn(
+    server: Server,
+    listener: TcpListener,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+) -> Running {
     let addr = listener
         .local_addr()
         .expect("bound listener has an address");
     let server = Arc::new(server);
+    let serves_tls = tls.is_some();
     let (shutdown, mut stopped) = watch::channel(false);
     let task = tokio::spawn(async move {
         loop {
@@ -367,6 +398,7 @@ pub fn spawn(server: Server, listener: TcpListener) -> Running {
             };
             let server = server.clone();
             let mut stopped = stopped.clone();
+            let tls = tls.clone();
             tokio::spawn(async move {
                 // A dropped answer closes the whole connection: the client
                 // sees the connection end with no response.
@@ -386,17 +418,34 @@ pub fn spawn(server: Server, listener: TcpListener) -> Running {
                     }
                 });
                 let builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
-                let connection = builder.serve_connection(TokioIo::new(stream), service);
-                tokio::select! {
-                    _ = connection => {}
-                    _ = kill.notified() => {}
-                    _ = stopped.changed() => {}
+                match tls {
+                    None => {
+                        let connection = builder.serve_connection(TokioIo::new(stream), service);
+                        tokio::select! {
+                            _ = connection => {}
+                            _ = kill.notified() => {}
+                            _ = stopped.changed() => {}
+                        }
+                    }
+                    Some(acceptor) => {
+                        // A failed handshake (an untrusted certificate) just ends the connection.
+                        let Ok(stream) = acceptor.accept(stream).await else {
+                            return;
+                        };
+                        let connection = builder.serve_connection(TokioIo::new(stream), service);
+                        tokio::select! {
+                            _ = connection => {}
+                            _ = kill.notified() => {}
+                            _ = stopped.changed() => {}
+                        }
+                    }
                 }
             });
         }
     });
     Running {
         addr,
+        tls: serves_tls,
         shutdown,
         task,
     }

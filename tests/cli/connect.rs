@@ -160,3 +160,83 @@ fn a_ca_file_that_is_not_pem_is_a_clear_error() {
         stderr(&output)
     );
 }
+
+/// A CA and a certificate for `localhost` signed by it, as PEM.
+fn certificates() -> (String, String, String) {
+    use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
+    let ca_key = KeyPair::generate().unwrap();
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca_params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, "camunda-access test CA");
+    let ca_cert = ca_params.self_signed(&ca_key).unwrap();
+    let issuer = Issuer::new(ca_params, ca_key);
+    let key = KeyPair::generate().unwrap();
+    let params = CertificateParams::new(vec!["localhost".to_owned()]).unwrap();
+    let cert = params.signed_by(&key, &issuer).unwrap();
+    (ca_cert.pem(), cert.pem(), key.serialize_pem())
+}
+
+#[test]
+fn https_works_with_the_clusters_ca_and_fails_clearly_without_it() {
+    let (ca, cert, key) = certificates();
+    let mut config = SimConfig::new(CamundaVersion::V8_8);
+    config.tls = Some((cert.into_bytes(), key.into_bytes()));
+    let sim = Background::start(config).unwrap();
+    let base = sim.url();
+    assert!(base.starts_with("https://localhost:"), "{base}");
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(tmp.path().join("ca.pem"), ca).unwrap();
+    let plan = |ca: Option<&std::path::Path>| {
+        let mut c = cmd(&root());
+        c.args(["plan", "examples/quickstart", "--settle-ms", "0"])
+            .env("CAMUNDA_REST_ADDRESS", &base)
+            .env("CAMUNDA_AUTH_STRATEGY", "NONE");
+        match ca {
+            Some(path) => c.env("CAMUNDA_MTLS_CA_PATH", path),
+            None => c.env_remove("CAMUNDA_MTLS_CA_PATH"),
+        };
+        c.output().unwrap()
+    };
+    let output = plan(Some(&tmp.path().join("ca.pem")));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stdout(&output).contains("+ role deployer"));
+    let output = plan(None);
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr(&output);
+    assert!(err.contains("GET /v2/topology failed"), "{err}");
+    assert!(err.contains("certificate"), "{err}");
+    assert!(err.contains("CAMUNDA_MTLS_CA_PATH"), "{err}");
+}
+
+#[test]
+fn plain_http_to_another_host_is_warned_about() {
+    let output = cmd(&root())
+        .args(["plan", "examples/quickstart", "--timeout", "2"])
+        .env("CAMUNDA_REST_ADDRESS", "http://cluster.invalid/v2")
+        .env("CAMUNDA_AUTH_STRATEGY", "NONE")
+        .env_remove("HTTP_PROXY")
+        .env_remove("http_proxy")
+        .output()
+        .unwrap();
+    assert!(
+        stderr(&output).contains(
+            "warning: http://cluster.invalid/v2 is plain http to cluster.invalid, not a loopback address"
+        ),
+        "{}",
+        stderr(&output)
+    );
+    let sim = Background::start(SimConfig::new(CamundaVersion::V8_8)).unwrap();
+    let output = cmd(&root())
+        .args(["plan", "examples/quickstart"])
+        .env("CAMUNDA_REST_ADDRESS", sim.url())
+        .env("CAMUNDA_AUTH_STRATEGY", "NONE")
+        .output()
+        .unwrap();
+    assert!(
+        !stderr(&output).contains("plain http"),
+        "{}",
+        stderr(&output)
+    );
+}

@@ -4,6 +4,7 @@ mod adopt;
 mod apply;
 mod common;
 mod connect;
+mod e2e_oidc;
 mod hostile;
 mod live;
 mod oidc;
