@@ -1,0 +1,709 @@
+//! What plan and apply cost, as ratios to the limit. `cargo bench --bench
+//! reconcile` prints a table and writes `target/bench/reconcile.json`.
+//!
+//! The simulator runs in its own process (`camunda-access sim`), seeded
+//! with a realistic cluster of N objects; the tool runs as its release
+//! binary, as a user runs it. Every figure is the median of several runs,
+//! with the spread (min–max). Sizes: `CAMUNDA_ACCESS_BENCH_SIZES=1000,10000`
+//! overrides the default 1,000, 10,000 and 100,000; `CAMUNDA_ACCESS_BENCH_RUNS`
+//! the number of runs (default 3).
+
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "a benchmark reports on stdout and shows progress on stderr"
+)]
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use camunda_access::config::{self, Variables};
+use camunda_access::model::CamundaVersion;
+use camunda_access::model::catalogue::{PermissionType, ResourceType};
+use camunda_access::model::desired::{Desired, Kind, MembersMode, Policy};
+use camunda_access::model::state::{
+    AccessState, AuthorizationTuple, Container, Grant, Group, MappingRule, Membership, Principal,
+    ResourceSelector, Role, Tenant, User,
+};
+use camunda_access::plan::Planner;
+use serde_json::{Value, json};
+
+const BIN: &str = env!("CARGO_BIN_EXE_camunda-access");
+const PAGE: u64 = 10_000;
+/// The reader's member-list concurrency (`Reader::new(…, 16)`).
+const CONCURRENCY: f64 = 16.0;
+
+/// A figure: median and spread of several runs.
+#[derive(Debug, Clone)]
+struct Figure {
+    median: f64,
+    min: f64,
+    max: f64,
+}
+
+impl Figure {
+    fn of(mut values: Vec<f64>) -> Figure {
+        values.sort_by(|a, b| a.partial_cmp(b).expect("no NaN"));
+        Figure {
+            median: values[values.len() / 2],
+            min: values[0],
+            max: values[values.len() - 1],
+        }
+    }
+
+    fn show(&self) -> String {
+        if (self.max - self.min).abs() < 0.005 {
+            format!("{:.2}", self.median)
+        } else {
+            format!("{:.2} ({:.2}–{:.2})", self.median, self.min, self.max)
+        }
+    }
+
+    fn json(&self) -> Value {
+        json!({"median": self.median, "min": self.min, "max": self.max})
+    }
+}
+
+fn runs() -> usize {
+    std::env::var("CAMUNDA_ACCESS_BENCH_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(3)
+        .max(1)
+}
+
+/// A simulator in its own process; killed on drop.
+struct Sim {
+    child: Child,
+    url: String,
+    http: reqwest::blocking::Client,
+}
+
+impl Sim {
+    fn start(seed: Option<&Path>) -> Sim {
+        let mut command = Command::new(BIN);
+        command.args([
+            "sim",
+            "--listen",
+            "127.0.0.1:0",
+            "--lag-ms",
+            "0",
+            "--authorizations",
+            "off",
+        ]);
+        if let Some(seed) = seed {
+            command.arg("--seed").arg(seed);
+        }
+        let mut child = command
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("the simulator starts");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("piped"))
+            .read_line(&mut line)
+            .expect("the simulator says where it listens");
+        let url = line
+            .trim()
+            .strip_prefix("camunda-access sim listening on ")
+            .expect("the ready line")
+            .to_owned();
+        Sim {
+            child,
+            url,
+            http: reqwest::blocking::Client::builder()
+                .timeout(Duration::from_secs(600))
+                .build()
+                .expect("client"),
+        }
+    }
+
+    fn get(&self, path: &str) -> Value {
+        self.http
+            .get(format!("{}{path}", self.url))
+            .send()
+            .and_then(|r| r.json())
+            .expect("the simulator answers")
+    }
+
+    fn send(&self, method: &str, path: &str, body: Option<Value>) -> reqwest::blocking::Response {
+        let mut r = self
+            .http
+            .request(method.parse().expect("method"), format!("{}{path}", self.url));
+        if let Some(body) = body {
+            r = r.json(&body);
+        }
+        r.send().expect("the simulator answers")
+    }
+
+    fn latency(&self, ms: u64) {
+        self.send("POST", "/_sim/faults", Some(json!({"latencyMs": ms})));
+    }
+
+    fn requests(&self) -> u64 {
+        self.get("/_sim/requests")
+            .as_object()
+            .expect("counters")
+            .values()
+            .filter_map(Value::as_u64)
+            .sum()
+    }
+}
+
+impl Drop for Sim {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Runs the tool against `sim`; wall time and peak resident memory (bytes).
+fn tool(sim: &Sim, dir: &Path, args: &[&str]) -> (Duration, u64) {
+    let started = Instant::now();
+    // stderr to a file: a pipe nobody reads would fill up and stall the tool.
+    let log_path = dir.join("tool-stderr.log");
+    let log = std::fs::File::create(&log_path).expect("log file");
+    let mut child = Command::new(BIN)
+        .args(args)
+        .current_dir(dir)
+        .env("CAMUNDA_REST_ADDRESS", &sim.url)
+        .env("CAMUNDA_AUTH_STRATEGY", "NONE")
+        .stdout(Stdio::null())
+        .stderr(log)
+        .spawn()
+        .expect("the tool runs");
+    let status_file = format!("/proc/{}/status", child.id());
+    let mut peak = 0;
+    let status = loop {
+        if let Ok(text) = std::fs::read_to_string(&status_file)
+            && let Some(kb) = text
+                .lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse::<u64>().ok())
+        {
+            peak = peak.max(kb * 1024);
+        }
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    let elapsed = started.elapsed();
+    let err = std::fs::read_to_string(&log_path).unwrap_or_default();
+    assert!(
+        status.code().is_some_and(|c| c == 0),
+        "camunda-access {args:?} failed: {err}"
+    );
+    (elapsed, peak)
+}
+
+/// Counts of a realistic cluster of `n` objects: 30% entities, 30%
+/// memberships, 40% authorizations (several per owner).
+struct Shape {
+    groups: usize,
+    roles: usize,
+    tenants: usize,
+    rules: usize,
+    users: usize,
+    clients: usize,
+    memberships: usize,
+    authorizations: usize,
+}
+
+fn shape(n: usize) -> Shape {
+    Shape {
+        groups: n / 10,
+        roles: n / 20,
+        tenants: (n / 100).max(1),
+        rules: n / 25,
+        users: n / 20,
+        clients: (n / 50).max(1),
+        memberships: n * 3 / 10,
+        authorizations: n * 4 / 10,
+    }
+}
+
+const PERMISSIONS: [(&str, &[&str]); 4] = [
+    (
+        "PROCESS_DEFINITION",
+        &["READ_PROCESS_DEFINITION", "CREATE_PROCESS_INSTANCE", "READ_PROCESS_INSTANCE"],
+    ),
+    ("MESSAGE", &["CREATE", "READ"]),
+    ("RESOURCE", &["CREATE", "READ"]),
+    ("DOCUMENT", &["CREATE", "READ", "DELETE"]),
+];
+
+/// Seeds a fresh simulator's state with a cluster of shape `s`.
+fn seed(defaults: &Value, s: &Shape) -> Value {
+    let mut state = defaults.clone();
+    let mut key = state["next_key"].as_i64().expect("next_key");
+    let mut next_key = || {
+        key += 1;
+        key
+    };
+    for g in 0..s.groups {
+        state["groups"][format!("group-{g}")] =
+            json!({"name": format!("Group {g}"), "description": "", "key": next_key()});
+    }
+    for r in 0..s.roles {
+        state["roles"][format!("role-{r}")] =
+            json!({"name": format!("Role {r}"), "description": "A role", "key": next_key()});
+    }
+    for t in 0..s.tenants {
+        state["tenants"][format!("tenant-{t}")] =
+            json!({"name": format!("Tenant {t}"), "description": "", "key": next_key()});
+    }
+    for m in 0..s.rules {
+        state["mapping_rules"][format!("rule-{m}")] = json!({"name": format!("Rule {m}"), "claim_name": "groups", "claim_value": format!("team-{m}"), "key": next_key()});
+    }
+    for u in 0..s.users {
+        state["users"][format!("user-{u}")] = json!({"name": format!("User {u}"), "email": format!("user-{u}@example.com"), "password": "pw", "key": next_key()});
+    }
+    let members = state["members"].as_array_mut().expect("members");
+    for i in 0..s.memberships {
+        let (relation, relation_id, entity_type, entity_id) = match i % 6 {
+            0 => ("GROUP", format!("group-{}", i % s.groups), "CLIENT", format!("client-{}", i % s.clients)),
+            1 => ("GROUP", format!("group-{}", i % s.groups), "USER", format!("user-{}", i % s.users)),
+            2 => ("ROLE", format!("role-{}", i % s.roles), "GROUP", format!("group-{}", i % s.groups)),
+            3 => ("ROLE", format!("role-{}", i % s.roles), "MAPPING_RULE", format!("rule-{}", i % s.rules)),
+            4 => ("TENANT", format!("tenant-{}", i % s.tenants), "GROUP", format!("group-{}", i % s.groups)),
+            _ => ("ROLE", format!("role-{}", i % s.roles), "CLIENT", format!("client-{}", i % s.clients)),
+        };
+        members.push(json!({"relation": relation, "relation_id": relation_id, "entity_type": entity_type, "entity_id": entity_id}));
+    }
+    members.sort_by_key(|m| m.to_string());
+    members.dedup();
+    // Several authorizations per owner: one per resource type and ID.
+    let mut seen = BTreeSet::new();
+    for i in 0..s.authorizations {
+        let (owner_type, owner) = match i % 4 {
+            0 => ("ROLE", format!("role-{}", (i / 4) % s.roles)),
+            1 => ("GROUP", format!("group-{}", (i / 4) % s.groups)),
+            2 => ("CLIENT", format!("client-{}", (i / 4) % s.clients)),
+            _ => ("MAPPING_RULE", format!("rule-{}", (i / 4) % s.rules)),
+        };
+        let (resource_type, permissions) = PERMISSIONS[(i / 7) % PERMISSIONS.len()];
+        let resource_id = format!("process-{}", i % 97);
+        if !seen.insert((owner_type, owner.clone(), resource_type, resource_id.clone())) {
+            continue;
+        }
+        state["authorizations"][next_key().to_string()] = json!({
+            "owner_type": owner_type, "owner_id": owner, "resource_type": resource_type,
+            "resource_id": resource_id, "resource_property_name": null,
+            "permissions": permissions,
+        });
+    }
+    state["next_key"] = json!(next_key());
+    state
+}
+
+fn count(state: &Value, key: &str) -> u64 {
+    match &state[key] {
+        Value::Object(m) => m.len() as u64,
+        Value::Array(a) => a.len() as u64,
+        _ => 0,
+    }
+}
+
+/// The fewest requests a full read can take: topology, one page per 10,000
+/// items of each entity search, one member search per container and kind.
+fn minimum_requests(state: &Value) -> (u64, u64, u64) {
+    let pages = |n: u64| n.div_ceil(PAGE).max(1);
+    let searches: Vec<u64> = ["tenants", "groups", "roles", "mapping_rules", "users", "authorizations"]
+        .iter()
+        .map(|k| pages(count(state, k)))
+        .collect();
+    let member_lists = count(state, "groups") * 3 + count(state, "roles") * 4 + count(state, "tenants") * 5;
+    let longest_search = *searches.iter().max().unwrap_or(&1);
+    (1 + searches.iter().sum::<u64>() + member_lists, longest_search, member_lists)
+}
+
+/// Bytes of JSON a full read receives, fetched the same way.
+fn bytes_read(sim: &Sim, state: &Value) -> u64 {
+    let mut bytes = sim.send("GET", "/v2/topology", None).bytes().expect("body").len() as u64;
+    let page = json!({"page": {"limit": PAGE}});
+    for search in ["tenants", "groups", "roles", "mapping-rules", "users", "authorizations"] {
+        let mut body = page.clone();
+        loop {
+            let answer: Value = sim
+                .send("POST", &format!("/v2/{search}/search"), Some(body.clone()))
+                .json()
+                .expect("json");
+            bytes += answer.to_string().len() as u64;
+            let n = answer["items"].as_array().map_or(0, Vec::len) as u64;
+            match answer["page"]["endCursor"].as_str() {
+                Some(cursor) if n == PAGE => body = json!({"page": {"limit": PAGE, "after": cursor}}),
+                _ => break,
+            }
+        }
+    }
+    for (collection, key, kinds) in [
+        ("groups", "groups", &["users", "clients", "mapping-rules"][..]),
+        ("roles", "roles", &["users", "clients", "groups", "mapping-rules"][..]),
+        ("tenants", "tenants", &["users", "clients", "groups", "roles", "mapping-rules"][..]),
+    ] {
+        for id in state[key].as_object().expect("map").keys() {
+            let id = id.replace('<', "%3C").replace('>', "%3E");
+            for kind in kinds {
+                bytes += sim
+                    .send("POST", &format!("/v2/{collection}/{id}/{kind}/search"), Some(page.clone()))
+                    .bytes()
+                    .expect("body")
+                    .len() as u64;
+            }
+        }
+    }
+    bytes
+}
+
+struct SizeResult {
+    n: usize,
+    requests: Figure,
+    plan_latency: Figure,
+    plan_seconds: Figure,
+    memory: Figure,
+    peak_mb: f64,
+}
+
+fn bench_size(n: usize, work: &Path) -> SizeResult {
+    let dir = work.join(format!("n{n}"));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let fresh = Sim::start(None);
+    let defaults = fresh.get("/_sim/state");
+    drop(fresh);
+    let state = seed(&defaults, &shape(n));
+    let seed_file = dir.join("seed.json");
+    std::fs::write(&seed_file, state.to_string()).expect("seed");
+    let sim = Sim::start(Some(&seed_file));
+    // The desired state: the cluster exported by the tool itself.
+    let _ = std::fs::remove_dir_all(dir.join("access"));
+    tool(&sim, &dir, &["export", "--out", "access", "--include-defaults"]);
+    let (minimum, longest_search, member_lists) = minimum_requests(&state);
+
+    let mut requests = Vec::new();
+    let mut latency = Vec::new();
+    let mut seconds = Vec::new();
+    for _ in 0..runs() {
+        sim.send("DELETE", "/_sim/requests", None);
+        let (elapsed, _) = tool(&sim, &dir, &["plan", "access", "--detailed-exitcode"]);
+        seconds.push(elapsed.as_secs_f64());
+        requests.push(sim.requests() as f64 / minimum as f64);
+    }
+    sim.latency(5);
+    for _ in 0..runs() {
+        let (elapsed, _) = tool(&sim, &dir, &["plan", "access", "--detailed-exitcode"]);
+        // Ideal: topology, the longest paged search, then the member lists
+        // spread over the reader's concurrency, 5 ms each.
+        let ideal = 0.005 * (1.0 + longest_search as f64 + member_lists as f64 / CONCURRENCY);
+        latency.push(elapsed.as_secs_f64() / ideal);
+    }
+    sim.latency(0);
+    let read = bytes_read(&sim, &state) as f64;
+    let mut memory = Vec::new();
+    let mut peak_mb = 0.0;
+    for _ in 0..runs() {
+        let (_, peak) = tool(&sim, &dir, &["plan", "access", "--detailed-exitcode"]);
+        memory.push(peak as f64 / read);
+        peak_mb = f64::max(peak_mb, peak as f64 / 1e6);
+    }
+    SizeResult {
+        n,
+        requests: Figure::of(requests),
+        plan_latency: Figure::of(latency),
+        plan_seconds: Figure::of(seconds),
+        memory: Figure::of(memory),
+        peak_mb,
+    }
+}
+
+/// Apply throughput ÷ a bare load loop issuing the same 5,000 requests.
+fn bench_apply(work: &Path, latency_ms: u64) -> Figure {
+    let dir = work.join("apply");
+    std::fs::create_dir_all(&dir).expect("dir");
+    let groups = 2500;
+    let mut yaml = String::from("version: 1\ngroups:\n");
+    for g in 0..groups {
+        yaml.push_str(&format!("  - id: g{g}\n    members:\n      clients: [c{g}]\n"));
+    }
+    std::fs::write(dir.join("access.yaml"), yaml).expect("config");
+    let sim = Sim::start(None);
+    let mut ratios = Vec::new();
+    for _ in 0..runs() {
+        sim.send("POST", "/_sim/reset", None);
+        sim.latency(latency_ms);
+        let (apply, _) = tool(
+            &sim,
+            &dir,
+            &["apply", ".", "--auto-approve", "--no-wait", "--parallelism", "10", "--settle-ms", "0"],
+        );
+        sim.send("POST", "/_sim/reset", None);
+        sim.latency(latency_ms);
+        let bare = bare_loop(&sim.url, groups);
+        ratios.push(bare.as_secs_f64() / apply.as_secs_f64());
+    }
+    Figure::of(ratios)
+}
+
+/// The same writes with plain reqwest at concurrency 10: all creates, then
+/// all assignments (what the dependency order allows at best).
+fn bare_loop(url: &str, groups: usize) -> Duration {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        let http = reqwest::Client::new();
+        let started = Instant::now();
+        for phase in 0..2 {
+            let semaphore = std::sync::Arc::new(tokio::sync::Semaphore::new(10));
+            let mut tasks = tokio::task::JoinSet::new();
+            for g in 0..groups {
+                let permit = semaphore.clone().acquire_owned().await.expect("open");
+                let http = http.clone();
+                let url = url.to_owned();
+                tasks.spawn(async move {
+                    let response = if phase == 0 {
+                        http.post(format!("{url}/v2/groups"))
+                            .json(&json!({"groupId": format!("g{g}"), "name": format!("g{g}")}))
+                            .send()
+                            .await
+                    } else {
+                        http.put(format!("{url}/v2/groups/g{g}/clients/c{g}")).send().await
+                    };
+                    assert!(response.expect("answer").status().is_success());
+                    drop(permit);
+                });
+            }
+            while tasks.join_next().await.is_some() {}
+        }
+        started.elapsed()
+    })
+}
+
+/// A state of `n` objects in the model, and a desired state differing in 10%.
+fn model_pair(n: usize) -> (AccessState, Desired) {
+    let s = shape(n);
+    let mut live = AccessState::default();
+    for g in 0..s.groups {
+        live.groups.insert(format!("group-{g}").as_str().into(), Group { name: format!("Group {g}"), description: String::new() });
+    }
+    for r in 0..s.roles {
+        live.roles.insert(format!("role-{r}").as_str().into(), Role { name: format!("Role {r}"), description: String::new() });
+    }
+    for t in 0..s.tenants {
+        live.tenants.insert(format!("tenant-{t}").as_str().into(), Tenant { name: format!("Tenant {t}"), description: String::new() });
+    }
+    for m in 0..s.rules {
+        live.mapping_rules.insert(format!("rule-{m}").as_str().into(), MappingRule { name: format!("Rule {m}"), claim_name: "groups".into(), claim_value: format!("team-{m}") });
+    }
+    for u in 0..s.users {
+        live.users.insert(format!("user-{u}").as_str().into(), User { name: Some(format!("User {u}")), email: None, password: None });
+    }
+    for i in 0..s.memberships {
+        live.memberships.insert(Membership {
+            container: Container::Group(format!("group-{}", i % s.groups).as_str().into()),
+            member: Principal::Client(format!("client-{}", i % (s.clients * 10)).as_str().into()),
+        });
+    }
+    for i in 0..s.authorizations {
+        live.authorizations.insert(
+            AuthorizationTuple {
+                owner: Principal::Role(format!("role-{}", i % s.roles).as_str().into()),
+                resource_type: ResourceType::ProcessDefinition,
+                resource: ResourceSelector::Id(format!("process-{i}")),
+            },
+            Grant { permissions: [PermissionType::ReadProcessDefinition].into(), keys: vec![i.to_string()] },
+        );
+    }
+    // 10% different: renamed groups, removed memberships, changed grants.
+    let mut desired_state = live.clone();
+    for (i, group) in desired_state.groups.values_mut().enumerate() {
+        if i % 10 == 0 {
+            group.name.push_str(" (renamed)");
+        }
+    }
+    let removed: Vec<Membership> = desired_state.memberships.iter().step_by(10).cloned().collect();
+    for m in removed {
+        desired_state.memberships.remove(&m);
+    }
+    for (i, grant) in desired_state.authorizations.values_mut().enumerate() {
+        grant.keys.clear();
+        if i % 10 == 0 {
+            grant.permissions.insert(PermissionType::CreateProcessInstance);
+        }
+    }
+    let containers: BTreeMap<Container, MembersMode> = desired_state
+        .groups
+        .keys()
+        .map(|g| (Container::Group(g.clone()), MembersMode::Authoritative))
+        .collect();
+    let owners = desired_state.authorizations.keys().map(|t| t.owner.clone()).collect();
+    let desired = Desired {
+        version: CamundaVersion::V8_8,
+        state: desired_state,
+        policy: Policy { prune: [Kind::Groups].into_iter().collect(), protect: BTreeSet::new() },
+        containers,
+        owners,
+        references: Vec::new(),
+    };
+    (live, desired)
+}
+
+fn diff_seconds(n: usize) -> (Figure, usize) {
+    let (live, desired) = model_pair(n);
+    let mut times = Vec::new();
+    let mut changes = 0;
+    for _ in 0..runs() {
+        let started = Instant::now();
+        let plan = Planner::new(&desired, &live).plan();
+        times.push(started.elapsed().as_secs_f64());
+        changes = plan.changes.len();
+    }
+    (Figure::of(times), changes)
+}
+
+/// Load and validation of a 10,000-entry configuration ÷ a plain
+/// `serde_json` parse of the same data.
+fn bench_load(work: &Path) -> Figure {
+    let dir = work.join("load");
+    std::fs::create_dir_all(&dir).expect("dir");
+    let mut yaml = String::from("version: 1\ngroups:\n");
+    for g in 0..5000 {
+        yaml.push_str(&format!(
+            "  - id: group-{g}\n    name: Group {g}\n    members:\n      clients: [client-{g}]\n"
+        ));
+    }
+    yaml.push_str("roles:\n");
+    for r in 0..5000 {
+        yaml.push_str(&format!(
+            "  - id: role-{r}\n    permissions:\n      - resource: PROCESS_DEFINITION\n        id: process-{r}\n        allow: [READ_PROCESS_DEFINITION]\n"
+        ));
+    }
+    let file = dir.join("access.yaml");
+    std::fs::write(&file, &yaml).expect("config");
+    let as_json: Value = serde_saphyr::from_str(&yaml).expect("YAML");
+    let json_text = as_json.to_string();
+    let mut ratios = Vec::new();
+    for _ in 0..runs() {
+        let started = Instant::now();
+        let outcome = config::load(&[file.clone()], CamundaVersion::V8_8, &Variables::default());
+        let load = started.elapsed().as_secs_f64();
+        assert!(outcome.desired.is_some(), "the configuration is valid");
+        let started = Instant::now();
+        let parsed: Value = serde_json::from_str(&json_text).expect("JSON");
+        let parse = started.elapsed().as_secs_f64();
+        std::hint::black_box(parsed);
+        ratios.push(load / parse);
+    }
+    Figure::of(ratios)
+}
+
+fn machine() -> String {
+    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let model = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|t| {
+            t.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|m| m.trim().to_owned())
+        })
+        .unwrap_or_else(|| "unknown CPU".to_owned());
+    format!("{cpus} CPUs, {model}")
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; nothing else to parse.
+    let sizes: Vec<usize> = std::env::var("CAMUNDA_ACCESS_BENCH_SIZES")
+        .ok()
+        .map(|v| v.split(',').filter_map(|s| s.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![1_000, 10_000, 100_000]);
+    let target = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench");
+    let work = target.join("work");
+    std::fs::create_dir_all(&work).expect("target/bench");
+    let started = Instant::now();
+    eprintln!("camunda-access bench: sizes {sizes:?}, {} runs each, on {}", runs(), machine());
+
+    let mut per_size = Vec::new();
+    for &n in &sizes {
+        eprintln!("  {n} objects …");
+        per_size.push(bench_size(n, &work));
+    }
+    eprintln!("  apply throughput …");
+    let apply_0 = bench_apply(&work, 0);
+    let apply_5 = bench_apply(&work, 5);
+    eprintln!("  diff CPU …");
+    let (diff_100k, changes_100k) = diff_seconds(100_000);
+    let (diff_1m, changes_1m) = diff_seconds(1_000_000);
+    let growth = diff_1m.median / diff_100k.median;
+    eprintln!("  configuration load …");
+    let load = bench_load(&work);
+
+    let mut table = String::new();
+    table.push_str("| figure (median, min–max) | ");
+    table.push_str(&per_size.iter().map(|r| format!("{} objects", r.n)).collect::<Vec<_>>().join(" | "));
+    table.push_str(" |\n|---|");
+    table.push_str(&"---:|".repeat(per_size.len()));
+    table.push('\n');
+    let row = |name: &str, f: &dyn Fn(&SizeResult) -> String| {
+        let cells: Vec<String> = per_size.iter().map(f).collect();
+        format!("| {name} | {} |\n", cells.join(" | "))
+    };
+    table.push_str(&row("1. no-change plan: requests ÷ minimum", &|r| r.requests.show()));
+    table.push_str(&row("2. plan wall time at 5 ms latency ÷ ideal", &|r| r.plan_latency.show()));
+    table.push_str(&row("   plan wall time at 0 ms latency (s)", &|r| r.plan_seconds.show()));
+    table.push_str(&row("5. plan peak memory ÷ JSON bytes read", &|r| r.memory.show()));
+    table.push_str(&row("   plan peak memory (MB)", &|r| format!("{:.0}", r.peak_mb)));
+    let mut out = table.clone();
+    out.push_str(&format!(
+        "\n| figure (median, min–max) | value |\n|---|---:|\n\
+         | 3. apply throughput ÷ bare loop, 5,000 writes, parallelism 10, 0 ms | {} |\n\
+         | 3. apply throughput ÷ bare loop, 5,000 writes, parallelism 10, 5 ms | {} |\n\
+         | 4. diff CPU, 100,000 vs 100,000 objects, 10% different (s) | {} |\n\
+         | 4. diff CPU, 1,000,000 vs 1,000,000 objects (s) | {} |\n\
+         | 4. growth 100,000 → 1,000,000 (10 = linear) | {:.1} |\n\
+         | 6. load + validate 10,000 entries ÷ serde_json parse | {} |\n",
+        apply_0.show(),
+        apply_5.show(),
+        diff_100k.show(),
+        diff_1m.show(),
+        growth,
+        load.show(),
+    ));
+    out.push_str(&format!(
+        "\n{} runs per figure on {}; {:.0} s in all.\n",
+        runs(),
+        machine(),
+        started.elapsed().as_secs_f64()
+    ));
+    println!("{out}");
+    let document = json!({
+        "machine": machine(),
+        "runs": runs(),
+        "sizes": per_size.iter().map(|r| json!({
+            "objects": r.n,
+            "plan_requests_over_minimum": r.requests.json(),
+            "plan_time_at_5ms_over_ideal": r.plan_latency.json(),
+            "plan_seconds_at_0ms": r.plan_seconds.json(),
+            "plan_peak_memory_over_json_bytes": r.memory.json(),
+            "plan_peak_memory_mb": r.peak_mb,
+        })).collect::<Vec<_>>(),
+        "apply_throughput_over_bare_loop": {"latency_0ms": apply_0.json(), "latency_5ms": apply_5.json()},
+        "diff_seconds": {"100000": diff_100k.json(), "1000000": diff_1m.json(), "growth": growth,
+                          "changes_100000": changes_100k, "changes_1000000": changes_1m},
+        "load_over_serde_json": load.json(),
+        "total_seconds": started.elapsed().as_secs_f64(),
+    });
+    std::fs::write(
+        target.join("reconcile.json"),
+        serde_json::to_string_pretty(&document).expect("json"),
+    )
+    .expect("write the JSON");
+    std::fs::write(target.join("reconcile.md"), out).expect("write the table");
+    eprintln!("wrote target/bench/reconcile.json and target/bench/reconcile.md");
+}
