@@ -130,9 +130,10 @@ impl Sim {
     }
 
     fn send(&self, method: &str, path: &str, body: Option<Value>) -> reqwest::blocking::Response {
-        let mut r = self
-            .http
-            .request(method.parse().expect("method"), format!("{}{path}", self.url));
+        let mut r = self.http.request(
+            method.parse().expect("method"),
+            format!("{}{path}", self.url),
+        );
         if let Some(body) = body {
             r = r.json(&body);
         }
@@ -230,10 +231,17 @@ fn shape(n: usize) -> Shape {
 const PERMISSIONS: [(&str, &[&str]); 4] = [
     (
         "PROCESS_DEFINITION",
-        &["READ_PROCESS_DEFINITION", "CREATE_PROCESS_INSTANCE", "READ_PROCESS_INSTANCE"],
+        &[
+            "READ_PROCESS_DEFINITION",
+            "CREATE_PROCESS_INSTANCE",
+            "READ_PROCESS_INSTANCE",
+        ],
     ),
     ("MESSAGE", &["CREATE", "READ"]),
-    ("RESOURCE", &["CREATE", "READ"]),
+    (
+        "DECISION_DEFINITION",
+        &["READ_DECISION_DEFINITION", "READ_DECISION_INSTANCE"],
+    ),
     ("DOCUMENT", &["CREATE", "READ", "DELETE"]),
 ];
 
@@ -266,12 +274,42 @@ fn seed(defaults: &Value, s: &Shape) -> Value {
     let members = state["members"].as_array_mut().expect("members");
     for i in 0..s.memberships {
         let (relation, relation_id, entity_type, entity_id) = match i % 6 {
-            0 => ("GROUP", format!("group-{}", i % s.groups), "CLIENT", format!("client-{}", i % s.clients)),
-            1 => ("GROUP", format!("group-{}", i % s.groups), "USER", format!("user-{}", i % s.users)),
-            2 => ("ROLE", format!("role-{}", i % s.roles), "GROUP", format!("group-{}", i % s.groups)),
-            3 => ("ROLE", format!("role-{}", i % s.roles), "MAPPING_RULE", format!("rule-{}", i % s.rules)),
-            4 => ("TENANT", format!("tenant-{}", i % s.tenants), "GROUP", format!("group-{}", i % s.groups)),
-            _ => ("ROLE", format!("role-{}", i % s.roles), "CLIENT", format!("client-{}", i % s.clients)),
+            0 => (
+                "GROUP",
+                format!("group-{}", i % s.groups),
+                "CLIENT",
+                format!("client-{}", i % s.clients),
+            ),
+            1 => (
+                "GROUP",
+                format!("group-{}", i % s.groups),
+                "USER",
+                format!("user-{}", i % s.users),
+            ),
+            2 => (
+                "ROLE",
+                format!("role-{}", i % s.roles),
+                "GROUP",
+                format!("group-{}", i % s.groups),
+            ),
+            3 => (
+                "ROLE",
+                format!("role-{}", i % s.roles),
+                "MAPPING_RULE",
+                format!("rule-{}", i % s.rules),
+            ),
+            4 => (
+                "TENANT",
+                format!("tenant-{}", i % s.tenants),
+                "GROUP",
+                format!("group-{}", i % s.groups),
+            ),
+            _ => (
+                "ROLE",
+                format!("role-{}", i % s.roles),
+                "CLIENT",
+                format!("client-{}", i % s.clients),
+            ),
         };
         members.push(json!({"relation": relation, "relation_id": relation_id, "entity_type": entity_type, "entity_id": entity_id}));
     }
@@ -288,7 +326,12 @@ fn seed(defaults: &Value, s: &Shape) -> Value {
         };
         let (resource_type, permissions) = PERMISSIONS[(i / 7) % PERMISSIONS.len()];
         let resource_id = format!("process-{}", i % 97);
-        if !seen.insert((owner_type, owner.clone(), resource_type, resource_id.clone())) {
+        if !seen.insert((
+            owner_type,
+            owner.clone(),
+            resource_type,
+            resource_id.clone(),
+        )) {
             continue;
         }
         state["authorizations"][next_key().to_string()] = json!({
@@ -313,20 +356,43 @@ fn count(state: &Value, key: &str) -> u64 {
 /// items of each entity search, one member search per container and kind.
 fn minimum_requests(state: &Value) -> (u64, u64, u64) {
     let pages = |n: u64| n.div_ceil(PAGE).max(1);
-    let searches: Vec<u64> = ["tenants", "groups", "roles", "mapping_rules", "users", "authorizations"]
-        .iter()
-        .map(|k| pages(count(state, k)))
-        .collect();
-    let member_lists = count(state, "groups") * 3 + count(state, "roles") * 4 + count(state, "tenants") * 5;
+    let searches: Vec<u64> = [
+        "tenants",
+        "groups",
+        "roles",
+        "mapping_rules",
+        "users",
+        "authorizations",
+    ]
+    .iter()
+    .map(|k| pages(count(state, k)))
+    .collect();
+    let member_lists =
+        count(state, "groups") * 3 + count(state, "roles") * 4 + count(state, "tenants") * 5;
     let longest_search = *searches.iter().max().unwrap_or(&1);
-    (1 + searches.iter().sum::<u64>() + member_lists, longest_search, member_lists)
+    (
+        1 + searches.iter().sum::<u64>() + member_lists,
+        longest_search,
+        member_lists,
+    )
 }
 
 /// Bytes of JSON a full read receives, fetched the same way.
 fn bytes_read(sim: &Sim, state: &Value) -> u64 {
-    let mut bytes = sim.send("GET", "/v2/topology", None).bytes().expect("body").len() as u64;
+    let mut bytes = sim
+        .send("GET", "/v2/topology", None)
+        .bytes()
+        .expect("body")
+        .len() as u64;
     let page = json!({"page": {"limit": PAGE}});
-    for search in ["tenants", "groups", "roles", "mapping-rules", "users", "authorizations"] {
+    for search in [
+        "tenants",
+        "groups",
+        "roles",
+        "mapping-rules",
+        "users",
+        "authorizations",
+    ] {
         let mut body = page.clone();
         loop {
             let answer: Value = sim
@@ -336,21 +402,39 @@ fn bytes_read(sim: &Sim, state: &Value) -> u64 {
             bytes += answer.to_string().len() as u64;
             let n = answer["items"].as_array().map_or(0, Vec::len) as u64;
             match answer["page"]["endCursor"].as_str() {
-                Some(cursor) if n == PAGE => body = json!({"page": {"limit": PAGE, "after": cursor}}),
+                Some(cursor) if n == PAGE => {
+                    body = json!({"page": {"limit": PAGE, "after": cursor}})
+                }
                 _ => break,
             }
         }
     }
     for (collection, key, kinds) in [
-        ("groups", "groups", &["users", "clients", "mapping-rules"][..]),
-        ("roles", "roles", &["users", "clients", "groups", "mapping-rules"][..]),
-        ("tenants", "tenants", &["users", "clients", "groups", "roles", "mapping-rules"][..]),
+        (
+            "groups",
+            "groups",
+            &["users", "clients", "mapping-rules"][..],
+        ),
+        (
+            "roles",
+            "roles",
+            &["users", "clients", "groups", "mapping-rules"][..],
+        ),
+        (
+            "tenants",
+            "tenants",
+            &["users", "clients", "groups", "roles", "mapping-rules"][..],
+        ),
     ] {
         for id in state[key].as_object().expect("map").keys() {
             let id = id.replace('<', "%3C").replace('>', "%3E");
             for kind in kinds {
                 bytes += sim
-                    .send("POST", &format!("/v2/{collection}/{id}/{kind}/search"), Some(page.clone()))
+                    .send(
+                        "POST",
+                        &format!("/v2/{collection}/{id}/{kind}/search"),
+                        Some(page.clone()),
+                    )
                     .bytes()
                     .expect("body")
                     .len() as u64;
@@ -381,7 +465,11 @@ fn bench_size(n: usize, work: &Path) -> SizeResult {
     let sim = Sim::start(Some(&seed_file));
     // The desired state: the cluster exported by the tool itself.
     let _ = std::fs::remove_dir_all(dir.join("access"));
-    tool(&sim, &dir, &["export", "--out", "access", "--include-defaults"]);
+    tool(
+        &sim,
+        &dir,
+        &["export", "--out", "access", "--include-defaults"],
+    );
     let (minimum, longest_search, member_lists) = minimum_requests(&state);
 
     let mut requests = Vec::new();
@@ -427,7 +515,9 @@ fn bench_apply(work: &Path, latency_ms: u64) -> Figure {
     let groups = 2500;
     let mut yaml = String::from("version: 1\ngroups:\n");
     for g in 0..groups {
-        yaml.push_str(&format!("  - id: g{g}\n    members:\n      clients: [c{g}]\n"));
+        yaml.push_str(&format!(
+            "  - id: g{g}\n    members:\n      clients: [c{g}]\n"
+        ));
     }
     std::fs::write(dir.join("access.yaml"), yaml).expect("config");
     let sim = Sim::start(None);
@@ -438,7 +528,16 @@ fn bench_apply(work: &Path, latency_ms: u64) -> Figure {
         let (apply, _) = tool(
             &sim,
             &dir,
-            &["apply", ".", "--auto-approve", "--no-wait", "--parallelism", "10", "--settle-ms", "0"],
+            &[
+                "apply",
+                ".",
+                "--auto-approve",
+                "--no-wait",
+                "--parallelism",
+                "10",
+                "--settle-ms",
+                "0",
+            ],
         );
         sim.send("POST", "/_sim/reset", None);
         sim.latency(latency_ms);
@@ -473,7 +572,9 @@ fn bare_loop(url: &str, groups: usize) -> Duration {
                             .send()
                             .await
                     } else {
-                        http.put(format!("{url}/v2/groups/g{g}/clients/c{g}")).send().await
+                        http.put(format!("{url}/v2/groups/g{g}/clients/c{g}"))
+                            .send()
+                            .await
                     };
                     assert!(response.expect("answer").status().is_success());
                     drop(permit);
@@ -490,19 +591,51 @@ fn model_pair(n: usize) -> (AccessState, Desired) {
     let s = shape(n);
     let mut live = AccessState::default();
     for g in 0..s.groups {
-        live.groups.insert(format!("group-{g}").as_str().into(), Group { name: format!("Group {g}"), description: String::new() });
+        live.groups.insert(
+            format!("group-{g}").as_str().into(),
+            Group {
+                name: format!("Group {g}"),
+                description: String::new(),
+            },
+        );
     }
     for r in 0..s.roles {
-        live.roles.insert(format!("role-{r}").as_str().into(), Role { name: format!("Role {r}"), description: String::new() });
+        live.roles.insert(
+            format!("role-{r}").as_str().into(),
+            Role {
+                name: format!("Role {r}"),
+                description: String::new(),
+            },
+        );
     }
     for t in 0..s.tenants {
-        live.tenants.insert(format!("tenant-{t}").as_str().into(), Tenant { name: format!("Tenant {t}"), description: String::new() });
+        live.tenants.insert(
+            format!("tenant-{t}").as_str().into(),
+            Tenant {
+                name: format!("Tenant {t}"),
+                description: String::new(),
+            },
+        );
     }
     for m in 0..s.rules {
-        live.mapping_rules.insert(format!("rule-{m}").as_str().into(), MappingRule { name: format!("Rule {m}"), claim_name: "groups".into(), claim_value: format!("team-{m}") });
+        live.mapping_rules.insert(
+            format!("rule-{m}").as_str().into(),
+            MappingRule {
+                name: format!("Rule {m}"),
+                claim_name: "groups".into(),
+                claim_value: format!("team-{m}"),
+            },
+        );
     }
     for u in 0..s.users {
-        live.users.insert(format!("user-{u}").as_str().into(), User { name: Some(format!("User {u}")), email: None, password: None });
+        live.users.insert(
+            format!("user-{u}").as_str().into(),
+            User {
+                name: Some(format!("User {u}")),
+                email: None,
+                password: None,
+            },
+        );
     }
     for i in 0..s.memberships {
         live.memberships.insert(Membership {
@@ -517,7 +650,10 @@ fn model_pair(n: usize) -> (AccessState, Desired) {
                 resource_type: ResourceType::ProcessDefinition,
                 resource: ResourceSelector::Id(format!("process-{i}")),
             },
-            Grant { permissions: [PermissionType::ReadProcessDefinition].into(), keys: vec![i.to_string()] },
+            Grant {
+                permissions: [PermissionType::ReadProcessDefinition].into(),
+                keys: vec![i.to_string()],
+            },
         );
     }
     // 10% different: renamed groups, removed memberships, changed grants.
@@ -527,14 +663,21 @@ fn model_pair(n: usize) -> (AccessState, Desired) {
             group.name.push_str(" (renamed)");
         }
     }
-    let removed: Vec<Membership> = desired_state.memberships.iter().step_by(10).cloned().collect();
+    let removed: Vec<Membership> = desired_state
+        .memberships
+        .iter()
+        .step_by(10)
+        .cloned()
+        .collect();
     for m in removed {
         desired_state.memberships.remove(&m);
     }
     for (i, grant) in desired_state.authorizations.values_mut().enumerate() {
         grant.keys.clear();
         if i % 10 == 0 {
-            grant.permissions.insert(PermissionType::CreateProcessInstance);
+            grant
+                .permissions
+                .insert(PermissionType::CreateProcessInstance);
         }
     }
     let containers: BTreeMap<Container, MembersMode> = desired_state
@@ -542,11 +685,18 @@ fn model_pair(n: usize) -> (AccessState, Desired) {
         .keys()
         .map(|g| (Container::Group(g.clone()), MembersMode::Authoritative))
         .collect();
-    let owners = desired_state.authorizations.keys().map(|t| t.owner.clone()).collect();
+    let owners = desired_state
+        .authorizations
+        .keys()
+        .map(|t| t.owner.clone())
+        .collect();
     let desired = Desired {
         version: CamundaVersion::V8_8,
         state: desired_state,
-        policy: Policy { prune: [Kind::Groups].into_iter().collect(), protect: BTreeSet::new() },
+        policy: Policy {
+            prune: [Kind::Groups].into_iter().collect(),
+            protect: BTreeSet::new(),
+        },
         containers,
         owners,
         references: Vec::new(),
@@ -627,7 +777,11 @@ fn main() {
     let work = target.join("work");
     std::fs::create_dir_all(&work).expect("target/bench");
     let started = Instant::now();
-    eprintln!("camunda-access bench: sizes {sizes:?}, {} runs each, on {}", runs(), machine());
+    eprintln!(
+        "camunda-access bench: sizes {sizes:?}, {} runs each, on {}",
+        runs(),
+        machine()
+    );
 
     let mut per_size = Vec::new();
     for &n in &sizes {
@@ -646,7 +800,13 @@ fn main() {
 
     let mut table = String::new();
     table.push_str("| figure (median, min–max) | ");
-    table.push_str(&per_size.iter().map(|r| format!("{} objects", r.n)).collect::<Vec<_>>().join(" | "));
+    table.push_str(
+        &per_size
+            .iter()
+            .map(|r| format!("{} objects", r.n))
+            .collect::<Vec<_>>()
+            .join(" | "),
+    );
     table.push_str(" |\n|---|");
     table.push_str(&"---:|".repeat(per_size.len()));
     table.push('\n');
@@ -654,11 +814,21 @@ fn main() {
         let cells: Vec<String> = per_size.iter().map(f).collect();
         format!("| {name} | {} |\n", cells.join(" | "))
     };
-    table.push_str(&row("1. no-change plan: requests ÷ minimum", &|r| r.requests.show()));
-    table.push_str(&row("2. plan wall time at 5 ms latency ÷ ideal", &|r| r.plan_latency.show()));
-    table.push_str(&row("   plan wall time at 0 ms latency (s)", &|r| r.plan_seconds.show()));
-    table.push_str(&row("5. plan peak memory ÷ JSON bytes read", &|r| r.memory.show()));
-    table.push_str(&row("   plan peak memory (MB)", &|r| format!("{:.0}", r.peak_mb)));
+    table.push_str(&row("1. no-change plan: requests ÷ minimum", &|r| {
+        r.requests.show()
+    }));
+    table.push_str(&row("2. plan wall time at 5 ms latency ÷ ideal", &|r| {
+        r.plan_latency.show()
+    }));
+    table.push_str(&row("   plan wall time at 0 ms latency (s)", &|r| {
+        r.plan_seconds.show()
+    }));
+    table.push_str(&row("5. plan peak memory ÷ JSON bytes read", &|r| {
+        r.memory.show()
+    }));
+    table.push_str(&row("   plan peak memory (MB)", &|r| {
+        format!("{:.0}", r.peak_mb)
+    }));
     let mut out = table.clone();
     out.push_str(&format!(
         "\n| figure (median, min–max) | value |\n|---|---:|\n\

@@ -401,7 +401,9 @@ impl Client {
                     let sent = !e.is_connect();
                     // An untrusted certificate does not get better by retrying.
                     let certificate = without_url(&e).contains("certificate");
+                    // A server too slow for the timeout stays slow: no retry.
                     let retryable = !certificate
+                        && !e.is_timeout()
                         && (!sent || method == Method::GET || path.ends_with("/search"));
                     if retryable && attempt < self.retry.max_attempts && self.budget.spend() {
                         let delay = self.backoff(attempt);
@@ -437,12 +439,13 @@ impl Client {
                 )
             });
             let wait = retry_after(&response);
-            let text = response.text().await.map_err(|e| ApiError::Network {
-                method: method.to_string(),
-                path: full_path.clone(),
-                message: format!("the answer broke off: {}", without_url(&e)),
-                sent: true,
-            })?;
+            let content_type = response
+                .headers()
+                .get("content-type")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_owned();
+            let text = read_body(response, &method, &full_path).await?;
             if (200..300).contains(&status) {
                 self.budget.earn();
                 if text.trim().is_empty() {
@@ -453,7 +456,11 @@ impl Client {
                     .map_err(|e| ApiError::Decode {
                         method: method.to_string(),
                         path: full_path,
-                        message: format!("not JSON: {e}"),
+                        message: if content_type.contains("json") || content_type.is_empty() {
+                            format!("not JSON: {e}")
+                        } else {
+                            format!("not JSON but {content_type}: {e}")
+                        },
                     });
             }
             let (title, detail) = problem_of(&text).unwrap_or_else(|| {
@@ -496,6 +503,50 @@ impl Client {
             });
         }
     }
+}
+
+/// The largest answer read; a page of 10,000 items is a few megabytes.
+pub const MAX_BODY: usize = 32 * 1024 * 1024;
+
+/// Reads an answer's body, refusing more than [`MAX_BODY`] bytes (memory
+/// stays bounded whatever a server sends).
+async fn read_body(
+    mut response: reqwest::Response,
+    method: &Method,
+    path: &str,
+) -> Result<String, ApiError> {
+    let too_large = || ApiError::Decode {
+        method: method.to_string(),
+        path: path.to_owned(),
+        message: format!("the answer is larger than {} MiB", MAX_BODY / 1024 / 1024),
+    };
+    if response
+        .content_length()
+        .is_some_and(|n| n > MAX_BODY as u64)
+    {
+        return Err(too_large());
+    }
+    let mut body = Vec::new();
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                if body.len() + chunk.len() > MAX_BODY {
+                    return Err(too_large());
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok(None) => break,
+            Err(e) => {
+                return Err(ApiError::Network {
+                    method: method.to_string(),
+                    path: path.to_owned(),
+                    message: format!("the answer broke off: {}", without_url(&e)),
+                    sent: true,
+                });
+            }
+        }
+    }
+    Ok(String::from_utf8_lossy(&body).into_owned())
 }
 
 /// reqwest's error text without the URL (which may carry credentials in a

@@ -221,8 +221,12 @@ impl<A: AccessApi> Reader<A> {
                 Some((key, tuple, permissions)) => {
                     let grant = s.authorizations.entry(tuple).or_default();
                     grant.permissions.extend(permissions);
-                    grant.keys.push(key);
-                    grant.keys.sort();
+                    // A key seen twice (a page boundary that moved while
+                    // paging) counts once.
+                    if !grant.keys.contains(&key) {
+                        grant.keys.push(key);
+                        grant.keys.sort();
+                    }
                 }
                 None => live.unknown.push(item.to_string()),
             }

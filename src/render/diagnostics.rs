@@ -142,7 +142,13 @@ fn report(diagnostic: &Diagnostic, sources: &Sources) -> Report {
     }
 }
 
-/// Renders every diagnostic as miette's graphical report, one after another.
+/// How many diagnostics get miette's graphical report; the rest get one
+/// line each. Thousands of framed reports help nobody, and each one scans
+/// its file up to its span.
+pub const GRAPHICAL_LIMIT: usize = 50;
+
+/// Renders diagnostics as miette's graphical report, one after another:
+/// the first [`GRAPHICAL_LIMIT`] in full, any others one line each.
 pub fn human(diagnostics: &Diagnostics, sources: &Sources, style: Style) -> String {
     let theme = if style.color {
         GraphicalTheme::unicode()
@@ -154,7 +160,18 @@ pub fn human(diagnostics: &Diagnostics, sources: &Sources, style: Style) -> Stri
         .with_links(false)
         .with_context_lines(1);
     let mut out = String::new();
-    for diagnostic in diagnostics.iter() {
+    let total = diagnostics.iter().count();
+    for (i, diagnostic) in diagnostics.iter().enumerate() {
+        if i == GRAPHICAL_LIMIT {
+            out.push_str(&format!(
+                "… and {} more, one line each:\n",
+                total - GRAPHICAL_LIMIT
+            ));
+        }
+        if i >= GRAPHICAL_LIMIT {
+            out.push_str(&plain(diagnostic, sources));
+            continue;
+        }
         let report = report(diagnostic, sources);
         if handler.render_report(&mut out, &report).is_err() {
             // Rendering into a String cannot fail for I/O reasons; fall back
@@ -266,4 +283,43 @@ pub fn json_items(diagnostics: &Diagnostics, sources: &Sources) -> Vec<serde_jso
             serde_json::to_value(item).expect("diagnostics always serialize")
         })
         .collect()
+}
+
+#[cfg(test)]
+mod limit_tests {
+    use super::*;
+    use crate::config::diagnostic::{Code, Diagnostic};
+    use crate::config::source::SourceFile;
+
+    #[test]
+    fn past_the_limit_diagnostics_take_one_line_each() {
+        let text: String = (0..60).map(|i| format!("id: x{i}\n")).collect();
+        let mut sources = Sources::default();
+        let file = sources.add(SourceFile::new("big.yaml".to_owned(), text.as_str()));
+        let mut diagnostics = Diagnostics::default();
+        let mut offset = 0;
+        for i in 0..60 {
+            let loc = sources.get(file).loc_of_range(file, offset + 4, 2);
+            offset += format!("id: x{i}\n").len();
+            diagnostics.push(Diagnostic::new(
+                Code::BlankValue,
+                loc,
+                format!("problem {i}"),
+            ));
+        }
+        let out = human(
+            &diagnostics,
+            &sources,
+            Style {
+                color: false,
+                width: 100,
+            },
+        );
+        assert_eq!(out.matches("╭─[big.yaml:").count(), GRAPHICAL_LIMIT);
+        assert!(out.contains("… and 10 more, one line each:\n"), "{out}");
+        assert!(
+            out.contains("big.yaml:60:5: error[blank-value]: problem 59\n"),
+            "{out}"
+        );
+    }
 }

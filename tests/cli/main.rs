@@ -7,6 +7,7 @@ mod connect;
 mod e2e_oidc;
 mod hostile;
 mod live;
+mod misbehaving;
 mod oidc;
 mod plan;
 mod schema;
