@@ -741,7 +741,11 @@ fn bench_load(work: &Path) -> Figure {
     let mut ratios = Vec::new();
     for _ in 0..runs() {
         let started = Instant::now();
-        let outcome = config::load(&[file.clone()], CamundaVersion::V8_8, &Variables::default());
+        let outcome = config::load(
+            std::slice::from_ref(&file),
+            CamundaVersion::V8_8,
+            &Variables::default(),
+        );
         let load = started.elapsed().as_secs_f64();
         assert!(outcome.desired.is_some(), "the configuration is valid");
         let started = Instant::now();
