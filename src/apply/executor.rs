@@ -84,6 +84,14 @@ async fn send_until_known<A: AccessApi>(api: &A, write: &Write) -> (Result<(), A
 /// Sends one write and settles an unknown outcome with the server's own
 /// consistent answers (never with a lagging read).
 pub async fn perform<A: AccessApi>(api: &A, write: &Write) -> Result<Option<String>, String> {
+    // `.` and `..` would be resolved away by any URL parser and reach
+    // another resource: never sent.
+    if write.path.split('/').any(|s| s == "." || s == "..") {
+        return Err(format!(
+            "{} /v2{} not sent: a `.` or `..` ID cannot be addressed in a URL path",
+            write.method, write.path
+        ));
+    }
     let (result, repeated) = send_until_known(api, write).await;
     let error = match result {
         Ok(()) if repeated => {

@@ -87,9 +87,7 @@ pub fn run(args: &ExportArgs, settings: &Settings, shell: &Shell) -> u8 {
         Err(code) => return code,
     };
     for item in &live.unknown {
-        shell.err(&format!(
-            "warning: an authorization this tool does not know was left out: {item}\n"
-        ));
+        shell.err(&format!("warning: left out of the export: {item}\n"));
     }
     let options = Options {
         layout: match args.layout {

@@ -142,6 +142,9 @@ pub fn prepare(
         .map_err(|e| fail(shell, &format!("cannot start a runtime: {e}")))?;
     let connected = connect(connect_args, settings, shell).map_err(|e| fail(shell, &e))?;
     let mut live = read(&runtime, &connected.client, shell)?;
+    for item in &live.unknown {
+        shell.err(&format!("warning: left alone, not read: {item}\n"));
+    }
     let mut outcome = config::load(paths, live.version, &settings.variables);
     // Offline, undeclared references are warnings; here they are checked
     // against the cluster instead.

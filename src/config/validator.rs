@@ -12,7 +12,10 @@ use crate::model::catalogue::{
     USER_TASK_PROPERTIES, supported_permissions,
 };
 use crate::model::desired::{Desired, Kind, MembersMode, Policy, Reference, Referenced};
-use crate::model::ids::{IdError, check_id, check_tenant_id, is_email};
+use crate::model::ids::{
+    IdError, check_id_addressable as check_id, check_tenant_id_addressable as check_tenant_id,
+    is_email,
+};
 use crate::model::state::{
     AccessState, AuthorizationTuple, Container, Group, MappingRule, Membership, Principal,
     ResourceSelector, Role, Secret, Tenant, User,
@@ -183,6 +186,7 @@ impl<'a> Validator<'a> {
     fn id_problem(&mut self, code: Code, what: &str, value: &Value, error: IdError) {
         let help = match (&error, code) {
             (IdError::Wildcard, _) => "`*` is only meaningful as a resource ID in permissions".to_owned(),
+            (IdError::DotSegment, _) => "choose an ID with at least one character besides `.`".to_owned(),
             (_, Code::InvalidTenantId) => {
                 "tenant IDs use letters, digits, `_`, `.` and `-`, at most 31 characters (or `<default>`)".to_owned()
             }

@@ -34,8 +34,9 @@ pub struct Live {
     pub state: AccessState,
     /// Kinds whose API is switched off in this cluster (403 "Access issue").
     pub disabled: BTreeSet<Kind>,
-    /// Authorizations this tool does not understand (e.g. a newer resource
-    /// type), by key, described.
+    /// What was left out of the state, described: authorizations this tool
+    /// does not understand (e.g. a newer resource type), member lists of
+    /// containers whose ID cannot be addressed.
     pub unknown: Vec<String>,
 }
 
@@ -228,7 +229,9 @@ impl<A: AccessApi> Reader<A> {
                         grant.keys.sort();
                     }
                 }
-                None => live.unknown.push(item.to_string()),
+                None => live.unknown.push(format!(
+                    "an authorization this tool does not understand: {item}"
+                )),
             }
         }
         self.read_members(&mut live).await?;
@@ -258,6 +261,16 @@ impl<A: AccessApi> Reader<A> {
         }
         let permits = Arc::new(Semaphore::new(self.concurrency));
         let mut tasks = JoinSet::new();
+        // A `.` or `..` ID cannot be a path segment (URL parsers resolve it
+        // to another route): its members cannot be read.
+        let (lists, unreachable): (Vec<_>, Vec<_>) = lists
+            .into_iter()
+            .partition(|(c, _, _)| crate::model::ids::addressable(c.id()));
+        for (container, _, kind) in unreachable {
+            live.unknown.push(format!(
+                "the {kind} of {container}: its ID cannot be addressed in a URL path"
+            ));
+        }
         for (container, collection, kind) in lists {
             let client = self.client.clone();
             let permits = permits.clone();

@@ -39,6 +39,10 @@ pub enum IdError {
     },
     /// `*` is reserved for "every resource" and is no entity ID.
     Wildcard,
+    /// `.` or `..`: allowed by Camunda's pattern, but HTTP clients and
+    /// servers resolve such path segments (even percent-encoded), so the
+    /// entity cannot be addressed.
+    DotSegment,
 }
 
 impl fmt::Display for IdError {
@@ -53,6 +57,9 @@ impl fmt::Display for IdError {
                 "contains the illegal character {found:?}; it must match the pattern '{pattern}'"
             ),
             IdError::Wildcard => f.write_str("is the reserved wildcard `*`"),
+            IdError::DotSegment => f.write_str(
+                "is a dot segment, which no URL path can carry: a request for it would reach another resource",
+            ),
         }
     }
 }
@@ -83,6 +90,32 @@ pub fn check_id(id: &str) -> Result<(), IdError> {
         }),
         None => Ok(()),
     }
+}
+
+/// Camunda's rules plus this tool's: no `.` or `..` (see [`addressable`]).
+pub fn check_id_addressable(id: &str) -> Result<(), IdError> {
+    check_id(id)?;
+    if addressable(id) {
+        Ok(())
+    } else {
+        Err(IdError::DotSegment)
+    }
+}
+
+/// Camunda's tenant-ID rules plus this tool's: no `.` or `..`.
+pub fn check_tenant_id_addressable(id: &str) -> Result<(), IdError> {
+    check_tenant_id(id)?;
+    if addressable(id) {
+        Ok(())
+    } else {
+        Err(IdError::DotSegment)
+    }
+}
+
+/// Whether an ID can be a URL path segment: not `.` or `..`, which URL
+/// parsers resolve (the WHATWG rules also resolve `%2e` forms).
+pub fn addressable(id: &str) -> bool {
+    !matches!(id, "." | "..")
 }
 
 /// Checks a tenant ID: `<default>`, or 1 to 31 word characters, `.` and `-`.

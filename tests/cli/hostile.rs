@@ -126,3 +126,98 @@ fn the_corpus_never_panics_in_json_mode() {
         &["validate", "--format", "json", "."],
     );
 }
+
+/// IDs with `/`, `..`, `%2F`, `?`, `#`, spaces and Unicode look-alikes are
+/// rejected where Camunda rejects them — and `.`/`..`, which Camunda allows
+/// but no URL path can carry, too — each at its line.
+#[test]
+fn hostile_identifiers_are_rejected_at_their_place() {
+    let ids = ["a/b", "..", ".", "%2F", "x?y", "x#y", "a b", "аdmin"];
+    let mut yaml = String::from("version: 1\ngroups:\n");
+    for id in ids {
+        yaml.push_str(&format!("  - id: {}\n", serde_json::to_string(id).unwrap()));
+    }
+    yaml.push_str("clients:\n  - id: \"evil/../roles/admin\"\n");
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(tmp.path().join("ids.yaml"), yaml).unwrap();
+    let (code, json) = validate_json(tmp.path(), &["ids.yaml"]);
+    assert_eq!(code, 1);
+    let lines: Vec<u64> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["severity"] == "error")
+        .map(|d| d["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, [3, 4, 5, 6, 7, 8, 9, 10, 12], "{json}");
+    let messages = json.to_string();
+    assert!(messages.contains("is a dot segment"), "{messages}");
+}
+
+/// Against a cluster: a live group named `..` (Camunda allows it) is never
+/// addressed — its member lists are not read and deleting it is refused
+/// without a request — and `<default>` reaches the tenant route as one
+/// encoded segment. The simulator's route counters prove no request
+/// reached another route.
+#[test]
+fn hostile_live_identifiers_never_reach_another_route() {
+    use camunda_access::model::CamundaVersion;
+    use camunda_access::sim::{Background, SimConfig};
+    let sim = Background::start(SimConfig::new(CamundaVersion::V8_8)).unwrap();
+    let base = sim.url();
+    crate::plan::send(
+        &base,
+        "POST",
+        "/v2/groups",
+        Some(serde_json::json!({"groupId": "..", "name": "Dots"})),
+    );
+    crate::plan::send(&base, "DELETE", "/_sim/requests", None);
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(
+        tmp.path().join("access.yaml"),
+        "version: 1\npolicy:\n  prune: [groups]\ntenants:\n  - id: <default>\n    members-mode: additive\n    members:\n      clients: [ci]\ngroups:\n  - id: team\n",
+    )
+    .unwrap();
+    let output = crate::common::cmd(tmp.path())
+        .args(["apply", ".", "--auto-approve"])
+        .env("CAMUNDA_REST_ADDRESS", &base)
+        .env("CAMUNDA_AUTH_STRATEGY", "NONE")
+        .output()
+        .unwrap();
+    let (out, err) = (crate::common::stdout(&output), stderr(&output));
+    assert_eq!(output.status.code(), Some(1), "{out}{err}");
+    assert!(
+        err.contains(
+            "warning: left alone, not read: the users of group:..: its ID cannot be addressed"
+        ),
+        "{err}"
+    );
+    assert!(
+        out.contains("failed   - group ..: DELETE /v2/groups/.. not sent: a `.` or `..` ID cannot be addressed"),
+        "{out}"
+    );
+    let counted = crate::plan::send(&base, "GET", "/_sim/requests", None);
+    let routes: Vec<&String> = counted.as_object().unwrap().keys().collect();
+    for route in &routes {
+        assert!(
+            !route.starts_with("DELETE") && !route.contains("(unmatched)"),
+            "{route} in {counted}"
+        );
+    }
+    assert_eq!(
+        counted["PUT /v2/tenants/{tenantId}/clients/{clientId}"], 1,
+        "{counted}"
+    );
+    let state = crate::plan::send(&base, "GET", "/_sim/state", None);
+    assert!(
+        state["groups"][".."].is_object(),
+        "the group is still there"
+    );
+    assert!(
+        state["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["relation_id"] == "<default>" && m["entity_id"] == "ci")
+    );
+}
