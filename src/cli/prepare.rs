@@ -217,6 +217,34 @@ pub fn prepare(
         ));
         return Err(fail(shell, "references cannot be resolved"));
     }
+    // With internal users, Camunda refuses to add a user that does not
+    // exist to a role or tenant (groups are not checked).
+    if !live.disabled.contains(&Kind::Users) {
+        let missing: Vec<String> = desired
+            .state
+            .memberships
+            .iter()
+            .filter(|m| !matches!(m.container, Container::Group(_)))
+            .filter_map(|m| match &m.member {
+                Principal::User(u)
+                    if !desired.state.users.contains_key(u)
+                        && !live.state.users.contains_key(u) =>
+                {
+                    Some(format!("{} in {}", m.member, m.container))
+                }
+                _ => None,
+            })
+            .collect();
+        if !missing.is_empty() {
+            return Err(fail(
+                shell,
+                &format!(
+                    "this cluster manages its own users, and Camunda refuses to add a user that does not exist to a role or tenant: {}; declare the users (with a password) or create them first",
+                    missing.join(", ")
+                ),
+            ));
+        }
+    }
     // Camunda creates a user only with a password.
     let passwordless: Vec<&str> = plan
         .changes

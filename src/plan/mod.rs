@@ -381,6 +381,7 @@ mod tests {
     }
 
     proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
         #[test]
         fn a_state_against_itself_plans_nothing(state in arb_state()) {
             let desired = declaring(&state);
@@ -423,7 +424,19 @@ mod tests {
         #[test]
         fn plans_are_deterministic(a in arb_state(), b in arb_state()) {
             let desired = declaring(&b);
-            prop_assert_eq!(Planner::new(&desired, &a).plan(), Planner::new(&desired, &a).plan());
+            let plan = Planner::new(&desired, &a).plan();
+            prop_assert_eq!(&plan, &Planner::new(&desired, &a.clone()).plan());
+            // Rendered output is byte-identical too.
+            let after = projected(&a, &plan, &desired);
+            let access = access_changes(&a, &after);
+            prop_assert_eq!(
+                crate::render::plan::json(&plan, &access, "t"),
+                crate::render::plan::json(&Planner::new(&desired, &a).plan(), &access_changes(&a, &after), "t")
+            );
+            prop_assert_eq!(
+                crate::render::plan::human(&plan, &access, "t", false),
+                crate::render::plan::human(&Planner::new(&desired, &a).plan(), &access, "t", false)
+            );
         }
     }
 

@@ -10,6 +10,7 @@ mod live;
 mod misbehaving;
 mod oidc;
 mod plan;
+mod properties;
 mod schema;
 mod sim;
 mod validate;

@@ -521,3 +521,22 @@ fn a_user_to_create_needs_a_password() {
         stderr(&output)
     );
 }
+
+#[test]
+fn a_role_member_user_must_exist_where_the_cluster_manages_users() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(
+        tmp.path().join("access.yaml"),
+        "version: 1\nroles:\n  - id: ops\n    members:\n      users: [ghost]\ngroups:\n  - id: team\n    members:\n      users: [ghost]\n",
+    )
+    .unwrap();
+    let output = run(tmp.path(), &["plan", "--sim", "."]);
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
+    let err = stderr(&output);
+    assert!(
+        err.contains("Camunda refuses to add a user that does not exist to a role or tenant: user:ghost in role:ops;"),
+        "{err}"
+    );
+    // Groups are not checked by Camunda, so not named.
+    assert!(!err.contains("in group:team"), "{err}");
+}

@@ -1,0 +1,249 @@
+//! Properties against the simulator: applying plan(A→B) to a cluster
+//! holding A yields B, for random A and B.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+use camunda_access::apply::execute;
+use camunda_access::apply::request::write_for;
+use camunda_access::live::{Auth, Client, Reader};
+use camunda_access::model::CamundaVersion;
+use camunda_access::model::catalogue::{
+    BUILT_IN_ROLES, DEFAULT_TENANT, PermissionType, ResourceType,
+};
+use camunda_access::model::desired::{Desired, Kind, MembersMode, Policy};
+use camunda_access::model::state::{
+    AccessState, AuthorizationTuple, Container, Group, MappingRule, Membership, Principal,
+    ResourceSelector, Role, Tenant,
+};
+use camunda_access::plan::{Order, Planner};
+use camunda_access::sim::{Background, SimConfig};
+use proptest::prelude::*;
+
+const IDS: [&str; 3] = ["a", "b", "c"];
+
+fn arb_state() -> impl Strategy<Value = AccessState> {
+    let id = prop::sample::select(IDS.to_vec());
+    (
+        prop::collection::btree_set(id.clone(), 0..3),
+        prop::collection::btree_set(id.clone(), 0..3),
+        prop::collection::btree_set(id.clone(), 0..2),
+        prop::collection::btree_map(
+            id.clone(),
+            prop::sample::select(vec!["v1", "v2", "v3"]),
+            0..3,
+        ),
+        prop::collection::btree_set((0..5u8, id.clone(), id.clone()), 0..8),
+        prop::collection::btree_map(
+            (0..4u8, id.clone(), prop::sample::select(vec!["*", "p1"])),
+            prop::collection::btree_set(
+                prop::sample::select(vec![PermissionType::Create, PermissionType::Read]),
+                1..3,
+            ),
+            0..5,
+        ),
+        prop::sample::select(vec!["Name", "Other"]),
+    )
+        .prop_map(|(groups, roles, tenants, rules, members, auths, name)| {
+            let mut s = AccessState::default();
+            for g in &groups {
+                s.groups.insert(
+                    (*g).into(),
+                    Group {
+                        name: name.into(),
+                        description: String::new(),
+                    },
+                );
+            }
+            for r in &roles {
+                s.roles.insert(
+                    (*r).into(),
+                    Role {
+                        name: name.into(),
+                        description: String::new(),
+                    },
+                );
+            }
+            for t in &tenants {
+                s.tenants.insert(
+                    (*t).into(),
+                    Tenant {
+                        name: name.into(),
+                        description: String::new(),
+                    },
+                );
+            }
+            let mut claims = BTreeSet::new();
+            for (m, value) in rules {
+                if claims.insert(value) {
+                    s.mapping_rules.insert(
+                        m.into(),
+                        MappingRule {
+                            name: name.into(),
+                            claim_name: "groups".into(),
+                            claim_value: value.into(),
+                        },
+                    );
+                }
+            }
+            for (kind, container, member) in members {
+                let m = match kind {
+                    0 if groups.contains(container) => Membership {
+                        container: Container::Group(container.into()),
+                        member: Principal::Client(member.into()),
+                    },
+                    1 if roles.contains(container) && groups.contains(member) => Membership {
+                        container: Container::Role(container.into()),
+                        member: Principal::Group(member.into()),
+                    },
+                    2 if tenants.contains(container) && roles.contains(member) => Membership {
+                        container: Container::Tenant(container.into()),
+                        member: Principal::Role(member.into()),
+                    },
+                    3 if groups.contains(container)
+                        && s.mapping_rules.contains_key(&member.into()) =>
+                    {
+                        Membership {
+                            container: Container::Group(container.into()),
+                            member: Principal::MappingRule(member.into()),
+                        }
+                    }
+                    4 if roles.contains(container) => Membership {
+                        container: Container::Role(container.into()),
+                        member: Principal::Client(member.into()),
+                    },
+                    _ => continue,
+                };
+                s.memberships.insert(m);
+            }
+            for ((kind, owner, resource), permissions) in auths {
+                let owner = match kind {
+                    0 if groups.contains(owner) => Principal::Group(owner.into()),
+                    1 if roles.contains(owner) => Principal::Role(owner.into()),
+                    2 if s.mapping_rules.contains_key(&owner.into()) => {
+                        Principal::MappingRule(owner.into())
+                    }
+                    _ => Principal::Client(owner.into()),
+                };
+                s.grant(
+                    AuthorizationTuple {
+                        owner,
+                        resource_type: ResourceType::Message,
+                        resource: ResourceSelector::Id(resource.into()),
+                    },
+                    permissions,
+                );
+            }
+            s
+        })
+}
+
+fn declaring(state: &AccessState) -> Desired {
+    let mut containers = BTreeMap::new();
+    for id in state.groups.keys() {
+        containers.insert(Container::Group(id.clone()), MembersMode::Authoritative);
+    }
+    for id in state.roles.keys() {
+        containers.insert(Container::Role(id.clone()), MembersMode::Authoritative);
+    }
+    for id in state.tenants.keys() {
+        containers.insert(Container::Tenant(id.clone()), MembersMode::Authoritative);
+    }
+    let mut owners: BTreeSet<Principal> = IDS
+        .iter()
+        .flat_map(|i| {
+            [
+                Principal::Client((*i).into()),
+                Principal::Group((*i).into()),
+                Principal::Role((*i).into()),
+                Principal::MappingRule((*i).into()),
+            ]
+        })
+        .collect();
+    owners.extend(state.authorizations.keys().map(|t| t.owner.clone()));
+    Desired {
+        version: CamundaVersion::V8_8,
+        state: state.clone(),
+        policy: Policy {
+            prune: [
+                Kind::Groups,
+                Kind::Roles,
+                Kind::Tenants,
+                Kind::MappingRules,
+                Kind::Authorizations,
+            ]
+            .into_iter()
+            .collect(),
+            protect: BTreeSet::new(),
+        },
+        containers,
+        owners,
+        references: Vec::new(),
+    }
+}
+
+/// What a state holds besides Camunda's own defaults, without keys.
+fn comparable(state: &AccessState) -> AccessState {
+    let mut s = state.clone();
+    s.roles
+        .retain(|id, _| !BUILT_IN_ROLES.contains(&id.as_str()));
+    s.tenants.retain(|id, _| id.as_str() != DEFAULT_TENANT);
+    s.memberships.retain(|m| match &m.container {
+        Container::Role(r) => !BUILT_IN_ROLES.contains(&r.as_str()),
+        Container::Tenant(t) => t.as_str() != DEFAULT_TENANT,
+        Container::Group(_) => true,
+    });
+    s.authorizations.retain(
+        |t, _| !matches!(&t.owner, Principal::Role(r) if BUILT_IN_ROLES.contains(&r.as_str())),
+    );
+    for grant in s.authorizations.values_mut() {
+        grant.keys.clear();
+    }
+    s
+}
+
+/// Plans `target` against the cluster and applies it; returns the cluster after.
+fn converge(
+    rt: &tokio::runtime::Runtime,
+    client: &Arc<Client>,
+    target: &AccessState,
+) -> AccessState {
+    let live = rt.block_on(Reader::new(client.clone(), 8).read()).unwrap();
+    let desired = declaring(target);
+    let plan = Planner::new(&desired, &live.state).plan();
+    let order = Order::new(&plan, &live.state);
+    let writes = plan
+        .changes
+        .iter()
+        .map(|c| write_for(c, &desired))
+        .collect();
+    let outcomes = rt.block_on(execute(
+        client.clone(),
+        &order,
+        writes,
+        4,
+        Arc::new(AtomicBool::new(false)),
+        |_, _| {},
+    ));
+    for (change, outcome) in plan.changes.iter().zip(&outcomes) {
+        assert!(outcome.is_done(), "{change}: {outcome:?}");
+    }
+    rt.block_on(Reader::new(client.clone(), 8).read())
+        .unwrap()
+        .state
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+    #[test]
+    fn applying_plan_a_to_b_on_a_cluster_holding_a_yields_b(a in arb_state(), b in arb_state()) {
+        let sim = Background::start(SimConfig::new(CamundaVersion::V8_8)).unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let client = Arc::new(Client::new(&sim.url(), Auth::None).unwrap());
+        let holding_a = converge(&rt, &client, &a);
+        prop_assert_eq!(comparable(&holding_a), comparable(&a));
+        let holding_b = converge(&rt, &client, &b);
+        prop_assert_eq!(comparable(&holding_b), comparable(&b));
+    }
+}
