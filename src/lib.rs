@@ -8,6 +8,8 @@ pub mod apply;
 pub mod cli;
 pub mod config;
 pub mod export;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod live;
 pub mod model;
 pub mod plan;

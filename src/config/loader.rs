@@ -206,6 +206,11 @@ impl Loader {
                 return;
             }
         };
+        self.load_bytes(name, bytes, loaded);
+    }
+
+    /// Parses one file's contents (also the entry point for fuzzing).
+    pub fn load_bytes(&self, name: String, bytes: Vec<u8>, loaded: &mut Loaded) {
         let text = match String::from_utf8(bytes) {
             Ok(text) => text,
             Err(e) => {

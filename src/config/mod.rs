@@ -33,7 +33,11 @@ pub struct Outcome {
 
 /// Reads, parses and validates the files at `paths` as one desired state.
 pub fn load(paths: &[PathBuf], version: CamundaVersion, vars: &Variables) -> Outcome {
-    let loaded = Loader.load(paths);
+    validated(Loader.load(paths), version, vars)
+}
+
+/// Validates what was read into one desired state.
+fn validated(loaded: loader::Loaded, version: CamundaVersion, vars: &Variables) -> Outcome {
     let mut diagnostics = loaded.diagnostics;
     let (desired, found) = Validator::new(&loaded.sources, vars, version).validate(&loaded.files);
     for d in found.iter() {
@@ -46,6 +50,14 @@ pub fn load(paths: &[PathBuf], version: CamundaVersion, vars: &Variables) -> Out
         diagnostics,
         desired,
     }
+}
+
+/// Parses and validates one file's contents as a whole desired state,
+/// without touching the filesystem (fuzzing, tests).
+pub fn load_bytes(name: &str, bytes: &[u8], version: CamundaVersion, vars: &Variables) -> Outcome {
+    let mut loaded = loader::Loaded::default();
+    Loader.load_bytes(name.to_owned(), bytes.to_vec(), &mut loaded);
+    validated(loaded, version, vars)
 }
 
 #[cfg(test)]

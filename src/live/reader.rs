@@ -178,62 +178,8 @@ impl<A: AccessApi> Reader<A> {
                 Err(e) => return Err(e),
             }
         }
-        let [tenants, groups, roles, rules, users, authorizations] =
-            <[Option<Vec<Value>>; 6]>::try_from(results).expect("six searches");
-        let s = &mut live.state;
-        for (id, name, description) in named(tenants, "tenantId") {
-            s.tenants
-                .insert(id.as_str().into(), Tenant { name, description });
-        }
-        for (id, name, description) in named(groups, "groupId") {
-            s.groups
-                .insert(id.as_str().into(), Group { name, description });
-        }
-        for (id, name, description) in named(roles, "roleId") {
-            s.roles
-                .insert(id.as_str().into(), Role { name, description });
-        }
-        for item in rules.unwrap_or_default() {
-            if let Some(id) = text(&item, "mappingRuleId") {
-                s.mapping_rules.insert(
-                    id.as_str().into(),
-                    MappingRule {
-                        name: text(&item, "name").unwrap_or_default(),
-                        claim_name: text(&item, "claimName").unwrap_or_default(),
-                        claim_value: text(&item, "claimValue").unwrap_or_default(),
-                    },
-                );
-            }
-        }
-        for item in users.unwrap_or_default() {
-            if let Some(id) = text(&item, "username") {
-                s.users.insert(
-                    id.as_str().into(),
-                    User {
-                        name: text(&item, "name").filter(|n| !n.is_empty()),
-                        email: text(&item, "email").filter(|e| !e.is_empty()),
-                        password: None,
-                    },
-                );
-            }
-        }
-        for item in authorizations.unwrap_or_default() {
-            match authorization(&item) {
-                Some((key, tuple, permissions)) => {
-                    let grant = s.authorizations.entry(tuple).or_default();
-                    grant.permissions.extend(permissions);
-                    // A key seen twice (a page boundary that moved while
-                    // paging) counts once.
-                    if !grant.keys.contains(&key) {
-                        grant.keys.push(key);
-                        grant.keys.sort();
-                    }
-                }
-                None => live.unknown.push(format!(
-                    "an authorization this tool does not understand: {item}"
-                )),
-            }
-        }
+        let answers = <[Option<Vec<Value>>; 6]>::try_from(results).expect("six searches");
+        add_entities(&mut live, answers);
         self.read_members(&mut live).await?;
         Ok(live)
     }
@@ -293,20 +239,7 @@ impl<A: AccessApi> Reader<A> {
                 }
             };
             for item in items {
-                let member = match kind {
-                    "users" => {
-                        text(&item, "username").map(|id| Principal::User(id.as_str().into()))
-                    }
-                    "clients" => {
-                        text(&item, "clientId").map(|id| Principal::Client(id.as_str().into()))
-                    }
-                    "groups" => {
-                        text(&item, "groupId").map(|id| Principal::Group(id.as_str().into()))
-                    }
-                    "roles" => text(&item, "roleId").map(|id| Principal::Role(id.as_str().into())),
-                    _ => text(&item, "mappingRuleId")
-                        .map(|id| Principal::MappingRule(id.as_str().into())),
-                };
+                let member = member_of(kind, &item);
                 if let Some(member) = member {
                     live.state.memberships.insert(Membership {
                         container: container.clone(),
@@ -316,6 +249,80 @@ impl<A: AccessApi> Reader<A> {
             }
         }
         Ok(())
+    }
+}
+
+/// The member in one item of a member search of `kind` (`users`,
+/// `clients`, `groups`, `roles`, `mapping-rules`).
+pub fn member_of(kind: &str, item: &Value) -> Option<Principal> {
+    match kind {
+        "users" => text(item, "username").map(|id| Principal::User(id.as_str().into())),
+        "clients" => text(item, "clientId").map(|id| Principal::Client(id.as_str().into())),
+        "groups" => text(item, "groupId").map(|id| Principal::Group(id.as_str().into())),
+        "roles" => text(item, "roleId").map(|id| Principal::Role(id.as_str().into())),
+        _ => text(item, "mappingRuleId").map(|id| Principal::MappingRule(id.as_str().into())),
+    }
+}
+
+/// Adds the items of the six entity searches (tenants, groups, roles,
+/// mapping rules, users, authorizations; `None` for a switched-off API) to
+/// `live`. Items it cannot read are skipped or listed in `live.unknown`;
+/// nothing here panics on any JSON (fuzzed).
+pub fn add_entities(live: &mut Live, answers: [Option<Vec<Value>>; 6]) {
+    let [tenants, groups, roles, rules, users, authorizations] = answers;
+    let s = &mut live.state;
+    for (id, name, description) in named(tenants, "tenantId") {
+        s.tenants
+            .insert(id.as_str().into(), Tenant { name, description });
+    }
+    for (id, name, description) in named(groups, "groupId") {
+        s.groups
+            .insert(id.as_str().into(), Group { name, description });
+    }
+    for (id, name, description) in named(roles, "roleId") {
+        s.roles
+            .insert(id.as_str().into(), Role { name, description });
+    }
+    for item in rules.unwrap_or_default() {
+        if let Some(id) = text(&item, "mappingRuleId") {
+            s.mapping_rules.insert(
+                id.as_str().into(),
+                MappingRule {
+                    name: text(&item, "name").unwrap_or_default(),
+                    claim_name: text(&item, "claimName").unwrap_or_default(),
+                    claim_value: text(&item, "claimValue").unwrap_or_default(),
+                },
+            );
+        }
+    }
+    for item in users.unwrap_or_default() {
+        if let Some(id) = text(&item, "username") {
+            s.users.insert(
+                id.as_str().into(),
+                User {
+                    name: text(&item, "name").filter(|n| !n.is_empty()),
+                    email: text(&item, "email").filter(|e| !e.is_empty()),
+                    password: None,
+                },
+            );
+        }
+    }
+    for item in authorizations.unwrap_or_default() {
+        match authorization(&item) {
+            Some((key, tuple, permissions)) => {
+                let grant = s.authorizations.entry(tuple).or_default();
+                grant.permissions.extend(permissions);
+                // A key seen twice (a page boundary that moved while
+                // paging) counts once.
+                if !grant.keys.contains(&key) {
+                    grant.keys.push(key);
+                    grant.keys.sort();
+                }
+            }
+            None => live.unknown.push(format!(
+                "an authorization this tool does not understand: {item}"
+            )),
+        }
     }
 }
 

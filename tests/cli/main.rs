@@ -5,6 +5,7 @@ mod apply;
 mod common;
 mod connect;
 mod e2e_oidc;
+mod fuzz_regressions;
 mod hostile;
 mod live;
 mod misbehaving;
