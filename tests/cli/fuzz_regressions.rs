@@ -13,7 +13,7 @@ fn inputs(target: &str) -> Vec<std::path::PathBuf> {
         };
         for entry in entries {
             let path = entry.unwrap().path();
-            if path.is_file() && !path.file_name().is_some_and(|n| n == ".keep") {
+            if path.is_file() && path.file_name().is_none_or(|n| n != ".keep") {
                 files.push(path);
             }
         }
