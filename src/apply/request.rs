@@ -238,3 +238,50 @@ pub fn write_for(change: &Change, desired: &Desired) -> Write {
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::desired::Desired;
+    use crate::model::state::{Secret, User};
+
+    #[test]
+    fn a_user_create_carries_the_password_but_never_shows_it() {
+        let mut desired = Desired {
+            version: crate::model::CamundaVersion::V8_8,
+            state: Default::default(),
+            policy: Default::default(),
+            containers: Default::default(),
+            owners: Default::default(),
+            references: Vec::new(),
+        };
+        desired.state.users.insert(
+            "alice".into(),
+            User {
+                name: None,
+                email: None,
+                password: Some(Secret::new("canary-pw-991")),
+            },
+        );
+        let write = write_for(
+            &Change::Create {
+                kind: EntityKind::User,
+                id: "alice".into(),
+                attributes: Default::default(),
+            },
+            &desired,
+        );
+        assert_eq!(write.body.as_ref().unwrap()["password"], "canary-pw-991");
+        assert_eq!(write.body.as_ref().unwrap()["name"], "alice");
+        assert!(!format!("{write:?}").contains("canary-pw-991"));
+        // `<default>` and other IDs are one encoded segment.
+        let write = write_for(
+            &Change::AddMember(crate::model::state::Membership {
+                container: Container::Tenant("<default>".into()),
+                member: Principal::Client("a/b".into()),
+            }),
+            &desired,
+        );
+        assert_eq!(write.path, "/tenants/%3Cdefault%3E/clients/a%2Fb");
+    }
+}

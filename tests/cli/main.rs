@@ -4,6 +4,7 @@ mod adopt;
 mod apply;
 mod common;
 mod connect;
+mod docs;
 mod e2e_oidc;
 mod fuzz_regressions;
 mod hostile;
