@@ -6,6 +6,7 @@ pub mod interpolate;
 pub mod loader;
 pub mod raw;
 pub mod source;
+pub mod spring;
 pub mod targets;
 pub mod validator;
 

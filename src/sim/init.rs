@@ -6,58 +6,17 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
+use crate::config::spring::{get, list, text, texts};
+
 use crate::model::catalogue::{OwnerType, PermissionType, ResourceType};
 use crate::sim::access::Caller;
 use crate::sim::engine::Engine;
 use crate::sim::store::{AuthorizationRecord, EntityType, MemberRow, Relation, Store};
 
-/// Spring's relaxed binding: `mapping-rules`, `mappingRules` and
-/// `MAPPING_RULES` are one key.
-fn norm(key: &str) -> String {
-    key.chars()
-        .filter(|c| *c != '-' && *c != '_')
-        .flat_map(char::to_lowercase)
-        .collect()
-}
-
-fn get<'a>(value: &'a Value, key: &str) -> Option<&'a Value> {
-    value
-        .as_object()?
-        .iter()
-        .find(|(k, _)| norm(k) == norm(key))
-        .map(|(_, v)| v)
-}
-
-fn text(value: &Value, key: &str) -> Option<String> {
-    match get(value, key)? {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        _ => None,
-    }
-}
-
-fn list<'a>(value: &'a Value, key: &str) -> impl Iterator<Item = &'a Value> {
-    get(value, key)
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-}
-
-fn texts(value: &Value, key: &str) -> Vec<String> {
-    list(value, key)
-        .filter_map(|v| v.as_str().map(str::to_owned))
-        .collect()
-}
-
-/// Reads the initialization section of an `application.yaml`.
-pub fn parse(yaml: &str) -> Result<Value, String> {
-    let document: Value = serde_saphyr::from_str(yaml).map_err(|e| format!("invalid YAML: {e}"))?;
-    let section = ["camunda", "security", "initialization"]
-        .iter()
-        .try_fold(&document, |node, key| get(node, key))
-        .cloned();
-    section.ok_or_else(|| "no camunda.security.initialization section".to_owned())
+/// Reads the initialization section of an `application.yaml` (or its
+/// environment-variable form).
+pub fn parse(text: &str) -> Result<Value, String> {
+    crate::config::spring::parse(text)
 }
 
 /// Applies the initialization to `store`, creating only what is missing.
@@ -78,7 +37,7 @@ pub fn apply(store: &mut Store, engine: &Engine, init: &Value) -> Result<(), Str
                 Err(r) => Err(format!("identity initialization failed: {}", r.detail)),
             }
         };
-    for user in list(init, "users") {
+    for user in &list(init, "users") {
         let username = text(user, "username").ok_or("a user has no username")?;
         let password = text(user, "password").ok_or("a user has no password")?;
         let result = engine
@@ -93,7 +52,7 @@ pub fn apply(store: &mut Store, engine: &Engine, init: &Value) -> Result<(), Str
             .map(|(m, _)| (m, ()));
         run(store, result)?;
     }
-    for rule in list(init, "mapping-rules") {
+    for rule in &list(init, "mapping-rules") {
         let id = text(rule, "mapping-rule-id").ok_or("a mapping rule has no mapping-rule-id")?;
         let claim_name = text(rule, "claim-name").ok_or("a mapping rule has no claim-name")?;
         let claim_value = text(rule, "claim-value").ok_or("a mapping rule has no claim-value")?;
@@ -109,7 +68,7 @@ pub fn apply(store: &mut Store, engine: &Engine, init: &Value) -> Result<(), Str
         ("tenants", "tenant-id", Relation::Tenant),
     ];
     for (section, id_key, relation) in sections {
-        for entry in list(init, section) {
+        for entry in &list(init, section) {
             let id = text(entry, id_key).ok_or(format!("an entry of {section} has no {id_key}"))?;
             let name = text(entry, "name").unwrap_or_else(|| id.clone());
             let description = text(entry, "description").unwrap_or_default();
@@ -125,7 +84,7 @@ pub fn apply(store: &mut Store, engine: &Engine, init: &Value) -> Result<(), Str
             add_members(store, engine, &mut run, Relation::Role, role, members)?;
         }
     }
-    for (i, a) in list(init, "authorizations").enumerate() {
+    for (i, a) in list(init, "authorizations").iter().enumerate() {
         let invalid = || {
             format!("Found invalid authorizations (entry {i}). Aborting identity initialization!")
         };
