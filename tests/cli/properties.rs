@@ -203,16 +203,22 @@ fn comparable(state: &AccessState) -> AccessState {
     s
 }
 
-/// Plans `target` against the cluster and applies it; returns the cluster after.
+/// Plans `target` against the cluster and applies it; returns the cluster
+/// after, or `None` for a plan with a conflict.
 fn converge(
     rt: &tokio::runtime::Runtime,
     client: &Arc<Client>,
     target: &AccessState,
-) -> AccessState {
+) -> Option<AccessState> {
     let live = rt.block_on(Reader::new(client.clone(), 8).read()).unwrap();
     let desired = declaring(target);
     let plan = Planner::new(&desired, &live.state).plan();
     let order = Order::new(&plan, &live.state);
+    // Rules swapping claim pairs: no order applies them in one run, and
+    // `plan` reports it (tested in src/plan). Such cases are skipped.
+    if !order.conflicts.is_empty() {
+        return None;
+    }
     let writes = plan
         .changes
         .iter()
@@ -229,9 +235,11 @@ fn converge(
     for (change, outcome) in plan.changes.iter().zip(&outcomes) {
         assert!(outcome.is_done(), "{change}: {outcome:?}");
     }
-    rt.block_on(Reader::new(client.clone(), 8).read())
-        .unwrap()
-        .state
+    Some(
+        rt.block_on(Reader::new(client.clone(), 8).read())
+            .unwrap()
+            .state,
+    )
 }
 
 proptest! {
@@ -241,9 +249,12 @@ proptest! {
         let sim = Background::start(SimConfig::new(CamundaVersion::V8_8)).unwrap();
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         let client = Arc::new(Client::new(&sim.url(), Auth::None).unwrap());
-        let holding_a = converge(&rt, &client, &a);
+        let holding_a = converge(&rt, &client, &a).expect("from a fresh cluster nothing conflicts");
         prop_assert_eq!(comparable(&holding_a), comparable(&a));
+        // Swapped claim pairs are reported as a conflict by plan (tested in
+        // src/plan); such pairs of states are skipped here.
         let holding_b = converge(&rt, &client, &b);
-        prop_assert_eq!(comparable(&holding_b), comparable(&b));
+        prop_assume!(holding_b.is_some());
+        prop_assert_eq!(comparable(&holding_b.unwrap()), comparable(&b));
     }
 }
