@@ -1,26 +1,14 @@
 //! Adopting and watching a cluster: `export`, `drift`, `import-init`.
 
 use std::fs;
-use std::path::Path;
-use std::process::Output;
 use std::time::Duration;
 
 use camunda_access::model::CamundaVersion;
 use camunda_access::sim::{Background, SimConfig};
 use serde_json::{Value, json};
 
-use crate::common::{cmd, root, stderr, stdout};
+use crate::common::{against, cmd, root, stderr, stdout};
 use crate::plan::send;
-
-fn against(dir: &Path, base: &str, args: &[&str]) -> Output {
-    cmd(dir)
-        .args(["--color", "never"])
-        .args(args)
-        .env("CAMUNDA_REST_ADDRESS", base)
-        .env("CAMUNDA_AUTH_STRATEGY", "NONE")
-        .output()
-        .unwrap()
-}
 
 /// A seeded random cluster built request by request: tenants, groups,
 /// roles, mapping rules and users (`entities` in all), memberships of every

@@ -3,7 +3,6 @@
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
-use std::process::Output;
 use std::time::{Duration, Instant};
 
 use camunda_access::model::CamundaVersion;
@@ -11,24 +10,13 @@ use camunda_access::model::state::Secret;
 use camunda_access::sim::{AuthMode, Background, SimConfig};
 use serde_json::{Value, json};
 
-use crate::common::{cmd, root, stderr, stdout};
+use crate::common::{against, cmd, root, stderr, stdout};
 use crate::plan::send;
 
 fn sim(version: CamundaVersion, lag_ms: u64) -> Background {
     let mut config = SimConfig::new(version);
     config.lag = Duration::from_millis(lag_ms);
     Background::start(config).unwrap()
-}
-
-/// Runs the binary in `dir` against the cluster at `base`.
-fn against(dir: &Path, base: &str, args: &[&str]) -> Output {
-    cmd(dir)
-        .args(["--color", "never"])
-        .args(args)
-        .env("CAMUNDA_REST_ADDRESS", base)
-        .env("CAMUNDA_AUTH_STRATEGY", "NONE")
-        .output()
-        .unwrap()
 }
 
 /// Writes the simulator counted (creates, updates, deletes, assignments).

@@ -46,3 +46,15 @@ pub fn validate_json(dir: &Path, args: &[&str]) -> (i32, serde_json::Value) {
         .unwrap_or_else(|e| panic!("not JSON ({e}): {}", stdout(&output)));
     (output.status.code().expect("exit code"), json)
 }
+
+/// Runs `camunda-access ARGS` in `dir` against the cluster at `base`,
+/// without credentials and without colour.
+pub fn against(dir: &Path, base: &str, args: &[&str]) -> Output {
+    cmd(dir)
+        .args(["--color", "never"])
+        .args(args)
+        .env("CAMUNDA_REST_ADDRESS", base)
+        .env("CAMUNDA_AUTH_STRATEGY", "NONE")
+        .output()
+        .expect("binary runs")
+}
