@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use crate::plan::{Change, Plan, Unmanaged, risks};
+use crate::plan::{Change, Plan, Unmanaged};
 
 /// Version of the JSON document `drift --format json` prints.
 pub const DRIFT_FORMAT_VERSION: u32 = 1;
@@ -62,16 +62,7 @@ pub fn human(d: &Drift<'_>) -> String {
 
 /// One JSON document.
 pub fn json(d: &Drift<'_>) -> String {
-    let changes: Vec<serde_json::Value> = d
-        .plan
-        .changes
-        .iter()
-        .map(|c| {
-            let mut v = serde_json::to_value(c).expect("changes serialize");
-            v["risks"] = json!(risks(c));
-            v
-        })
-        .collect();
+    let changes = crate::render::plan::changes_json(&d.plan.changes);
     let document = json!({
         "format_version": DRIFT_FORMAT_VERSION,
         "target": d.target,

@@ -187,18 +187,22 @@ pub fn file(
     text
 }
 
-/// The plan as one JSON document.
-pub fn json(plan: &Plan, access: &[AccessChange], target: &str) -> String {
-    let (add, change, destroy) = plan.counts();
-    let changes: Vec<serde_json::Value> = plan
-        .changes
+/// Changes as the JSON documents write them: each with its risk tags.
+pub fn changes_json(changes: &[Change]) -> Vec<serde_json::Value> {
+    changes
         .iter()
         .map(|c| {
             let mut value = serde_json::to_value(c).expect("changes serialize");
             value["risks"] = json!(risks(c));
             value
         })
-        .collect();
+        .collect()
+}
+
+/// The plan as one JSON document.
+pub fn json(plan: &Plan, access: &[AccessChange], target: &str) -> String {
+    let (add, change, destroy) = plan.counts();
+    let changes = changes_json(&plan.changes);
     let document = json!({
         "format_version": PLAN_FORMAT_VERSION,
         "target": target,

@@ -352,6 +352,11 @@ impl Running {
     }
 }
 
+/// A connection's byte stream, plain or TLS.
+trait Io: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send {}
+
+impl<T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send> Io for T {}
+
 /// Builds a TLS acceptor from a PEM certificate chain and private key.
 pub fn tls_acceptor(cert_pem: &[u8], key_pem: &[u8]) -> Result<tokio_rustls::TlsAcceptor, String> {
     use rustls_pki_types::pem::PemObject;
@@ -418,27 +423,20 @@ pub fn spawn(
                     }
                 });
                 let builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
-                match tls {
-                    None => {
-                        let connection = builder.serve_connection(TokioIo::new(stream), service);
-                        tokio::select! {
-                            _ = connection => {}
-                            _ = kill.notified() => {}
-                            _ = stopped.changed() => {}
-                        }
-                    }
-                    Some(acceptor) => {
-                        // A failed handshake (an untrusted certificate) just ends the connection.
-                        let Ok(stream) = acceptor.accept(stream).await else {
-                            return;
-                        };
-                        let connection = builder.serve_connection(TokioIo::new(stream), service);
-                        tokio::select! {
-                            _ = connection => {}
-                            _ = kill.notified() => {}
-                            _ = stopped.changed() => {}
-                        }
-                    }
+                // Plain or TLS, one way of serving: a failed handshake (an
+                // untrusted certificate) just ends the connection.
+                let stream: Box<dyn Io> = match tls {
+                    None => Box::new(stream),
+                    Some(acceptor) => match acceptor.accept(stream).await {
+                        Ok(stream) => Box::new(stream),
+                        Err(_) => return,
+                    },
+                };
+                let connection = builder.serve_connection(TokioIo::new(stream), service);
+                tokio::select! {
+                    _ = connection => {}
+                    _ = kill.notified() => {}
+                    _ = stopped.changed() => {}
                 }
             });
         }
