@@ -49,6 +49,40 @@ impl Outcome {
     }
 }
 
+/// What `execute` did: every change's outcome, and why it stopped early
+/// when the cluster stopped answering.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Execution {
+    /// One outcome per change, by plan position.
+    pub outcomes: Vec<Outcome>,
+    /// The cause, when writes stopped because the cluster could not be
+    /// reached: the rest were not started.
+    pub halted: Option<String>,
+}
+
+/// Writes in a row that find the cluster unreachable before the run stops
+/// starting new ones (each already retried by the client).
+const UNREACHABLE_IN_A_ROW: usize = 3;
+
+/// A write that failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WriteFailure {
+    /// The request and Camunda's problem.
+    pub message: String,
+    /// Why no connection could be made, when the cluster could not be
+    /// reached at all (told once for the run, not per change).
+    pub unreachable: Option<String>,
+}
+
+impl From<String> for WriteFailure {
+    fn from(message: String) -> Self {
+        WriteFailure {
+            message,
+            unreachable: None,
+        }
+    }
+}
+
 /// How often a write whose outcome is unknown is sent again.
 const RESOLVE_ATTEMPTS: u32 = 4;
 
@@ -83,14 +117,15 @@ async fn send_until_known<A: AccessApi>(api: &A, write: &Write) -> (Result<(), A
 
 /// Sends one write and settles an unknown outcome with the server's own
 /// consistent answers (never with a lagging read).
-pub async fn perform<A: AccessApi>(api: &A, write: &Write) -> Result<Option<String>, String> {
+pub async fn perform<A: AccessApi>(api: &A, write: &Write) -> Result<Option<String>, WriteFailure> {
     // `.` and `..` would be resolved away by any URL parser and reach
     // another resource: never sent.
     if write.path.split('/').any(|s| s == "." || s == "..") {
         return Err(format!(
             "{} /v2{} not sent: a `.` or `..` ID cannot be addressed in a URL path",
             write.method, write.path
-        ));
+        )
+        .into());
     }
     let (result, repeated) = send_until_known(api, write).await;
     let error = match result {
@@ -102,10 +137,24 @@ pub async fn perform<A: AccessApi>(api: &A, write: &Write) -> Result<Option<Stri
         Ok(()) => return Ok(None),
         Err(e) => e,
     };
+    if let ApiError::Network {
+        sent: false,
+        message,
+        method,
+        path,
+    } = &error
+    {
+        // The cause is told once for the run (see `Execution::halted`).
+        return Err(WriteFailure {
+            message: format!("{method} {path} not sent: no connection to the cluster"),
+            unreachable: Some(message.clone()),
+        });
+    }
     if outcome_unknown(&error) {
         return Err(format!(
             "{error} (outcome still unknown after {RESOLVE_ATTEMPTS} attempts; a re-run settles it)"
-        ));
+        )
+        .into());
     }
     match (error.status(), &write.idempotence) {
         (Some(409), Idempotence::ConflictThenUpdate(update)) => {
@@ -117,8 +166,8 @@ pub async fn perform<A: AccessApi>(api: &A, write: &Write) -> Result<Option<Stri
                     "existed already; its attributes were updated".to_owned()
                 })),
                 // The 409 was not about this ID (a claim pair held by another rule).
-                Err(e) if e.status() == Some(404) => Err(error.to_string()),
-                Err(e) => Err(e.to_string()),
+                Err(e) if e.status() == Some(404) => Err(error.to_string().into()),
+                Err(e) => Err(e.to_string().into()),
             }
         }
         (Some(409), Idempotence::ConflictMeansDone) => Ok(Some("existed already".to_owned())),
@@ -130,7 +179,7 @@ pub async fn perform<A: AccessApi>(api: &A, write: &Write) -> Result<Option<Stri
         } else {
             "gone already".to_owned()
         })),
-        _ => Err(error.to_string()),
+        _ => Err(error.to_string().into()),
     }
 }
 
@@ -178,6 +227,8 @@ impl Window {
 
 /// Runs `writes` (one per change, by plan position) in `order`.
 /// `on_finish` hears of every change as it finishes, fails or is skipped.
+/// When several writes in a row find the cluster unreachable, nothing new
+/// is started and the cause is given once.
 pub async fn execute<A: AccessApi>(
     api: Arc<A>,
     order: &Order,
@@ -185,7 +236,7 @@ pub async fn execute<A: AccessApi>(
     parallelism: usize,
     stop: Arc<AtomicBool>,
     mut on_finish: impl FnMut(usize, &Outcome),
-) -> Vec<Outcome> {
+) -> Execution {
     let steps = order.sequence();
     let mut outcomes: Vec<Option<Outcome>> = vec![None; writes.len()];
     let mut waiting: HashMap<Step, usize> = steps
@@ -201,7 +252,9 @@ pub async fn execute<A: AccessApi>(
         .collect();
     let writes: Vec<Arc<Write>> = writes.into_iter().map(Arc::new).collect();
     let mut window = Window::new(parallelism, api.backpressure());
-    let mut running: JoinSet<(usize, Result<Option<String>, String>)> = JoinSet::new();
+    let mut running: JoinSet<(usize, Result<Option<String>, WriteFailure>)> = JoinSet::new();
+    let mut unreachable_in_a_row = 0;
+    let mut halted: Option<String> = None;
 
     // Marks `step` finished and releases what waits for it.
     fn release(
@@ -229,7 +282,7 @@ pub async fn execute<A: AccessApi>(
 
     loop {
         // Start what may start.
-        while running.len() < window.current && !stop.load(Ordering::SeqCst) {
+        while running.len() < window.current && !stop.load(Ordering::SeqCst) && halted.is_none() {
             let Some(Reverse(step)) = ready.pop() else {
                 break;
             };
@@ -267,8 +320,27 @@ pub async fn execute<A: AccessApi>(
         let (i, result) = joined.expect("write tasks do not panic");
         window.observe(api.backpressure());
         let (outcome, failed) = match result {
-            Ok(note) => (Outcome::Done { note }, None),
-            Err(error) => (Outcome::Failed { error }, Some(vec![i])),
+            Ok(note) => {
+                unreachable_in_a_row = 0;
+                (Outcome::Done { note }, None)
+            }
+            Err(failure) => {
+                match failure.unreachable {
+                    Some(cause) => {
+                        unreachable_in_a_row += 1;
+                        if unreachable_in_a_row >= UNREACHABLE_IN_A_ROW && halted.is_none() {
+                            halted = Some(cause);
+                        }
+                    }
+                    None => unreachable_in_a_row = 0,
+                }
+                (
+                    Outcome::Failed {
+                        error: failure.message,
+                    },
+                    Some(vec![i]),
+                )
+            }
         };
         on_finish(i, &outcome);
         outcomes[i] = Some(outcome);
@@ -281,10 +353,13 @@ pub async fn execute<A: AccessApi>(
             &mut ready,
         );
     }
-    outcomes
-        .into_iter()
-        .map(|o| o.unwrap_or(Outcome::NotStarted))
-        .collect()
+    Execution {
+        outcomes: outcomes
+            .into_iter()
+            .map(|o| o.unwrap_or(Outcome::NotStarted))
+            .collect(),
+        halted,
+    }
 }
 
 #[cfg(test)]
@@ -408,6 +483,7 @@ mod tests {
             Arc::new(AtomicBool::new(false)),
             |_, _| {},
         ))
+        .outcomes
     }
 
     #[test]
@@ -527,14 +603,16 @@ mod tests {
             .iter()
             .map(|c| crate::apply::request::write_for(c, &desired))
             .collect();
-        let outcomes = rt.block_on(execute(
-            fake.clone(),
-            &order,
-            writes,
-            3,
-            Arc::new(AtomicBool::new(false)),
-            |_, _| {},
-        ));
+        let outcomes = rt
+            .block_on(execute(
+                fake.clone(),
+                &order,
+                writes,
+                3,
+                Arc::new(AtomicBool::new(false)),
+                |_, _| {},
+            ))
+            .outcomes;
         assert!(outcomes.iter().all(Outcome::is_done));
         let most = fake.most_in_flight.load(Ordering::SeqCst);
         assert!((1..=3).contains(&most), "{most} in flight");

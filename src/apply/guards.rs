@@ -123,7 +123,8 @@ pub fn check(inputs: &Inputs<'_>) -> Vec<Refusal> {
             refusals.push(Refusal::AdminEmpty);
         }
     }
-    let deletes = inputs.plan.changes.iter().filter(|c| c.is_delete()).count();
+    // What a deletion takes with it counts too.
+    let (_, _, deletes) = inputs.plan.counts();
     if deletes > inputs.max_deletes {
         refusals.push(Refusal::TooManyDeletes {
             count: deletes,

@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 use crate::model::state::{AuthorizationTuple, Membership};
 use crate::plan::{Change, EntityKind, Plan};
 
-pub use executor::{Outcome, execute};
+pub use executor::{Execution, Outcome, execute};
 
 /// What a change is about: a plan that still has a change about the same
 /// thing has not seen the write yet.
@@ -30,7 +30,7 @@ pub fn subject(change: &Change) -> Subject {
     match change {
         Change::Create { kind, id, .. }
         | Change::Update { kind, id, .. }
-        | Change::Delete { kind, id } => Subject::Entity(*kind, id.clone()),
+        | Change::Delete { kind, id, .. } => Subject::Entity(*kind, id.clone()),
         Change::AddMember(m) | Change::RemoveMember(m) => Subject::Membership(m.clone()),
         Change::CreateAuthorization { tuple, .. }
         | Change::UpdateAuthorization { tuple, .. }

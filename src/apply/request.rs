@@ -195,7 +195,7 @@ pub fn write_for(change: &Change, desired: &Desired) -> Write {
                 idempotence: Idempotence::Repeatable,
             }
         }
-        Change::Delete { kind, id } => Write {
+        Change::Delete { kind, id, .. } => Write {
             method: Method::DELETE,
             path: format!("/{}/{}", collection(*kind), segment(id)),
             body: None,

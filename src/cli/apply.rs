@@ -13,9 +13,11 @@ use crate::apply::guards::{self, Inputs};
 use crate::apply::request::write_for;
 use crate::apply::{Outcome, execute, unconverged};
 use crate::cli::connect::ConnectArgs;
-use crate::cli::prepare::{Prepared, fail, prepare, read, record_of};
+use crate::cli::failure::Failure;
+use crate::cli::prepare::{Prepared, prepare, record_of};
 use crate::cli::{Settings, exit};
-use crate::plan::{Change, Order, Planner, access_changes, projected};
+use crate::live::Reader;
+use crate::plan::{Change, Order, Planner, Review};
 use crate::render::Shell;
 use crate::render::apply::Ending;
 use crate::render::plan::PlanRecord;
@@ -68,14 +70,6 @@ pub struct ApplyArgs {
     /// How to reach the cluster.
     #[command(flatten)]
     pub connect: ConnectArgs,
-}
-
-fn refuse(shell: &Shell, reasons: &[String]) -> u8 {
-    for reason in reasons {
-        shell.err(&format!("refused: {reason}\n"));
-    }
-    shell.err("Nothing was written.\n");
-    exit::REFUSED
 }
 
 /// Checks a saved plan against what was just read; the reasons it is stale.
@@ -148,10 +142,14 @@ fn confirm(shell: &Shell, target: &str) -> Result<bool, String> {
 
 /// Applies the configuration (or a saved plan) and reports.
 pub fn run(args: &ApplyArgs, settings: &Settings, shell: &Shell) -> u8 {
-    let prepared = match prepare(&args.paths, &args.connect, settings, shell) {
-        Ok(prepared) => prepared,
-        Err(code) => return code,
-    };
+    match applied(args, settings, shell) {
+        Ok(code) => code,
+        Err(failure) => failure.report(shell, args.format == Format::Json),
+    }
+}
+
+fn applied(args: &ApplyArgs, settings: &Settings, shell: &Shell) -> Result<u8, Failure> {
+    let prepared = prepare(&args.paths, &args.connect, settings, shell)?;
     let Prepared {
         runtime,
         connected,
@@ -161,29 +159,27 @@ pub fn run(args: &ApplyArgs, settings: &Settings, shell: &Shell) -> u8 {
         ..
     } = &prepared;
     let target = connected.target.clone();
-    let after = projected(&live.state, plan, desired);
-    let access = access_changes(&live.state, &after);
+    let review = Review::new(plan, &live.state, desired);
     let plan_json: serde_json::Value =
-        serde_json::from_str(&crate::render::plan::json(plan, &access, &target))
+        // As the plan file holds it: secret values masked.
+        serde_json::from_str(&crate::secrets::redact(&crate::render::plan::json(
+            plan, &review, &target,
+        )))
             .expect("own JSON parses");
     if let Some(path) = &args.plan {
         let record = record_of(&prepared);
-        match stale(path, &record, &prepared, &plan_json) {
-            Ok(reasons) if reasons.is_empty() => {}
-            Ok(reasons) => {
-                shell.err(&format!(
-                    "refused: the plan in {} is stale\n",
-                    path.display()
-                ));
-                return refuse(shell, &reasons);
-            }
-            Err(e) => return fail(shell, &e),
+        let reasons = stale(path, &record, &prepared, &plan_json)?;
+        if !reasons.is_empty() {
+            return Err(Failure::refused(
+                format!("the plan in {} is stale", path.display()),
+                reasons,
+            ));
         }
     }
     if args.format == Format::Human {
         shell.out(&crate::render::plan::human(
             plan,
-            &access,
+            &review,
             &target,
             settings.color_out,
         ));
@@ -197,7 +193,7 @@ pub fn run(args: &ApplyArgs, settings: &Settings, shell: &Shell) -> u8 {
                 &target,
             ));
         }
-        return exit::OK;
+        return Ok(exit::OK);
     }
     let order = Order::new(plan, &live.state);
     for conflict in &order.conflicts {
@@ -206,7 +202,7 @@ pub fn run(args: &ApplyArgs, settings: &Settings, shell: &Shell) -> u8 {
     let refusals = guards::check(&Inputs {
         plan,
         live: &live.state,
-        after: &after,
+        after: &review.after,
         desired,
         me: connected.me.as_ref(),
         max_deletes: args.max_deletes,
@@ -214,17 +210,10 @@ pub fn run(args: &ApplyArgs, settings: &Settings, shell: &Shell) -> u8 {
     });
     if !refusals.is_empty() {
         let reasons: Vec<String> = refusals.iter().map(ToString::to_string).collect();
-        return refuse(shell, &reasons);
+        return Err(Failure::refused("safety guards stop this plan", reasons));
     }
-    if !args.auto_approve && args.plan.is_none() {
-        match confirm(shell, &target) {
-            Ok(true) => {}
-            Ok(false) => {
-                shell.err("Apply cancelled; nothing was written.\n");
-                return exit::ERROR;
-            }
-            Err(e) => return fail(shell, &e),
-        }
+    if !args.auto_approve && args.plan.is_none() && !confirm(shell, &target)? {
+        return Err(Failure::error("apply cancelled; nothing was written"));
     }
 
     // Ctrl-C once: start nothing new, let in-flight writes finish. Twice: exit now.
@@ -254,7 +243,7 @@ pub fn run(args: &ApplyArgs, settings: &Settings, shell: &Shell) -> u8 {
     } else {
         None
     };
-    let outcomes = runtime.block_on(execute(
+    let execution = runtime.block_on(execute(
         connected.client.clone(),
         &order,
         writes,
@@ -266,7 +255,9 @@ pub fn run(args: &ApplyArgs, settings: &Settings, shell: &Shell) -> u8 {
                 Some(bar) => {
                     bar.inc(1);
                     if !outcome.is_done() {
-                        bar.println(text.trim_end());
+                        bar.println(crate::render::safe(&crate::secrets::redact(
+                            text.trim_end(),
+                        )));
                     }
                 }
                 None => shell.err(&text),
@@ -277,16 +268,19 @@ pub fn run(args: &ApplyArgs, settings: &Settings, shell: &Shell) -> u8 {
         bar.finish_and_clear();
     }
 
+    let outcomes = execution.outcomes;
     let interrupted = stop.load(Ordering::SeqCst);
     let complete = outcomes.iter().all(Outcome::is_done);
-    let ending = if interrupted {
+    let ending = if let Some(cause) = execution.halted {
+        Ending::Unreachable(cause)
+    } else if interrupted {
         Ending::Interrupted
     } else if !complete {
         Ending::Incomplete
     } else if args.no_wait {
         Ending::NotWaited
     } else {
-        wait_for_convergence(&prepared, &outcomes, Duration::from_secs(args.wait), shell)
+        wait_for_convergence(&prepared, &outcomes, Duration::from_secs(args.wait))
     };
     match args.format {
         Format::Human => shell.out(&crate::render::apply::human(plan, &outcomes, &ending)),
@@ -294,21 +288,19 @@ pub fn run(args: &ApplyArgs, settings: &Settings, shell: &Shell) -> u8 {
             plan, &outcomes, &ending, &target,
         )),
     }
-    match ending {
+    Ok(match ending {
         Ending::Converged | Ending::NotWaited => exit::OK,
         Ending::NotConverged(_) => exit::NOT_CONVERGED,
-        Ending::Incomplete | Ending::Interrupted => exit::ERROR,
-    }
+        Ending::Incomplete
+        | Ending::Interrupted
+        | Ending::Unreachable(_)
+        | Ending::LostAccess(_) => exit::ERROR,
+    })
 }
 
 /// Re-reads until a fresh plan no longer shows any change that was done,
 /// or `wait` ends.
-fn wait_for_convergence(
-    prepared: &Prepared,
-    outcomes: &[Outcome],
-    wait: Duration,
-    shell: &Shell,
-) -> Ending {
+fn wait_for_convergence(prepared: &Prepared, outcomes: &[Outcome], wait: Duration) -> Ending {
     let done: Vec<&Change> = prepared
         .plan
         .changes
@@ -320,10 +312,18 @@ fn wait_for_convergence(
     let deadline = Instant::now() + wait;
     let mut pause = Duration::from_millis(200);
     loop {
-        let pending = match read(&prepared.runtime, &prepared.connected.client, shell) {
+        let read = prepared
+            .runtime
+            .block_on(Reader::new(prepared.connected.client.clone(), 16).read());
+        let pending = match read {
             Ok(live) => {
                 let replan = Planner::new(&prepared.desired, &live.state).plan();
                 unconverged(&done, &replan)
+            }
+            // Refused on its own reads after writing: not read lag, the
+            // tool lost its access. Waiting would not help.
+            Err(e) if matches!(e.status(), Some(401 | 403)) => {
+                return Ending::LostAccess(e.to_string());
             }
             // A failed read is not a failed apply: the writes are done.
             Err(_) => done.iter().map(|c| (*c).clone()).collect(),

@@ -8,7 +8,7 @@ use clap::{Args, ValueEnum};
 use crate::cli::connect::ConnectArgs;
 use crate::cli::prepare::prepare;
 use crate::cli::{Settings, exit};
-use crate::plan::Change;
+use crate::plan::{Change, Review};
 use crate::render::Shell;
 use crate::render::drift::Drift;
 
@@ -44,7 +44,7 @@ pub struct DriftArgs {
 pub fn run(args: &DriftArgs, settings: &Settings, shell: &Shell) -> u8 {
     let prepared = match prepare(&args.paths, &args.connect, settings, shell) {
         Ok(prepared) => prepared,
-        Err(code) => return code,
+        Err(failure) => return failure.report(shell, args.format == Format::Json),
     };
     let transient: Vec<Change> = prepared
         .first
@@ -53,9 +53,11 @@ pub fn run(args: &DriftArgs, settings: &Settings, shell: &Shell) -> u8 {
         .filter(|c| !prepared.plan.changes.contains(c))
         .cloned()
         .collect();
+    let review = Review::new(&prepared.plan, &prepared.live.state, &prepared.desired);
     let drift = Drift {
         target: &prepared.connected.target,
         plan: &prepared.plan,
+        review: &review,
         transient: &transient,
     };
     shell.out(&match args.format {

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 
 use crate::cli::connect::{ConnectArgs, connect};
-use crate::cli::prepare::{fail, read};
+use crate::cli::prepare::{check_visibility, fail, read};
 use crate::cli::{Settings, exit};
 use crate::export::{Layout, Options, export};
 use crate::render::Shell;
@@ -82,10 +82,13 @@ pub fn run(args: &ExportArgs, settings: &Settings, shell: &Shell) -> u8 {
         Ok(connected) => connected,
         Err(e) => return fail(shell, &e),
     };
-    let live = match read(&runtime, &connected.client, shell) {
+    let live = match read(&runtime, &connected.client) {
         Ok(live) => live,
-        Err(code) => return code,
+        Err(failure) => return failure.report(shell, false),
     };
+    if let Err(failure) = check_visibility(&runtime, &connected.client, &live, None) {
+        return failure.report(shell, false);
+    }
     for item in &live.unknown {
         shell.err(&format!("warning: left out of the export: {item}\n"));
     }

@@ -37,7 +37,7 @@ pub struct GraphArgs {
 pub fn run(args: &GraphArgs, settings: &Settings, shell: &Shell) -> u8 {
     let prepared = match prepare(&args.paths, &args.connect, settings, shell) {
         Ok(prepared) => prepared,
-        Err(code) => return code,
+        Err(failure) => return failure.report(shell, false),
     };
     let order = Order::new(&prepared.plan, &prepared.live.state);
     for conflict in &order.conflicts {

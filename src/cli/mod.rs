@@ -6,6 +6,7 @@ mod completions;
 mod connect;
 mod drift;
 mod export;
+mod failure;
 mod graph;
 mod import_init;
 mod plan;

@@ -5,9 +5,10 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 
 use crate::cli::connect::ConnectArgs;
-use crate::cli::prepare::{Prepared, fail, prepare, record_of};
+use crate::cli::failure::Failure;
+use crate::cli::prepare::{Prepared, prepare, record_of};
 use crate::cli::{Settings, exit};
-use crate::plan::Order;
+use crate::plan::{Order, Review};
 use crate::render::Shell;
 
 /// Output formats of `plan`.
@@ -43,10 +44,14 @@ pub struct PlanArgs {
 
 /// Plans and prints the plan.
 pub fn run(args: &PlanArgs, settings: &Settings, shell: &Shell) -> u8 {
-    let prepared = match prepare(&args.paths, &args.connect, settings, shell) {
-        Ok(prepared) => prepared,
-        Err(code) => return code,
-    };
+    match planned(args, settings, shell) {
+        Ok(code) => code,
+        Err(failure) => failure.report(shell, args.format == Format::Json),
+    }
+}
+
+fn planned(args: &PlanArgs, settings: &Settings, shell: &Shell) -> Result<u8, Failure> {
+    let prepared = prepare(&args.paths, &args.connect, settings, shell)?;
     let Prepared {
         live,
         desired,
@@ -59,28 +64,26 @@ pub fn run(args: &PlanArgs, settings: &Settings, shell: &Shell) -> u8 {
     for conflict in &order.conflicts {
         shell.err(&format!("warning: {conflict}\n"));
     }
-    let after = crate::plan::projected(&live.state, plan, desired);
-    let access = crate::plan::access_changes(&live.state, &after);
+    let review = Review::new(plan, &live.state, desired);
     if let Some(path) = &args.out {
         let record = record_of(&prepared);
-        let text = crate::render::plan::file(plan, &access, &record, &live.state);
-        if let Err(e) = std::fs::write(path, text) {
-            return fail(shell, &format!("cannot write {}: {e}", path.display()));
-        }
+        let text = crate::render::plan::file(plan, &review, &record, &live.state);
+        std::fs::write(path, crate::secrets::redact(&text).as_bytes())
+            .map_err(|e| Failure::error(format!("cannot write {}: {e}", path.display())))?;
     }
     match args.format {
         Format::Human => shell.out(&crate::render::plan::human(
             plan,
-            &access,
+            &review,
             &target,
             settings.color_out,
         )),
-        Format::Json => shell.out(&crate::render::plan::json(plan, &access, &target)),
-        Format::Markdown => shell.out(&crate::render::plan::markdown(plan, &access, &target)),
+        Format::Json => shell.out(&crate::render::plan::json(plan, &review, &target)),
+        Format::Markdown => shell.out(&crate::render::plan::markdown(plan, &review, &target)),
     }
-    if args.detailed_exitcode && !plan.is_empty() {
+    Ok(if args.detailed_exitcode && !plan.is_empty() {
         exit::CHANGES
     } else {
         exit::OK
-    }
+    })
 }

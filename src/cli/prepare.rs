@@ -15,14 +15,16 @@ use std::time::Duration;
 
 use tokio::runtime::Runtime;
 
+use crate::cli::Settings;
 use crate::cli::connect::{ConnectArgs, Connected, connect};
-use crate::cli::{Settings, exit};
+use crate::cli::failure::Failure;
 use crate::config::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::config::{self, Sources};
-use crate::live::{Client, Live, Reader};
+use crate::live::{Client, Live, Reader, visibility};
+use crate::model::catalogue::ResourceType;
 use crate::model::desired::{Desired, Kind, Referenced};
 use crate::model::state::{Container, Principal};
-use crate::plan::{Plan, Planner};
+use crate::plan::{Change, EntityKind, Plan, Planner};
 use crate::render::Shell;
 use crate::render::diagnostics::{self as diagnostics_render, Style};
 
@@ -57,8 +59,7 @@ pub fn record_of(prepared: &Prepared) -> crate::render::plan::PlanRecord {
 
 /// Prints `message` as an error and gives the error exit code.
 pub fn fail(shell: &Shell, message: &str) -> u8 {
-    shell.err(&format!("error: {message}\n"));
-    exit::ERROR
+    Failure::error(message).report(shell, false)
 }
 
 /// Kinds the configuration touches whose API the cluster switched off.
@@ -124,11 +125,50 @@ fn unresolved(desired: &Desired, live: &Live, sources: &Sources) -> Diagnostics 
     found
 }
 
-/// Reads the whole live state, or prints why not.
-pub fn read(runtime: &Runtime, client: &std::sync::Arc<Client>, shell: &Shell) -> Result<Live, u8> {
+/// Reads the whole live state.
+pub fn read(runtime: &Runtime, client: &std::sync::Arc<Client>) -> Result<Live, Failure> {
     runtime
         .block_on(Reader::new(client.clone(), 16).read())
-        .map_err(|e| fail(shell, &format!("reading the cluster: {e}")))
+        .map_err(|e| Failure::error(format!("reading the cluster: {e}")))
+}
+
+/// Refuses a read that cannot see everything it holds (see
+/// [`visibility`]); `plan` is the plan computed from it, whose creations
+/// are asked for one by one.
+pub fn check_visibility(
+    runtime: &Runtime,
+    client: &Client,
+    live: &Live,
+    plan: Option<&Plan>,
+) -> Result<(), Failure> {
+    let mut blind = visibility::blind_spots(live);
+    let probes: Vec<(ResourceType, String)> = plan
+        .map(|p| p.changes.as_slice())
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|c| match c {
+            Change::Create { kind, id, .. } => {
+                let (rt, collection) = match kind {
+                    EntityKind::Tenant => (ResourceType::Tenant, "tenants"),
+                    EntityKind::Group => (ResourceType::Group, "groups"),
+                    EntityKind::Role => (ResourceType::Role, "roles"),
+                    EntityKind::MappingRule => (ResourceType::MappingRule, "mapping-rules"),
+                    EntityKind::User => (ResourceType::User, "users"),
+                };
+                visibility::object_path(collection, id).map(|path| (rt, path))
+            }
+            _ => None,
+        })
+        .filter(|(rt, _)| !blind.iter().any(|b| b.resource_type == *rt))
+        .collect();
+    if !probes.is_empty() {
+        blind.extend(runtime.block_on(visibility::probe(client, &probes, 50)));
+    }
+    if blind.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure::error(visibility::refusal(&blind)))
+    }
 }
 
 /// Reads the cluster behind `connect_args` and plans the configuration at `paths`.
@@ -137,11 +177,11 @@ pub fn prepare(
     connect_args: &ConnectArgs,
     settings: &Settings,
     shell: &Shell,
-) -> Result<Prepared, u8> {
+) -> Result<Prepared, Failure> {
     let runtime = tokio::runtime::Runtime::new()
-        .map_err(|e| fail(shell, &format!("cannot start a runtime: {e}")))?;
-    let connected = connect(connect_args, settings, shell).map_err(|e| fail(shell, &e))?;
-    let mut live = read(&runtime, &connected.client, shell)?;
+        .map_err(|e| Failure::error(format!("cannot start a runtime: {e}")))?;
+    let connected = connect(connect_args, settings, shell)?;
+    let mut live = read(&runtime, &connected.client)?;
     for item in &live.unknown {
         shell.err(&format!("warning: left alone, not read: {item}\n"));
     }
@@ -161,24 +201,18 @@ pub fn prepare(
         style,
     ));
     let Some(desired) = outcome.desired else {
-        return Err(fail(
-            shell,
-            &format!(
-                "the configuration is invalid ({})",
-                diagnostics_render::summary(&outcome.diagnostics)
-            ),
-        ));
+        return Err(Failure::error(format!(
+            "the configuration is invalid ({})",
+            diagnostics_render::summary(&outcome.diagnostics)
+        )));
     };
     let disabled = disabled_kinds(&desired, &live);
     if !disabled.is_empty() {
         let names: Vec<&str> = disabled.iter().map(|k| k.as_str()).collect();
-        return Err(fail(
-            shell,
-            &format!(
-                "the configuration manages {} but the cluster's API for them is switched off",
-                names.join(", ")
-            ),
-        ));
+        return Err(Failure::error(format!(
+            "the configuration manages {} but the cluster's API for them is switched off",
+            names.join(", ")
+        )));
     }
     // Settle: a non-empty plan (or a missing reference) must survive a
     // second read that comes after any write still on its way.
@@ -198,7 +232,7 @@ pub fn prepare(
         }
         rounds += 1;
         std::thread::sleep(settle);
-        let again = read(&runtime, &connected.client, shell)?;
+        let again = read(&runtime, &connected.client)?;
         let next_problems = unresolved(&desired, &again, &outcome.sources);
         let next = Planner::new(&desired, &again.state).plan();
         let stable = next == plan && next_problems.len() == problems.len();
@@ -215,7 +249,7 @@ pub fn prepare(
             &outcome.sources,
             style,
         ));
-        return Err(fail(shell, "references cannot be resolved"));
+        return Err(Failure::error("references cannot be resolved"));
     }
     // With internal users, Camunda refuses to add a user that does not
     // exist to a role or tenant (groups are not checked).
@@ -236,13 +270,10 @@ pub fn prepare(
             })
             .collect();
         if !missing.is_empty() {
-            return Err(fail(
-                shell,
-                &format!(
-                    "this cluster manages its own users, and Camunda refuses to add a user that does not exist to a role or tenant: {}; declare the users (with a password) or create them first",
-                    missing.join(", ")
-                ),
-            ));
+            return Err(Failure::error(format!(
+                "this cluster manages its own users, and Camunda refuses to add a user that does not exist to a role or tenant: {}; declare the users (with a password) or create them first",
+                missing.join(", ")
+            )));
         }
     }
     // Camunda creates a user only with a password.
@@ -266,14 +297,12 @@ pub fn prepare(
         })
         .collect();
     if !passwordless.is_empty() {
-        return Err(fail(
-            shell,
-            &format!(
-                "user(s) {} do not exist in the cluster and have no password to be created with; add `password: ${{env:NAME}}` or create them in the cluster first",
-                passwordless.join(", ")
-            ),
-        ));
+        return Err(Failure::error(format!(
+            "user(s) {} do not exist in the cluster and have no password to be created with; add `password: ${{env:NAME}}` or create them in the cluster first",
+            passwordless.join(", ")
+        )));
     }
+    check_visibility(&runtime, &connected.client, &live, Some(&plan))?;
     Ok(Prepared {
         runtime,
         connected,

@@ -86,6 +86,7 @@ impl Settings {
             std::env::vars_os()
                 .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?))),
         );
+        variables.mask_sensitive();
         Settings {
             color,
             color_out,

@@ -63,7 +63,8 @@ codes! {
     MissingField = "missing-field", Error, "A required key is missing.";
     // Variables
     UnsetVariable = "unset-variable", Error, "`${env:NAME}` names an environment variable that is not set and has no default.";
-    InvalidVariable = "invalid-variable", Error, "A `${` is not a well-formed `${env:NAME}` or `${env:NAME:-default}` reference (write `$${` for a literal `${`).";
+    InvalidVariable = "invalid-variable", Error, "A `${` is not a well-formed `${env:NAME}`, `${env:NAME:-default}` or `${secret:NAME}` reference (write `$${` for a literal `${`).";
+    LiteralPassword = "literal-password", Warning, "A user's password is written in the file instead of coming from `${secret:NAME}` or `${env:NAME}`.";
     // Version and policy
     MissingVersion = "missing-version", Error, "A file has no `version:`; every file must say `version: 1`.";
     UnknownVersion = "unknown-version", Error, "A file's `version` is not a format version this tool reads (only 1).";

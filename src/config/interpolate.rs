@@ -1,5 +1,6 @@
-//! `${env:NAME}` and `${env:NAME:-default}` in scalar values; `$${` is a
-//! literal `${`.
+//! `${env:NAME}` and `${env:NAME:-default}` in scalar values, and
+//! `${secret:NAME}` (an environment variable whose value is masked in all
+//! output, see [`crate::secrets`]); `$${` is a literal `${`.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -28,6 +29,15 @@ impl Variables {
     /// The value of `name`, if set.
     pub fn get(&self, name: &str) -> Option<&str> {
         self.vars.get(name).map(String::as_str)
+    }
+
+    /// Masks the values of every variable whose name says it is a secret.
+    pub fn mask_sensitive(&self) {
+        for (name, value) in &self.vars {
+            if crate::secrets::sensitive_name(name) {
+                crate::secrets::mask(value);
+            }
+        }
     }
 }
 
@@ -75,10 +85,16 @@ pub fn interpolate<'a>(
                 });
             };
             let body = &after[..end];
-            let Some(spec) = body.strip_prefix("env:") else {
-                return Err(InterpolationError::Malformed {
-                    reason: format!("`${{{body}}}` is not an `${{env:NAME}}` reference"),
-                });
+            let (spec, secret) = match (body.strip_prefix("env:"), body.strip_prefix("secret:")) {
+                (Some(spec), _) => (spec, false),
+                (_, Some(spec)) => (spec, true),
+                _ => {
+                    return Err(InterpolationError::Malformed {
+                        reason: format!(
+                            "`${{{body}}}` is not an `${{env:NAME}}` or `${{secret:NAME}}` reference"
+                        ),
+                    });
+                }
             };
             let (name, default) = match spec.split_once(":-") {
                 Some((name, default)) => (name, Some(default)),
@@ -89,8 +105,20 @@ pub fn interpolate<'a>(
                     reason: format!("`{name}` is not a variable name"),
                 });
             }
+            if secret && default.is_some() {
+                return Err(InterpolationError::Malformed {
+                    reason: format!(
+                        "`${{secret:{name}}}` cannot have a default: a default is written in the file for all to read"
+                    ),
+                });
+            }
             match (vars.get(name), default) {
-                (Some(value), _) => out.push_str(value),
+                (Some(value), _) => {
+                    if secret || crate::secrets::sensitive_name(name) {
+                        crate::secrets::mask(value);
+                    }
+                    out.push_str(value);
+                }
                 (None, Some(default)) => out.push_str(default),
                 (None, None) => {
                     return Err(InterpolationError::Unset {
@@ -152,6 +180,17 @@ mod tests {
         ));
         assert!(matches!(
             interpolate("${env:1A}", &v),
+            Err(InterpolationError::Malformed { .. })
+        ));
+    }
+
+    #[test]
+    fn secret_references_are_masked() {
+        let v = Variables::new([("DB".to_string(), "s3cr3t-value".to_string())]);
+        assert_eq!(interpolate("${secret:DB}", &v).unwrap(), "s3cr3t-value");
+        assert_eq!(crate::secrets::redact("x s3cr3t-value"), "x (sensitive)");
+        assert!(matches!(
+            interpolate("${secret:DB:-x}", &v),
             Err(InterpolationError::Malformed { .. })
         ));
     }

@@ -314,7 +314,17 @@ impl<'a> Validator<'a> {
             if !self.declare_id(EntityKind::Tenant, &id) {
                 continue;
             }
-            let mode = self.members_mode(file, tenant.members_mode.as_ref());
+            let mut mode = self.members_mode(file, tenant.members_mode.as_ref());
+            let m = &tenant.members;
+            let lists_none = m.users.is_empty()
+                && m.clients.is_empty()
+                && m.groups.is_empty()
+                && m.roles.is_empty()
+                && m.mapping_rules.is_empty();
+            if id.text == DEFAULT_TENANT && lists_none && tenant.members_mode.is_none() {
+                // Listing `<default>` without members never empties it.
+                mode = MembersMode::Additive;
+            }
             self.containers
                 .insert(Container::Tenant(id.text.as_str().into()), mode);
             if id.text == DEFAULT_TENANT {
@@ -366,10 +376,20 @@ impl<'a> Validator<'a> {
             if !self.declare_id(EntityKind::Role, &id) {
                 continue;
             }
-            let mode = self.members_mode(file, role.members_mode.as_ref());
+            let mut mode = self.members_mode(file, role.members_mode.as_ref());
+            let m = &role.members;
+            let lists_none = m.users.is_empty()
+                && m.clients.is_empty()
+                && m.groups.is_empty()
+                && m.mapping_rules.is_empty();
+            let built_in = BUILT_IN_ROLES.contains(&id.text.as_str());
+            if built_in && lists_none && role.members_mode.is_none() {
+                // Listing a built-in role without members never empties it.
+                mode = MembersMode::Additive;
+            }
             self.containers
                 .insert(Container::Role(id.text.as_str().into()), mode);
-            if BUILT_IN_ROLES.contains(&id.text.as_str()) {
+            if built_in {
                 let entity = format!("role {}", id.text);
                 self.built_in_attribute(file, role.name.as_ref(), "name", &entity);
                 self.built_in_attribute(file, role.description.as_ref(), "description", &entity);
@@ -479,6 +499,24 @@ impl<'a> Validator<'a> {
             }
             // The password is a secret: checked for emptiness only, never shown.
             let password = self.optional(file, user.password.as_ref());
+            if let Some(password) = &password {
+                crate::secrets::mask(&password.text);
+            }
+            if let Some(raw) = &user.password
+                && !raw.value.contains("${")
+                && !raw.value.trim().is_empty()
+            {
+                let loc = self.loc(file, raw);
+                self.push(
+                    Diagnostic::new(
+                        Code::LiteralPassword,
+                        loc,
+                        "the password is written in the file",
+                    )
+                    .label("anyone who reads the repository reads this")
+                    .help("use ${secret:NAME} (or ${env:NAME}) with a variable that holds the password"),
+                );
+            }
             if let Some(password) = &password
                 && password.text.trim().is_empty()
             {

@@ -5,6 +5,7 @@ pub mod api;
 pub mod client;
 pub mod error;
 pub mod reader;
+pub mod visibility;
 
 pub use api::AccessApi;
 pub use client::{Auth, Client};

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::model::catalogue::{PermissionType, ResourceType};
 use crate::model::state::{AccessState, Container, Principal, ResourceSelector};
-use crate::plan::change::Change;
+use crate::plan::change::{Change, EntityKind};
 
 /// One permission on some resources.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -147,8 +147,9 @@ pub fn access_changes(before: &AccessState, after: &AccessState) -> Vec<AccessCh
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Risk {
-    /// Grants power over access control itself, `RESOURCE:CREATE`, a new
-    /// `*` grant, or membership in `admin`.
+    /// Hands out a powerful permission (see [`powerful`]), directly or
+    /// through a membership, membership in `admin`, or a mapping rule's
+    /// claim or value (which decides who receives everything it carries).
     Escalation,
     /// Takes permissions or memberships away.
     Revocation,
@@ -169,36 +170,86 @@ impl fmt::Display for Risk {
     }
 }
 
-fn escalates(
-    rt: ResourceType,
-    resource: &ResourceSelector,
-    added: &BTreeSet<PermissionType>,
-) -> bool {
+/// Whether a permission changes what a principal can do to access control
+/// or to everything at once: any permission but `READ` on `AUTHORIZATION`,
+/// `ROLE`, `GROUP`, `USER`, `TENANT` or `MAPPING_RULE`; any permission on
+/// `SYSTEM` that is not a read; `RESOURCE:CREATE` (deploying runs code);
+/// any write (a permission whose name does not start with `READ`) on `*`;
+/// Camunda 8.10's `SECRET:REVEAL` and `BACKUP:RESTORE`.
+pub fn powerful(rt: ResourceType, resource: &ResourceSelector, permission: PermissionType) -> bool {
     use ResourceType as R;
-    !added.is_empty()
-        && (matches!(
-            rt,
-            R::Authorization
-                | R::Role
-                | R::Group
-                | R::User
-                | R::Tenant
-                | R::MappingRule
-                | R::System
-        ) || (rt == R::Resource && added.contains(&PermissionType::Create))
-            || resource.is_wildcard())
+    let write = !permission.as_str().starts_with("READ");
+    let access_control = matches!(
+        rt,
+        R::Authorization | R::Role | R::Group | R::User | R::Tenant | R::MappingRule
+    );
+    (access_control && permission != PermissionType::Read)
+        || (rt == R::System && write)
+        || (rt == R::Resource && permission == PermissionType::Create)
+        || (resource.is_wildcard() && write)
+        || matches!(
+            (rt.as_str(), permission.as_str()),
+            ("SECRET", "REVEAL") | ("BACKUP", "RESTORE")
+        )
 }
 
-/// The risks of one change.
-pub fn risks(change: &Change) -> BTreeSet<Risk> {
+fn escalates<'a>(
+    rt: ResourceType,
+    resource: &ResourceSelector,
+    added: impl IntoIterator<Item = &'a PermissionType>,
+) -> bool {
+    added.into_iter().any(|p| powerful(rt, resource, *p))
+}
+
+/// Whether joining `container` (in the state after the plan) hands out a
+/// powerful permission: through the container's own authorizations and,
+/// for a group, through the roles the group is in.
+fn membership_escalates(container: &Container, after: &AccessState) -> bool {
+    if *container == Container::Role("admin".into()) {
+        return true;
+    }
+    let mut owners = match container {
+        Container::Group(g) => vec![Principal::Group(g.clone())],
+        Container::Role(r) => vec![Principal::Role(r.clone())],
+        Container::Tenant(_) => return false,
+    };
+    if let Container::Group(_) = container {
+        let group = owners[0].clone();
+        for m in after.memberships.iter().filter(|m| m.member == group) {
+            if let Container::Role(r) = &m.container {
+                if r.as_str() == "admin" {
+                    return true;
+                }
+                owners.push(Principal::Role(r.clone()));
+            }
+        }
+    }
+    after.authorizations.iter().any(|(tuple, grant)| {
+        owners.contains(&tuple.owner)
+            && escalates(tuple.resource_type, &tuple.resource, &grant.permissions)
+    })
+}
+
+/// The risks of one change, judged against the state after the plan.
+pub fn risks(change: &Change, after: &AccessState) -> BTreeSet<Risk> {
     let mut risks = BTreeSet::new();
     match change {
+        Change::Update {
+            kind: EntityKind::MappingRule,
+            attributes,
+            ..
+        } if attributes.iter().any(|a| a.name != "name") => {
+            // A new claim or value decides who receives everything the
+            // rule carries, and takes it from those it matched before.
+            risks.insert(Risk::Escalation);
+            risks.insert(Risk::Revocation);
+        }
         Change::Update { .. } => {
             risks.insert(Risk::Cosmetic);
         }
         Change::AddMember(m) => {
             risks.insert(Risk::Membership);
-            if m.container == Container::Role("admin".into()) {
+            if membership_escalates(&m.container, after) {
                 risks.insert(Risk::Escalation);
             }
         }
@@ -214,14 +265,13 @@ pub fn risks(change: &Change) -> BTreeSet<Risk> {
         Change::UpdateAuthorization {
             tuple,
             before,
-            after,
+            after: now,
             ..
         } => {
-            let added: BTreeSet<PermissionType> = after.difference(before).copied().collect();
-            if escalates(tuple.resource_type, &tuple.resource, &added) {
+            if escalates(tuple.resource_type, &tuple.resource, now.difference(before)) {
                 risks.insert(Risk::Escalation);
             }
-            if before.difference(after).next().is_some() {
+            if before.difference(now).next().is_some() {
                 risks.insert(Risk::Revocation);
             }
         }
@@ -268,13 +318,31 @@ mod tests {
         assert_eq!(back[0].lost.len(), 1);
     }
 
+    fn grant(owner: Principal, rt: ResourceType, id: &str, p: PermissionType) -> AccessState {
+        let mut s = AccessState::default();
+        s.grant(
+            AuthorizationTuple {
+                owner,
+                resource_type: rt,
+                resource: if id == "*" {
+                    ResourceSelector::wildcard()
+                } else {
+                    ResourceSelector::Id(id.into())
+                },
+            },
+            [p],
+        );
+        s
+    }
+
     #[test]
     fn risk_tags() {
+        let none = AccessState::default();
         let admin = Change::AddMember(Membership {
             container: Container::Role("admin".into()),
             member: Principal::Client("ci".into()),
         });
-        assert!(risks(&admin).contains(&Risk::Escalation));
+        assert!(risks(&admin, &none).contains(&Risk::Escalation));
         let narrow = Change::CreateAuthorization {
             tuple: AuthorizationTuple {
                 owner: Principal::Client("w".into()),
@@ -283,8 +351,9 @@ mod tests {
             },
             permissions: [PermissionType::ReadProcessDefinition].into(),
         };
-        assert!(risks(&narrow).is_empty());
-        let wide = Change::CreateAuthorization {
+        assert!(risks(&narrow, &none).is_empty());
+        // Reading everything is not an escalation; writing everything is.
+        let read_all = Change::CreateAuthorization {
             tuple: AuthorizationTuple {
                 owner: Principal::Client("w".into()),
                 resource_type: ResourceType::ProcessDefinition,
@@ -292,6 +361,115 @@ mod tests {
             },
             permissions: [PermissionType::ReadProcessDefinition].into(),
         };
-        assert_eq!(risks(&wide), BTreeSet::from([Risk::Escalation]));
+        assert!(risks(&read_all, &none).is_empty());
+        let write_all = Change::CreateAuthorization {
+            tuple: AuthorizationTuple {
+                owner: Principal::Client("w".into()),
+                resource_type: ResourceType::ProcessDefinition,
+                resource: ResourceSelector::wildcard(),
+            },
+            permissions: [PermissionType::UpdateProcessInstance].into(),
+        };
+        assert_eq!(risks(&write_all, &none), BTreeSet::from([Risk::Escalation]));
+        // Reading groups is not power over access control; changing one is.
+        let read_group = Change::CreateAuthorization {
+            tuple: AuthorizationTuple {
+                owner: Principal::Client("w".into()),
+                resource_type: ResourceType::Group,
+                resource: ResourceSelector::Id("eng".into()),
+            },
+            permissions: [PermissionType::Read].into(),
+        };
+        assert!(risks(&read_group, &none).is_empty());
+        let update_group = Change::CreateAuthorization {
+            tuple: AuthorizationTuple {
+                owner: Principal::Client("w".into()),
+                resource_type: ResourceType::Group,
+                resource: ResourceSelector::Id("eng".into()),
+            },
+            permissions: [PermissionType::Update].into(),
+        };
+        assert!(risks(&update_group, &none).contains(&Risk::Escalation));
+    }
+
+    #[test]
+    fn a_membership_is_as_risky_as_what_it_hands_out() {
+        let join = |container: Container, member: Principal| {
+            Change::AddMember(Membership { container, member })
+        };
+        // A group joining a role that may update authorizations.
+        let after = grant(
+            Principal::Role("security".into()),
+            ResourceType::Authorization,
+            "*",
+            PermissionType::Update,
+        );
+        let change = join(
+            Container::Role("security".into()),
+            Principal::Group("ops".into()),
+        );
+        assert_eq!(
+            risks(&change, &after),
+            BTreeSet::from([Risk::Escalation, Risk::Membership])
+        );
+        // A client joining that group, once the group is in the role.
+        let mut after = after;
+        after.memberships.insert(Membership {
+            container: Container::Role("security".into()),
+            member: Principal::Group("ops".into()),
+        });
+        let change = join(
+            Container::Group("ops".into()),
+            Principal::Client("ci".into()),
+        );
+        assert!(risks(&change, &after).contains(&Risk::Escalation));
+        // A role that only reads is just a membership.
+        let reader = grant(
+            Principal::Role("viewer".into()),
+            ResourceType::Authorization,
+            "*",
+            PermissionType::Read,
+        );
+        let change = join(
+            Container::Role("viewer".into()),
+            Principal::Client("ci".into()),
+        );
+        assert_eq!(risks(&change, &reader), BTreeSet::from([Risk::Membership]));
+        // A group in admin hands out admin.
+        let mut in_admin = AccessState::default();
+        in_admin.memberships.insert(Membership {
+            container: Container::Role("admin".into()),
+            member: Principal::Group("ops".into()),
+        });
+        let change = join(
+            Container::Group("ops".into()),
+            Principal::User("ann".into()),
+        );
+        assert!(risks(&change, &in_admin).contains(&Risk::Escalation));
+    }
+
+    #[test]
+    fn a_mapping_rule_claim_change_is_never_cosmetic() {
+        let update = |name: &'static str| Change::Update {
+            kind: EntityKind::MappingRule,
+            id: "loans".into(),
+            attributes: vec![crate::plan::change::AttributeChange {
+                name,
+                before: "a".into(),
+                after: "b".into(),
+            }],
+        };
+        let none = AccessState::default();
+        for attribute in ["claim", "value"] {
+            assert_eq!(
+                risks(&update(attribute), &none),
+                BTreeSet::from([Risk::Escalation, Risk::Revocation]),
+                "{attribute}"
+            );
+        }
+        assert_eq!(
+            risks(&update("name"), &none),
+            BTreeSet::from([Risk::Cosmetic])
+        );
     }
 }

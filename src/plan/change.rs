@@ -48,6 +48,44 @@ pub struct AttributeChange {
     pub after: String,
 }
 
+/// Something Camunda deletes together with an entity: the members of a
+/// deleted group, role or tenant; the memberships of a deleted user or
+/// mapping rule; the authorizations a deleted entity owns.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum Cascaded {
+    /// A membership.
+    Membership {
+        /// The membership.
+        #[serde(flatten)]
+        membership: Membership,
+    },
+    /// An authorization.
+    Authorization {
+        /// Its tuple.
+        tuple: AuthorizationTuple,
+        /// The live key.
+        key: String,
+        /// What it granted.
+        permissions: BTreeSet<PermissionType>,
+    },
+}
+
+impl fmt::Display for Cascaded {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Cascaded::Membership { membership: m } => {
+                write!(f, "- {} in {}", m.member, m.container)
+            }
+            Cascaded::Authorization {
+                tuple,
+                permissions: p,
+                ..
+            } => write!(f, "- {tuple} [{}]", permissions(p)),
+        }
+    }
+}
+
 /// One write.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(tag = "action", rename_all = "kebab-case")]
@@ -70,12 +108,15 @@ pub enum Change {
         /// What differs.
         attributes: Vec<AttributeChange>,
     },
-    /// Delete an entity.
+    /// Delete an entity. Camunda removes `cascade` with it.
     Delete {
         /// Kind.
         kind: EntityKind,
         /// ID.
         id: String,
+        /// The memberships and authorizations Camunda removes together with
+        /// the entity, beyond those another change of the plan removes.
+        cascade: Vec<Cascaded>,
     },
     /// Add a membership.
     AddMember(Membership),
@@ -110,16 +151,6 @@ pub enum Change {
     },
 }
 
-impl Change {
-    /// Whether this change deletes something.
-    pub fn is_delete(&self) -> bool {
-        matches!(
-            self,
-            Change::Delete { .. } | Change::RemoveMember(_) | Change::DeleteAuthorization { .. }
-        )
-    }
-}
-
 fn permissions(set: &BTreeSet<PermissionType>) -> String {
     set.iter()
         .map(|p| p.as_str())
@@ -139,7 +170,7 @@ impl fmt::Display for Change {
                 let names: Vec<&str> = attributes.iter().map(|a| a.name).collect();
                 write!(f, "~ {kind} {id} ({})", names.join(", "))
             }
-            Change::Delete { kind, id } => write!(f, "- {kind} {id}"),
+            Change::Delete { kind, id, .. } => write!(f, "- {kind} {id}"),
             Change::AddMember(m) => write!(f, "+ {} in {}", m.member, m.container),
             Change::RemoveMember(m) => write!(f, "- {} in {}", m.member, m.container),
             Change::CreateAuthorization {
@@ -191,6 +222,25 @@ pub enum Unmanaged {
         /// Its tuple.
         tuple: AuthorizationTuple,
     },
+    /// A member of a built-in role, of `<default>` or of a container whose
+    /// members are additive, that no file lists.
+    Membership {
+        /// The membership.
+        #[serde(flatten)]
+        membership: Membership,
+    },
+}
+
+impl fmt::Display for Unmanaged {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Unmanaged::Entity { kind, id } => write!(f, "{kind} {id}"),
+            Unmanaged::Authorization { tuple } => tuple.fmt(f),
+            Unmanaged::Membership { membership: m } => {
+                write!(f, "{} in {}", m.member, m.container)
+            }
+        }
+    }
 }
 
 /// What `plan` computed: the changes, and what it leaves alone.
@@ -208,7 +258,8 @@ impl Plan {
         self.changes.is_empty()
     }
 
-    /// (to add, to change, to destroy), as Terraform counts them.
+    /// (to add, to change, to destroy), as Terraform counts them. What a
+    /// deletion takes with it counts as destroyed.
     pub fn counts(&self) -> (usize, usize, usize) {
         let mut counts = (0, 0, 0);
         for change in &self.changes {
@@ -217,7 +268,8 @@ impl Plan {
                 | Change::AddMember(_)
                 | Change::CreateAuthorization { .. } => counts.0 += 1,
                 Change::Update { .. } | Change::UpdateAuthorization { .. } => counts.1 += 1,
-                _ => counts.2 += 1,
+                Change::Delete { cascade, .. } => counts.2 += 1 + cascade.len(),
+                Change::RemoveMember(_) | Change::DeleteAuthorization { .. } => counts.2 += 1,
             }
         }
         counts

@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::catalogue::{BUILT_IN_ROLES, DEFAULT_TENANT};
 use crate::model::desired::{Desired, Kind, MembersMode, Referenced};
-use crate::model::state::{AccessState, Container, Principal};
-use crate::plan::change::{AttributeChange, Change, EntityKind, Plan, Unmanaged};
+use crate::model::state::{AccessState, Container, Membership, Principal};
+use crate::plan::change::{AttributeChange, Cascaded, Change, EntityKind, Plan, Unmanaged};
 
 /// Computes plans. Pure: no I/O.
 #[derive(Debug)]
@@ -43,7 +43,11 @@ fn updated(plan: &mut Plan, kind: EntityKind, id: String, attributes: Vec<Attrib
 fn undeclared(plan: &mut Plan, kind: EntityKind, id: &str, pruned: bool) {
     let id = id.to_owned();
     if pruned {
-        plan.changes.push(Change::Delete { kind, id });
+        plan.changes.push(Change::Delete {
+            kind,
+            id,
+            cascade: Vec::new(),
+        });
     } else {
         plan.unmanaged.push(Unmanaged::Entity { kind, id });
     }
@@ -85,10 +89,51 @@ impl<'a> Planner<'a> {
         self.entities(&mut plan);
         self.memberships(&mut plan);
         self.authorizations(&mut plan);
+        self.cascades(&mut plan);
         plan.changes.sort();
         plan.changes.dedup();
         plan.unmanaged.sort();
         plan
+    }
+
+    /// What each deletion takes with it in Camunda, beyond what another
+    /// change already removes; none of it is left alone.
+    fn cascades(&self, plan: &mut Plan) {
+        let mut removed_members = BTreeSet::new();
+        let mut removed_keys = BTreeSet::new();
+        for change in &plan.changes {
+            match change {
+                Change::RemoveMember(m) => {
+                    removed_members.insert(m.clone());
+                }
+                Change::DeleteAuthorization { key, .. } => {
+                    removed_keys.insert(key.clone());
+                }
+                _ => {}
+            }
+        }
+        let mut gone = BTreeSet::new();
+        for change in &mut plan.changes {
+            if let Change::Delete { kind, id, cascade } = change {
+                *cascade = cascade_of(self.live, *kind, id)
+                    .into_iter()
+                    .filter(|c| match c {
+                        Cascaded::Membership { membership } => {
+                            !removed_members.contains(membership)
+                        }
+                        Cascaded::Authorization { key, .. } => !removed_keys.contains(key),
+                    })
+                    .collect();
+                gone.extend(entity_principal(*kind, id));
+            }
+        }
+        plan.unmanaged.retain(|u| match u {
+            Unmanaged::Authorization { tuple } => !gone.contains(&tuple.owner),
+            Unmanaged::Membership { membership } => !plan.changes.iter().any(|c| {
+                matches!(c, Change::Delete { kind, id, .. } if cascades_membership(*kind, id, membership))
+            }),
+            Unmanaged::Entity { .. } => true,
+        });
     }
 
     fn entities(&self, plan: &mut Plan) {
@@ -280,6 +325,7 @@ impl<'a> Planner<'a> {
         plan.changes.push(Change::Delete {
             kind,
             id: container.id().to_owned(),
+            cascade: Vec::new(),
         });
     }
 
@@ -292,13 +338,17 @@ impl<'a> Planner<'a> {
             }
         }
         for m in live.difference(desired) {
-            let authoritative =
-                self.desired.containers.get(&m.container) == Some(&MembersMode::Authoritative);
-            if authoritative
-                && !self.protected_container(&m.container)
-                && !self.protected_principal(&m.member)
-            {
+            let mode = self.desired.containers.get(&m.container);
+            let protected =
+                self.protected_container(&m.container) || self.protected_principal(&m.member);
+            if mode == Some(&MembersMode::Authoritative) && !protected {
                 plan.changes.push(Change::RemoveMember(m.clone()));
+            } else if (mode.is_some() || built_in_container(&m.container)) && !camunda_own(m) {
+                // Members nobody listed of a container whose other members
+                // are managed, or of a built-in one: watched, left alone.
+                plan.unmanaged.push(Unmanaged::Membership {
+                    membership: m.clone(),
+                });
             }
         }
     }
@@ -408,33 +458,7 @@ pub fn projected(state: &AccessState, plan: &Plan, desired: &Desired) -> AccessS
                     }
                 }
             }
-            Change::Delete { kind, id } => {
-                let container = match kind {
-                    EntityKind::Tenant => {
-                        next.tenants.remove(&id.as_str().into());
-                        Some(Container::Tenant(id.as_str().into()))
-                    }
-                    EntityKind::Group => {
-                        next.groups.remove(&id.as_str().into());
-                        Some(Container::Group(id.as_str().into()))
-                    }
-                    EntityKind::Role => {
-                        next.roles.remove(&id.as_str().into());
-                        Some(Container::Role(id.as_str().into()))
-                    }
-                    EntityKind::MappingRule => {
-                        next.mapping_rules.remove(&id.as_str().into());
-                        None
-                    }
-                    EntityKind::User => {
-                        next.users.remove(&id.as_str().into());
-                        None
-                    }
-                };
-                if let Some(container) = container {
-                    next.memberships.retain(|m| m.container != container);
-                }
-            }
+            Change::Delete { kind, id, .. } => delete_entity(&mut next, *kind, id),
             Change::CreateAuthorization { tuple, permissions } => {
                 let grant = next.authorizations.entry(tuple.clone()).or_default();
                 grant.permissions = permissions.clone();
@@ -462,6 +486,106 @@ pub fn projected(state: &AccessState, plan: &Plan, desired: &Desired) -> AccessS
         }
     }
     next
+}
+
+/// Whether a container is one Camunda creates: a built-in role or `<default>`.
+fn built_in_container(container: &Container) -> bool {
+    match container {
+        Container::Role(r) => BUILT_IN_ROLES.contains(&r.as_str()),
+        Container::Tenant(t) => t.as_str() == DEFAULT_TENANT,
+        Container::Group(_) => false,
+    }
+}
+
+/// Whether a membership is one Camunda makes itself on a fresh cluster: a
+/// built-in role in `<default>`.
+fn camunda_own(m: &Membership) -> bool {
+    matches!(&m.member, Principal::Role(r) if BUILT_IN_ROLES.contains(&r.as_str()))
+        && matches!(&m.container, Container::Tenant(t) if t.as_str() == DEFAULT_TENANT)
+}
+
+/// The principal an entity is when it is a member or an owner.
+fn entity_principal(kind: EntityKind, id: &str) -> Option<Principal> {
+    match kind {
+        EntityKind::Tenant => None,
+        EntityKind::Group => Some(Principal::Group(id.into())),
+        EntityKind::Role => Some(Principal::Role(id.into())),
+        EntityKind::MappingRule => Some(Principal::MappingRule(id.into())),
+        EntityKind::User => Some(Principal::User(id.into())),
+    }
+}
+
+/// Whether Camunda removes `membership` when the entity is deleted: a
+/// group, role or tenant takes its members with it (a group's or role's
+/// own memberships stay behind as orphans); a user or mapping rule leaves
+/// every group, role and tenant.
+fn cascades_membership(kind: EntityKind, id: &str, membership: &Membership) -> bool {
+    match kind {
+        EntityKind::Tenant | EntityKind::Group | EntityKind::Role => {
+            membership.container.id() == id
+                && match &membership.container {
+                    Container::Tenant(_) => kind == EntityKind::Tenant,
+                    Container::Group(_) => kind == EntityKind::Group,
+                    Container::Role(_) => kind == EntityKind::Role,
+                }
+        }
+        EntityKind::MappingRule | EntityKind::User => {
+            entity_principal(kind, id).as_ref() == Some(&membership.member)
+        }
+    }
+}
+
+/// What Camunda deletes together with an entity (reference §6, answers
+/// §1): members or memberships as [`cascades_membership`] says, and every
+/// authorization the entity owns.
+pub fn cascade_of(state: &AccessState, kind: EntityKind, id: &str) -> Vec<Cascaded> {
+    let owner = entity_principal(kind, id);
+    let memberships = state
+        .memberships
+        .iter()
+        .filter(|m| cascades_membership(kind, id, m))
+        .map(|m| Cascaded::Membership {
+            membership: m.clone(),
+        });
+    let authorizations = state
+        .authorizations
+        .iter()
+        .filter(|(tuple, _)| Some(&tuple.owner) == owner.as_ref())
+        .flat_map(|(tuple, grant)| {
+            grant.keys.iter().map(|key| Cascaded::Authorization {
+                tuple: tuple.clone(),
+                key: key.clone(),
+                permissions: grant.permissions.clone(),
+            })
+        });
+    memberships.chain(authorizations).collect()
+}
+
+/// Deletes an entity from `state` as Camunda does, cascade included.
+fn delete_entity(state: &mut AccessState, kind: EntityKind, id: &str) {
+    match kind {
+        EntityKind::Tenant => {
+            state.tenants.remove(&id.into());
+        }
+        EntityKind::Group => {
+            state.groups.remove(&id.into());
+        }
+        EntityKind::Role => {
+            state.roles.remove(&id.into());
+        }
+        EntityKind::MappingRule => {
+            state.mapping_rules.remove(&id.into());
+        }
+        EntityKind::User => {
+            state.users.remove(&id.into());
+        }
+    }
+    state
+        .memberships
+        .retain(|m| !cascades_membership(kind, id, m));
+    if let Some(owner) = entity_principal(kind, id) {
+        state.authorizations.retain(|t, _| t.owner != owner);
+    }
 }
 
 /// What differs between two live states, one line per object, for

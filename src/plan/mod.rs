@@ -6,11 +6,13 @@ pub mod change;
 pub mod diff;
 pub mod fingerprint;
 pub mod order;
+pub mod review;
 
 pub use access::{AccessChange, Risk, access_changes, risks};
 pub use change::{Change, EntityKind, Plan, Unmanaged};
 pub use diff::{Planner, projected};
 pub use order::{Order, Reason, Step};
+pub use review::{Review, Warning};
 
 #[cfg(test)]
 mod tests {
@@ -295,31 +297,13 @@ mod tests {
             })
     }
 
-    /// One change as the server applies it, cascades included (a deleted
-    /// user or mapping rule leaves its groups, roles and tenants; a deleted
-    /// entity's own authorizations go).
+    /// One change as the server applies it, cascades included.
     fn server_applies(state: &AccessState, change: &Change, desired: &Desired) -> AccessState {
         let one = Plan {
             changes: vec![change.clone()],
             unmanaged: Vec::new(),
         };
-        let mut next = diff::projected(state, &one, desired);
-        if let Change::Delete { kind, id } = change {
-            let gone = match kind {
-                EntityKind::MappingRule => Some(Principal::MappingRule(id.as_str().into())),
-                EntityKind::User => Some(Principal::User(id.as_str().into())),
-                EntityKind::Group => Some(Principal::Group(id.as_str().into())),
-                EntityKind::Role => Some(Principal::Role(id.as_str().into())),
-                EntityKind::Tenant => None,
-            };
-            if let Some(gone) = gone {
-                if matches!(kind, EntityKind::MappingRule | EntityKind::User) {
-                    next.memberships.retain(|m| m.member != gone);
-                }
-                next.authorizations.retain(|t, _| t.owner != gone);
-            }
-        }
-        next
+        diff::projected(state, &one, desired)
     }
 
     /// Plays `plan` in `order` against the server's rules that ordering is
@@ -427,15 +411,16 @@ mod tests {
             let plan = Planner::new(&desired, &a).plan();
             prop_assert_eq!(&plan, &Planner::new(&desired, &a.clone()).plan());
             // Rendered output is byte-identical too.
-            let after = projected(&a, &plan, &desired);
-            let access = access_changes(&a, &after);
+            let review = Review::new(&plan, &a, &desired);
+            let again = Planner::new(&desired, &a).plan();
+            let review_again = Review::new(&again, &a, &desired);
             prop_assert_eq!(
-                crate::render::plan::json(&plan, &access, "t"),
-                crate::render::plan::json(&Planner::new(&desired, &a).plan(), &access_changes(&a, &after), "t")
+                crate::render::plan::json(&plan, &review, "t"),
+                crate::render::plan::json(&again, &review_again, "t")
             );
             prop_assert_eq!(
-                crate::render::plan::human(&plan, &access, "t", false),
-                crate::render::plan::human(&Planner::new(&desired, &a).plan(), &access, "t", false)
+                crate::render::plan::human(&plan, &review, "t", false),
+                crate::render::plan::human(&again, &review_again, "t", false)
             );
         }
     }

@@ -178,6 +178,7 @@ fn claims(change: &Change, live: &AccessState) -> (Option<ClaimPair>, Option<Cla
         Change::Delete {
             kind: EntityKind::MappingRule,
             id,
+            ..
         } => (
             live.mapping_rules
                 .get(&id.as_str().into())
@@ -203,7 +204,7 @@ impl Order {
                 Change::Create { kind, id, .. } => {
                     created.insert((*kind, id.clone()), i);
                 }
-                Change::Delete { kind, id } => {
+                Change::Delete { kind, id, .. } => {
                     deleted.insert((*kind, id.clone()), i);
                 }
                 _ => {}

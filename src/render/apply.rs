@@ -21,6 +21,11 @@ pub enum Ending {
     Incomplete,
     /// Stopped by an interrupt.
     Interrupted,
+    /// Writes stopped because the cluster stopped answering (the cause).
+    Unreachable(String),
+    /// The writes are done, but the tool can no longer read the cluster
+    /// (its own access went away): the error.
+    LostAccess(String),
 }
 
 /// One line per finished change, for logs and CI.
@@ -88,6 +93,12 @@ pub fn human(plan: &Plan, outcomes: &[Outcome], ending: &Ending) -> String {
         Ending::Interrupted => out.push_str(
             "Interrupted: nothing new was started and in-flight writes finished. Run apply again to finish.\n",
         ),
+        Ending::Unreachable(cause) => out.push_str(&format!(
+            "The cluster stopped answering ({cause}); nothing new was started. Run apply again once it answers: it plans afresh and does only what is left.\n"
+        )),
+        Ending::LostAccess(error) => out.push_str(&format!(
+            "The writes are done, but this tool can no longer read the cluster ({error}): it lost its own access. Check the plan's effective access for the principal it runs as.\n"
+        )),
     }
     out
 }
@@ -116,12 +127,19 @@ pub fn json(plan: &Plan, outcomes: &[Outcome], ending: &Ending, target: &str) ->
         Ending::NotConverged(p) => ("not-converged", p.clone()),
         Ending::Incomplete => ("incomplete", Vec::new()),
         Ending::Interrupted => ("interrupted", Vec::new()),
+        Ending::Unreachable(_) => ("unreachable", Vec::new()),
+        Ending::LostAccess(_) => ("lost-access", Vec::new()),
+    };
+    let cause = match ending {
+        Ending::Unreachable(cause) | Ending::LostAccess(cause) => Some(cause.as_str()),
+        _ => None,
     };
     let document = json!({
         "format_version": REPORT_FORMAT_VERSION,
         "target": target,
         "summary": {"done": done, "failed": failed, "skipped": skipped, "not_started": not_started},
         "ending": ending_name,
+        "cause": cause,
         "not_yet_visible": pending,
         "changes": changes,
     });

@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use crate::plan::{Change, Plan, Unmanaged};
+use crate::plan::{Change, Plan, Review};
 
 /// Version of the JSON document `drift --format json` prints.
 pub const DRIFT_FORMAT_VERSION: u32 = 1;
@@ -15,15 +15,10 @@ pub struct Drift<'a> {
     pub target: &'a str,
     /// The settled plan: managed objects that differ, and unmanaged ones.
     pub plan: &'a Plan,
+    /// The plan's review (risks, warnings).
+    pub review: &'a Review,
     /// Differences the first read showed that a re-read did not.
     pub transient: &'a [Change],
-}
-
-fn unmanaged_line(u: &Unmanaged) -> String {
-    match u {
-        Unmanaged::Entity { kind, id } => format!("{kind} {id}"),
-        Unmanaged::Authorization { tuple } => tuple.to_string(),
-    }
 }
 
 /// For people and CI logs.
@@ -46,7 +41,7 @@ pub fn human(d: &Drift<'_>) -> String {
             d.plan.unmanaged.len()
         ));
         for u in &d.plan.unmanaged {
-            out.push_str(&format!("  ? {}\n", unmanaged_line(u)));
+            out.push_str(&format!("  ? {}\n", u));
         }
     }
     if !d.transient.is_empty() {
@@ -62,13 +57,14 @@ pub fn human(d: &Drift<'_>) -> String {
 
 /// One JSON document.
 pub fn json(d: &Drift<'_>) -> String {
-    let changes = crate::render::plan::changes_json(&d.plan.changes);
+    let changes = crate::render::plan::changes_json(&d.plan.changes, d.review);
     let document = json!({
         "format_version": DRIFT_FORMAT_VERSION,
         "target": d.target,
         "drift": !d.plan.is_empty(),
         "changes": changes,
         "unmanaged": d.plan.unmanaged,
+        "warnings": crate::render::plan::warnings_json(d.review),
         "transient": d.transient,
     });
     let mut text = serde_json::to_string_pretty(&document).expect("reports serialize");
@@ -97,7 +93,7 @@ pub fn markdown(d: &Drift<'_>) -> String {
             d.plan.unmanaged.len()
         ));
         for u in &d.plan.unmanaged {
-            out.push_str(&format!("- `{}`\n", unmanaged_line(u)));
+            out.push_str(&format!("- `{}`\n", u));
         }
         out.push_str("\n</details>\n");
     }

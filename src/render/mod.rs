@@ -7,9 +7,50 @@ pub mod log;
 pub mod plan;
 pub mod validation;
 
+use std::borrow::Cow;
 use std::io::Write;
 
-/// Where output goes: results on stdout, diagnostics and progress on stderr.
+/// `text` safe for a terminal: control characters from files, names and
+/// descriptions are shown escaped (`\x1b`, `\u{9b}`), so nothing printed
+/// can move the cursor, set the window title or hide what follows. Only
+/// the colour sequences this tool writes itself (`ESC [ digits ; m`),
+/// newlines and tabs pass.
+pub fn safe(text: &str) -> Cow<'_, str> {
+    let dangerous = |c: char| c.is_control() && c != '\n' && c != '\t';
+    if !text.chars().any(dangerous) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if c == '\x1b' {
+            let colour = rest[1..].strip_prefix('[').and_then(|after| {
+                let end = after.find(|ch: char| !(ch.is_ascii_digit() || ch == ';'))?;
+                after[end..].starts_with('m').then_some(end + 3)
+            });
+            if let Some(len) = colour {
+                out.push_str(&rest[..len]);
+                rest = &rest[len..];
+                continue;
+            }
+        }
+        if dangerous(c) {
+            if u32::from(c) < 0x80 {
+                out.push_str(&format!("\\x{:02x}", u32::from(c)));
+            } else {
+                out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+            }
+        } else {
+            out.push(c);
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    Cow::Owned(out)
+}
+
+/// Where output goes: results on stdout, diagnostics and progress on
+/// stderr. Secret values are masked in both ([`crate::secrets`]), and
+/// control characters escaped ([`safe`]).
 #[derive(Debug, Clone, Copy)]
 pub struct Shell {
     /// Colour on stderr.
@@ -21,14 +62,32 @@ impl Shell {
     pub fn out(&self, text: &str) {
         let mut stdout = std::io::stdout().lock();
         // A closed pipe (`| head`) is not an error worth a panic.
-        let _ = stdout.write_all(text.as_bytes());
+        let _ = stdout.write_all(safe(&crate::secrets::redact(text)).as_bytes());
         let _ = stdout.flush();
     }
 
     /// Writes diagnostics, progress or logs to stderr.
     pub fn err(&self, text: &str) {
         let mut stderr = std::io::stderr().lock();
-        let _ = stderr.write_all(text.as_bytes());
+        let _ = stderr.write_all(safe(&crate::secrets::redact(text)).as_bytes());
         let _ = stderr.flush();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe;
+
+    #[test]
+    fn control_characters_are_escaped_and_colours_kept() {
+        assert_eq!(safe("plain\ttext\n"), "plain\ttext\n");
+        assert_eq!(safe("\x1b[31mred\x1b[0m"), "\x1b[31mred\x1b[0m");
+        // A title-setting sequence from a file, a carriage return, C1 CSI.
+        assert_eq!(
+            safe("name \x1b]0;owned\x07 x\ry \u{9b}2J"),
+            "name \\x1b]0;owned\\x07 x\\x0dy \\u{9b}2J"
+        );
+        // An unfinished colour sequence is escaped too.
+        assert_eq!(safe("\x1b[31"), "\\x1b[31");
     }
 }

@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::plan::{AccessChange, Change, Plan, Unmanaged, risks};
+use crate::plan::{Change, Plan, Review, Risk};
 
 /// Version of the JSON document `plan --format json` prints.
 pub const PLAN_FORMAT_VERSION: u32 = 1;
@@ -79,17 +79,22 @@ fn attribute_diff(out: &mut String, name: &str, before: &str, after: &str, paint
 }
 
 /// The plan as a person reads it: one block per change (`+` add, `~`
-/// change, `-` destroy) with its attributes, risk tags, effective access,
-/// unmanaged objects in their own section, and Terraform's summary line.
-/// `color` only when stdout is a terminal.
-pub fn human(plan: &Plan, access: &[AccessChange], target: &str, color: bool) -> String {
+/// change, `-` destroy) with its attributes, what a deletion takes with it,
+/// risk tags, effective access, warnings, unmanaged objects in their own
+/// section, and Terraform's summary line. `color` only when stdout is a
+/// terminal.
+pub fn human(plan: &Plan, review: &Review, target: &str, color: bool) -> String {
     let paint = Paint(color);
     let mut out = format!("Plan for {target}\n\n");
     if plan.is_empty() {
         out.push_str("No changes. The cluster matches the configuration.\n");
     } else {
         for change in &plan.changes {
-            let tags: Vec<String> = risks(change).iter().map(|r| format!("[{r}]")).collect();
+            let tags: Vec<String> = review
+                .risks(change)
+                .iter()
+                .map(|r| format!("[{r}]"))
+                .collect();
             let line = paint.symbol(&change.to_string());
             if tags.is_empty() {
                 out.push_str(&format!("  {line}\n"));
@@ -119,13 +124,21 @@ pub fn human(plan: &Plan, access: &[AccessChange], target: &str, color: bool) ->
                         out.push_str(&format!("      {}\n", paint.paint(RED, &format!("- {p}"))));
                     }
                 }
+                Change::Delete { cascade, .. } => {
+                    for c in cascade {
+                        out.push_str(&format!(
+                            "      {}  (deleted with it)\n",
+                            paint.paint(RED, &c.to_string())
+                        ));
+                    }
+                }
                 _ => {}
             }
         }
     }
-    if !access.is_empty() {
+    if !review.access.is_empty() {
         out.push_str("\nEffective access after the plan:\n");
-        for a in access {
+        for a in &review.access {
             out.push_str(&format!("  {}\n", a.principal));
             for p in &a.gained {
                 out.push_str(&format!(
@@ -141,10 +154,13 @@ pub fn human(plan: &Plan, access: &[AccessChange], target: &str, color: bool) ->
     if !plan.unmanaged.is_empty() {
         out.push_str("\nUnmanaged (in the cluster, not in the configuration; left alone):\n");
         for u in &plan.unmanaged {
-            match u {
-                Unmanaged::Entity { kind, id } => out.push_str(&format!("  ? {kind} {id}\n")),
-                Unmanaged::Authorization { tuple } => out.push_str(&format!("  ? {tuple}\n")),
-            }
+            out.push_str(&format!("  ? {u}\n"));
+        }
+    }
+    if !review.warnings.is_empty() {
+        out.push_str("\nWarnings:\n");
+        for w in &review.warnings {
+            out.push_str(&format!("  ! {w}\n"));
         }
     }
     let (add, change, destroy) = plan.counts();
@@ -174,12 +190,12 @@ pub struct PlanRecord {
 /// plan was computed from (so a stale plan can say what changed since).
 pub fn file(
     plan: &Plan,
-    access: &[AccessChange],
+    review: &Review,
     record: &PlanRecord,
     live: &crate::model::state::AccessState,
 ) -> String {
     let mut document: serde_json::Value =
-        serde_json::from_str(&json(plan, access, &record.target)).expect("own JSON parses");
+        serde_json::from_str(&json(plan, review, &record.target)).expect("own JSON parses");
     document["record"] = json!(record);
     document["live_state"] = json!(live);
     let mut text = serde_json::to_string_pretty(&document).expect("plans serialize");
@@ -188,71 +204,161 @@ pub fn file(
 }
 
 /// Changes as the JSON documents write them: each with its risk tags.
-pub fn changes_json(changes: &[Change]) -> Vec<serde_json::Value> {
+pub fn changes_json(changes: &[Change], review: &Review) -> Vec<serde_json::Value> {
     changes
         .iter()
         .map(|c| {
             let mut value = serde_json::to_value(c).expect("changes serialize");
-            value["risks"] = json!(risks(c));
+            value["risks"] = json!(review.risks(c));
+            value
+        })
+        .collect()
+}
+
+/// Warnings as the JSON documents write them: each with its message.
+pub fn warnings_json(review: &Review) -> Vec<serde_json::Value> {
+    review
+        .warnings
+        .iter()
+        .map(|w| {
+            let mut value = serde_json::to_value(w).expect("warnings serialize");
+            value["message"] = json!(w.to_string());
             value
         })
         .collect()
 }
 
 /// The plan as one JSON document.
-pub fn json(plan: &Plan, access: &[AccessChange], target: &str) -> String {
+pub fn json(plan: &Plan, review: &Review, target: &str) -> String {
     let (add, change, destroy) = plan.counts();
-    let changes = changes_json(&plan.changes);
+    let changes = changes_json(&plan.changes, review);
     let document = json!({
         "format_version": PLAN_FORMAT_VERSION,
         "target": target,
         "summary": {"add": add, "change": change, "destroy": destroy},
         "changes": changes,
-        "effective_access": access,
+        "effective_access": review.access,
         "unmanaged": plan.unmanaged,
+        "warnings": warnings_json(review),
     });
     let mut text = serde_json::to_string_pretty(&document).expect("plans serialize");
     text.push('\n');
     text
 }
 
-/// The plan as a pull-request comment: a summary table, escalations first,
-/// the full list in a collapsible section.
-pub fn markdown(plan: &Plan, access: &[AccessChange], target: &str) -> String {
+/// Text inside a Markdown code span: backticks would end it early.
+fn code(text: &str) -> String {
+    format!("`{}`", text.replace('`', "'"))
+}
+
+/// One change as a Markdown list item: the change, its risk tags, and
+/// every attribute before → after, every permission added or removed,
+/// everything a deletion takes with it.
+fn markdown_change(out: &mut String, change: &Change, review: &Review) {
+    let tags: Vec<String> = review
+        .risks(change)
+        .iter()
+        .map(|r| format!("**{r}**"))
+        .collect();
+    out.push_str(&format!("- {}", code(&change.to_string())));
+    if !tags.is_empty() {
+        out.push_str(&format!(" — {}", tags.join(", ")));
+    }
+    out.push('\n');
+    match change {
+        Change::Create { attributes, .. } => {
+            for (name, value) in attributes {
+                out.push_str(&format!("  - {name}: {}\n", code(&format!("{value:?}"))));
+            }
+        }
+        Change::Update { attributes, .. } => {
+            for a in attributes {
+                out.push_str(&format!(
+                    "  - {}: {} → {}\n",
+                    a.name,
+                    code(&format!("{:?}", a.before)),
+                    code(&format!("{:?}", a.after))
+                ));
+            }
+        }
+        Change::UpdateAuthorization { before, after, .. } => {
+            let list =
+                |set: &std::collections::BTreeSet<crate::model::catalogue::PermissionType>| {
+                    set.iter()
+                        .map(|p| p.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+            out.push_str(&format!(
+                "  - permissions: {} → {}\n",
+                code(&format!("[{}]", list(before))),
+                code(&format!("[{}]", list(after)))
+            ));
+        }
+        Change::Delete { cascade, .. } => {
+            for c in cascade {
+                out.push_str(&format!("  - deleted with it: {}\n", code(&c.to_string())));
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The plan as a pull-request comment: a summary table, warnings,
+/// escalations first with their details, then every other change, each
+/// with its risk tags and before → after.
+pub fn markdown(plan: &Plan, review: &Review, target: &str) -> String {
     let (add, change, destroy) = plan.counts();
-    let mut out = format!("### camunda-access plan for {target}\n\n");
+    let mut out = format!("### camunda-access plan for {}\n\n", code(target));
     if plan.is_empty() {
         out.push_str("No changes. The cluster matches the configuration.\n");
     } else {
         out.push_str("| add | change | destroy |\n|---:|---:|---:|\n");
         out.push_str(&format!("| {add} | {change} | {destroy} |\n\n"));
     }
-    let escalations: Vec<&Change> = plan
+    if !review.warnings.is_empty() {
+        out.push_str("**Warnings:**\n\n");
+        for w in &review.warnings {
+            out.push_str(&format!("- {}\n", w.to_string().replace('`', "'")));
+        }
+        out.push('\n');
+    }
+    let (escalations, others): (Vec<&Change>, Vec<&Change>) = plan
         .changes
         .iter()
-        .filter(|c| risks(c).contains(&crate::plan::Risk::Escalation))
-        .collect();
+        .partition(|c| review.risks(c).contains(&Risk::Escalation));
     if !escalations.is_empty() {
         out.push_str(&format!(
             "**{} change(s) escalate access — review these first:**\n\n",
             escalations.len()
         ));
-        for c in escalations {
-            out.push_str(&format!("- `{c}`\n"));
+        for c in &escalations {
+            markdown_change(&mut out, c, review);
         }
         out.push('\n');
     }
-    if !plan.is_empty() {
-        out.push_str("<details><summary>All changes</summary>\n\n```diff\n");
-        for c in &plan.changes {
-            out.push_str(&format!("{c}\n"));
+    if !others.is_empty() {
+        let title = if escalations.is_empty() {
+            "All changes"
+        } else {
+            "Other changes"
+        };
+        out.push_str(&format!(
+            "<details><summary>{title} ({})</summary>\n\n",
+            others.len()
+        ));
+        for c in &others {
+            markdown_change(&mut out, c, review);
         }
-        out.push_str("```\n\n</details>\n\n");
+        out.push_str("\n</details>\n\n");
     }
-    if !access.is_empty() {
+    if !review.access.is_empty() {
         out.push_str("<details><summary>Effective access after the plan</summary>\n\n");
-        for a in access {
-            out.push_str(&format!("**{}**\n\n```diff\n", a.principal));
+        for a in &review.access {
+            out.push_str(&format!(
+                "**{}**\n\n```diff\n",
+                code(&a.principal.to_string())
+            ));
             for p in &a.gained {
                 out.push_str(&format!("+ {p}\n"));
             }
@@ -269,10 +375,7 @@ pub fn markdown(plan: &Plan, access: &[AccessChange], target: &str) -> String {
             plan.unmanaged.len()
         ));
         for u in &plan.unmanaged {
-            match u {
-                Unmanaged::Entity { kind, id } => out.push_str(&format!("- {kind} `{id}`\n")),
-                Unmanaged::Authorization { tuple } => out.push_str(&format!("- `{tuple}`\n")),
-            }
+            out.push_str(&format!("- {}\n", code(&u.to_string())));
         }
         out.push_str("\n</details>\n");
     }
@@ -284,6 +387,15 @@ mod tests {
     use super::*;
     use crate::plan::EntityKind;
     use crate::plan::change::AttributeChange;
+
+    /// A review with nothing to say.
+    fn reviewed() -> Review {
+        Review {
+            after: Default::default(),
+            access: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
 
     fn update(before: &str, after: &str) -> Plan {
         Plan {
@@ -302,7 +414,7 @@ mod tests {
 
     #[test]
     fn attribute_changes_show_before_and_after() {
-        let text = human(&update("Old team", "New team"), &[], "x", false);
+        let text = human(&update("Old team", "New team"), &reviewed(), "x", false);
         assert!(
             text.contains("  ~ group eng (description)  [cosmetic]\n      ~ description: \"Old team\" -> \"New team\"\n"),
             "{text}"
@@ -315,7 +427,7 @@ mod tests {
     fn multi_line_values_get_a_line_diff() {
         let text = human(
             &update("line one\nline two\n", "line one\nline 2\n"),
-            &[],
+            &reviewed(),
             "x",
             false,
         );
@@ -327,7 +439,7 @@ mod tests {
 
     #[test]
     fn colour_marks_symbols_and_changed_words() {
-        let text = human(&update("Old team", "New team"), &[], "x", true);
+        let text = human(&update("Old team", "New team"), &reviewed(), "x", true);
         assert!(
             text.contains("\x1b[33m~ group eng (description)\x1b[0m"),
             "{text:?}"

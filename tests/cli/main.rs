@@ -13,6 +13,7 @@ mod misbehaving;
 mod oidc;
 mod plan;
 mod properties;
+mod safety;
 mod schema;
 mod sim;
 mod validate;

@@ -340,7 +340,8 @@ fn hand_made_changes_show_up_as_updates_and_unmanaged_objects() {
     let out = stdout(&output);
     assert_eq!(output.status.code(), Some(2), "{out}{}", stderr(&output));
     assert!(
-        out.contains("  + client:ci-deployer in role:deployer  [membership]"),
+        // The role may deploy anything (RESOURCE:* CREATE): joining it is an escalation.
+        out.contains("  + client:ci-deployer in role:deployer  [escalation] [membership]"),
         "{out}"
     );
     assert!(

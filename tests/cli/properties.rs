@@ -224,14 +224,16 @@ fn converge(
         .iter()
         .map(|c| write_for(c, &desired))
         .collect();
-    let outcomes = rt.block_on(execute(
-        client.clone(),
-        &order,
-        writes,
-        4,
-        Arc::new(AtomicBool::new(false)),
-        |_, _| {},
-    ));
+    let outcomes = rt
+        .block_on(execute(
+            client.clone(),
+            &order,
+            writes,
+            4,
+            Arc::new(AtomicBool::new(false)),
+            |_, _| {},
+        ))
+        .outcomes;
     for (change, outcome) in plan.changes.iter().zip(&outcomes) {
         assert!(outcome.is_done(), "{change}: {outcome:?}");
     }

@@ -1,0 +1,326 @@
+//! What a reviewer needs beside the changes: the state after the plan, the
+//! risk of each change judged against it, who gains and loses what, and
+//! warnings about what the plan does not do.
+
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+
+use crate::model::desired::{Desired, Kind, Referenced};
+use crate::model::state::{AccessState, Container, Principal};
+use crate::plan::access::{AccessChange, Risk, access_changes, risks};
+use crate::plan::change::{Change, EntityKind, Plan, Unmanaged};
+use crate::plan::diff::{Planner, projected};
+
+/// A plan, reviewed.
+#[derive(Debug, Clone)]
+pub struct Review {
+    /// The live state as it will be after the plan, cascades included.
+    pub after: AccessState,
+    /// Who gains and loses what.
+    pub access: Vec<AccessChange>,
+    /// What the plan leaves undone that a reviewer should know.
+    pub warnings: Vec<Warning>,
+}
+
+/// Something the plan does not do, or cannot be trusted to show plainly.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum Warning {
+    /// A protected object the files declare differs from the cluster.
+    ProtectedDiffers {
+        /// The `protect` entry.
+        object: String,
+        /// The changes protection holds back.
+        held_back: Vec<String>,
+    },
+    /// A `protect` entry names nothing in the cluster or the files.
+    ProtectMatchesNothing {
+        /// The `protect` entry.
+        object: String,
+    },
+    /// Objects the files no longer declare stay in force, as the kind is not pruned.
+    NotPruned {
+        /// What stays.
+        what: String,
+        /// How many.
+        count: usize,
+        /// The `policy.prune` entry that would delete them.
+        prune: Kind,
+    },
+    /// An ID holds characters a reader cannot see or tell apart.
+    SuspiciousId {
+        /// The object.
+        object: String,
+        /// The characters, as `U+XXXX`.
+        characters: Vec<String>,
+    },
+}
+
+impl std::fmt::Display for Warning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Warning::ProtectedDiffers { object, held_back } => write!(
+                f,
+                "{object} is protected but differs from the files; not applied: {}",
+                held_back.join("; ")
+            ),
+            Warning::ProtectMatchesNothing { object } => write!(
+                f,
+                "policy.protect names {object}, which is neither in the cluster nor in the files"
+            ),
+            Warning::NotPruned { what, count, prune } => write!(
+                f,
+                "{count} {what} in the cluster but not in the files stay in force (add `{prune}` to policy.prune to delete them)"
+            ),
+            Warning::SuspiciousId { object, characters } => write!(
+                f,
+                "{object} has an ID with invisible or look-alike characters ({})",
+                characters.join(", ")
+            ),
+        }
+    }
+}
+
+impl Review {
+    /// Reviews `plan`, planned from `desired` against `live`.
+    pub fn new(plan: &Plan, live: &AccessState, desired: &Desired) -> Review {
+        let after = projected(live, plan, desired);
+        let access = access_changes(live, &after);
+        let mut warnings = protection_warnings(plan, live, desired);
+        warnings.extend(not_pruned(plan));
+        warnings.extend(suspicious_ids(plan));
+        Review {
+            after,
+            access,
+            warnings,
+        }
+    }
+
+    /// The risks of one change of the plan.
+    pub fn risks(&self, change: &Change) -> BTreeSet<Risk> {
+        risks(change, &self.after)
+    }
+}
+
+/// Whether `change` is about the object `target` names.
+fn touches(change: &Change, target: &Referenced) -> bool {
+    let entity = |kind: EntityKind, id: &str| match target {
+        Referenced::Container(c) => {
+            c.id() == id
+                && matches!(
+                    (c, kind),
+                    (Container::Group(_), EntityKind::Group)
+                        | (Container::Role(_), EntityKind::Role)
+                        | (Container::Tenant(_), EntityKind::Tenant)
+                )
+        }
+        Referenced::Principal(p) => {
+            p.id() == id
+                && matches!(
+                    (p, kind),
+                    (Principal::Group(_), EntityKind::Group)
+                        | (Principal::Role(_), EntityKind::Role)
+                        | (Principal::MappingRule(_), EntityKind::MappingRule)
+                        | (Principal::User(_), EntityKind::User)
+                )
+        }
+    };
+    let principal = |p: &Principal| match target {
+        Referenced::Principal(t) => t == p,
+        Referenced::Container(c) => c.id() == p.id() && touches_as_container(c, p),
+    };
+    match change {
+        Change::Create { kind, id, .. }
+        | Change::Update { kind, id, .. }
+        | Change::Delete { kind, id, .. } => entity(*kind, id),
+        Change::AddMember(m) | Change::RemoveMember(m) => {
+            principal(&m.member)
+                || match target {
+                    Referenced::Container(c) => *c == m.container,
+                    Referenced::Principal(_) => false,
+                }
+        }
+        Change::CreateAuthorization { tuple, .. }
+        | Change::UpdateAuthorization { tuple, .. }
+        | Change::DeleteAuthorization { tuple, .. } => principal(&tuple.owner),
+    }
+}
+
+fn touches_as_container(c: &Container, p: &Principal) -> bool {
+    matches!(
+        (c, p),
+        (Container::Group(_), Principal::Group(_)) | (Container::Role(_), Principal::Role(_))
+    )
+}
+
+/// Whether the files declare the object `target` names.
+fn declared(target: &Referenced, desired: &Desired) -> bool {
+    let d = &desired.state;
+    match target {
+        Referenced::Container(c) => desired.containers.contains_key(c),
+        Referenced::Principal(Principal::Group(g)) => d.groups.contains_key(g),
+        Referenced::Principal(Principal::Role(r)) => d.roles.contains_key(r),
+        Referenced::Principal(Principal::MappingRule(m)) => d.mapping_rules.contains_key(m),
+        Referenced::Principal(Principal::User(u)) => d.users.contains_key(u),
+        Referenced::Principal(p @ Principal::Client(_)) => {
+            desired.owners.contains(p) || d.memberships.iter().any(|m| m.member == *p)
+        }
+    }
+}
+
+/// Whether the cluster holds the object `target` names.
+fn exists(target: &Referenced, live: &AccessState) -> bool {
+    match target {
+        Referenced::Container(Container::Group(g)) | Referenced::Principal(Principal::Group(g)) => {
+            live.groups.contains_key(g)
+        }
+        Referenced::Container(Container::Role(r)) | Referenced::Principal(Principal::Role(r)) => {
+            live.roles.contains_key(r)
+        }
+        Referenced::Container(Container::Tenant(t)) => live.tenants.contains_key(t),
+        Referenced::Principal(Principal::MappingRule(m)) => live.mapping_rules.contains_key(m),
+        Referenced::Principal(Principal::User(u)) => live.users.contains_key(u),
+        Referenced::Principal(p @ Principal::Client(_)) => {
+            live.memberships.iter().any(|m| m.member == *p)
+                || live.authorizations.keys().any(|t| t.owner == *p)
+        }
+    }
+}
+
+/// Protected objects the files declare differently from the cluster, and
+/// `protect` entries that name nothing.
+fn protection_warnings(plan: &Plan, live: &AccessState, desired: &Desired) -> Vec<Warning> {
+    if desired.policy.protect.is_empty() {
+        return Vec::new();
+    }
+    let mut unprotected = desired.clone();
+    unprotected.policy.protect.clear();
+    let unprotected = Planner::new(&unprotected, live).plan();
+    let mut warnings = Vec::new();
+    for target in &desired.policy.protect {
+        if !declared(target, desired) {
+            if !exists(target, live) {
+                warnings.push(Warning::ProtectMatchesNothing {
+                    object: target.to_string(),
+                });
+            }
+            continue;
+        }
+        let held_back: Vec<String> = unprotected
+            .changes
+            .iter()
+            .filter(|c| !plan.changes.contains(c) && touches(c, target))
+            .map(ToString::to_string)
+            .collect();
+        if !held_back.is_empty() {
+            warnings.push(Warning::ProtectedDiffers {
+                object: target.to_string(),
+                held_back,
+            });
+        }
+    }
+    warnings
+}
+
+/// Mapping rules and clients' authorizations that stay in force because
+/// their kind is not pruned: removing them from the files revoked nothing.
+fn not_pruned(plan: &Plan) -> Vec<Warning> {
+    let rules = plan
+        .unmanaged
+        .iter()
+        .filter(|u| {
+            matches!(
+                u,
+                Unmanaged::Entity {
+                    kind: EntityKind::MappingRule,
+                    ..
+                }
+            )
+        })
+        .count();
+    let grants = plan
+        .unmanaged
+        .iter()
+        .filter(|u| {
+            matches!(u, Unmanaged::Authorization { tuple } if matches!(tuple.owner, Principal::Client(_)))
+        })
+        .count();
+    let mut warnings = Vec::new();
+    if rules > 0 {
+        warnings.push(Warning::NotPruned {
+            what: "mapping rule(s)".to_owned(),
+            count: rules,
+            prune: Kind::MappingRules,
+        });
+    }
+    if grants > 0 {
+        warnings.push(Warning::NotPruned {
+            what: "authorization(s) of clients".to_owned(),
+            count: grants,
+            prune: Kind::Authorizations,
+        });
+    }
+    warnings
+}
+
+/// Characters a reader cannot see or cannot tell from ASCII ones.
+fn suspicious(id: &str) -> Vec<String> {
+    let mut found: Vec<String> = id
+        .chars()
+        .filter(|c| !c.is_ascii() || c.is_ascii_control())
+        .map(|c| format!("U+{:04X}", u32::from(c)))
+        .collect();
+    found.dedup();
+    found
+}
+
+fn suspicious_ids(plan: &Plan) -> Vec<Warning> {
+    let mut objects: BTreeSet<String> = BTreeSet::new();
+    let mut warnings = Vec::new();
+    let mut check = |object: String, ids: &[&str]| {
+        let characters: Vec<String> = ids.iter().flat_map(|id| suspicious(id)).collect();
+        if !characters.is_empty() && objects.insert(object.clone()) {
+            warnings.push(Warning::SuspiciousId { object, characters });
+        }
+    };
+    for change in &plan.changes {
+        match change {
+            Change::Create { kind, id, .. }
+            | Change::Update { kind, id, .. }
+            | Change::Delete { kind, id, .. } => check(format!("{kind} {id:?}"), &[id]),
+            Change::AddMember(m) | Change::RemoveMember(m) => {
+                check(format!("{:?}", m.member.to_string()), &[m.member.id()]);
+                check(
+                    format!("{:?}", m.container.to_string()),
+                    &[m.container.id()],
+                );
+            }
+            Change::CreateAuthorization { tuple, .. }
+            | Change::UpdateAuthorization { tuple, .. }
+            | Change::DeleteAuthorization { tuple, .. } => {
+                check(
+                    format!("{:?}", tuple.owner.to_string()),
+                    &[tuple.owner.id()],
+                );
+                let resource = tuple.resource.to_string();
+                check(format!("{:?}", resource), &[&resource]);
+            }
+        }
+    }
+    for u in &plan.unmanaged {
+        match u {
+            Unmanaged::Entity { kind, id } => check(format!("{kind} {id:?}"), &[id]),
+            Unmanaged::Authorization { tuple } => {
+                check(
+                    format!("{:?}", tuple.owner.to_string()),
+                    &[tuple.owner.id()],
+                );
+            }
+            Unmanaged::Membership { membership: m } => {
+                check(format!("{:?}", m.member.to_string()), &[m.member.id()]);
+            }
+        }
+    }
+    warnings
+}

@@ -1,0 +1,575 @@
+//! Safety: guards that see what a deletion takes with it, risks that match
+//! what changes, built-ins watched, blind reads refused, one JSON document
+//! per run, and a run that stops when the cluster does.
+
+use std::fs;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use camunda_access::model::CamundaVersion;
+use camunda_access::model::state::Secret;
+use camunda_access::sim::{AuthMode, Background, SimConfig};
+use serde_json::{Value, json};
+
+use crate::common::{against, cmd, stderr, stdout};
+use crate::plan::send;
+
+fn sim() -> Background {
+    let mut config = SimConfig::new(CamundaVersion::V8_8);
+    config.lag = Duration::ZERO;
+    Background::start(config).unwrap()
+}
+
+/// A simulator with basic authentication and authorizations enforced,
+/// `root` being its only administrator.
+fn basic_sim(admins: &[&str]) -> Background {
+    let mut config = SimConfig::new(CamundaVersion::V8_8);
+    config.lag = Duration::ZERO;
+    config.auth = AuthMode::Basic;
+    config.admin_users = admins
+        .iter()
+        .map(|u| ((*u).to_owned(), Secret::new(format!("{u}-pw"))))
+        .collect();
+    Background::start(config).unwrap()
+}
+
+/// A request as a basic-auth user; the status and the answer.
+fn as_user(base: &str, user: &str, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
+    let http = reqwest::blocking::Client::new();
+    let mut request = http
+        .request(method.parse().unwrap(), format!("{base}/v2{path}"))
+        .basic_auth(user, Some(format!("{user}-pw")));
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().unwrap();
+    let status = response.status().as_u16();
+    let text = response.text().unwrap();
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+/// Runs the binary as a basic-auth user.
+fn run_as(dir: &Path, base: &str, user: &str, args: &[&str]) -> std::process::Output {
+    cmd(dir)
+        .args(["--color", "never"])
+        .args(args)
+        .env("CAMUNDA_REST_ADDRESS", base)
+        .env("CAMUNDA_AUTH_STRATEGY", "BASIC")
+        .env("CAMUNDA_BASIC_AUTH_USERNAME", user)
+        .env("CAMUNDA_BASIC_AUTH_PASSWORD", format!("{user}-pw"))
+        .output()
+        .unwrap()
+}
+
+/// Writes counted by the simulator (creates, updates, deletes, assignments).
+fn writes(base: &str) -> u64 {
+    send(base, "GET", "/_sim/requests", None)
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(route, _)| {
+            let write = route.starts_with("POST ")
+                || route.starts_with("PUT ")
+                || route.starts_with("DELETE ");
+            write && !route.ends_with("/search") && route.contains("/v2/")
+        })
+        .map(|(_, n)| n.as_u64().unwrap())
+        .sum()
+}
+
+fn members_of_admin(base: &str) -> Vec<String> {
+    let state = send(base, "GET", "/_sim/state", None);
+    state["members"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|m| m["relation"] == "ROLE" && m["relation_id"] == "admin")
+        .map(|m| m["entity_id"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+fn json_of(output: &std::process::Output) -> Value {
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not one JSON document ({e}):\n{}\nstderr:\n{}",
+            stdout(output),
+            stderr(output)
+        )
+    })
+}
+
+/// The issue's case: the tool logs in as `ops`, the only member of
+/// `admin`, and the files prune users without declaring `ops`. Deleting
+/// the user takes its admin membership with it: refused, nothing written,
+/// `ops` still in admin. The plan shows what `ops` loses.
+#[test]
+fn pruning_the_tools_own_user_is_refused() {
+    let sim = basic_sim(&["ops"]);
+    let base = sim.url();
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(
+        tmp.path().join("access.yaml"),
+        "version: 1\npolicy:\n  prune: [users]\ngroups:\n  - id: team\n",
+    )
+    .unwrap();
+    let before = writes(&base);
+    let output = run_as(tmp.path(), &base, "ops", &["apply", ".", "--auto-approve"]);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(3), "{err}");
+    assert!(
+        err.contains("refused: user:ops, which this tool runs as, would lose AUTHORIZATION:* "),
+        "{err}"
+    );
+    assert!(
+        err.contains("the admin role would be left with no members"),
+        "{err}"
+    );
+    assert_eq!(writes(&base), before, "nothing written");
+    assert!(
+        members_of_admin(&base).contains(&"ops".to_owned()),
+        "{:?}",
+        members_of_admin(&base)
+    );
+
+    // The plan shows the deletion with what it takes, and the loss.
+    let output = run_as(tmp.path(), &base, "ops", &["plan", ".", "--format", "json"]);
+    let plan = json_of(&output);
+    let delete = plan["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["action"] == "delete" && c["id"] == "ops")
+        .unwrap_or_else(|| panic!("{plan:#}"));
+    assert!(
+        delete["cascade"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["type"] == "membership" && c["container"]["id"] == "admin"),
+        "{delete:#}"
+    );
+    let loss = plan["effective_access"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["principal"] == json!({"type": "USER", "id": "ops"}))
+        .unwrap_or_else(|| panic!("{plan:#}"));
+    assert!(
+        loss["lost"].as_array().unwrap().len() > 10,
+        "everything admin gave: {loss:#}"
+    );
+    let human = run_as(tmp.path(), &base, "ops", &["plan", "."]);
+    assert!(
+        stdout(&human).contains("      - user:ops in role:admin  (deleted with it)"),
+        "{}",
+        stdout(&human)
+    );
+}
+
+/// Pruning a group counts what Camunda deletes with it: its authorization
+/// and its member are destroyed, not "left alone".
+#[test]
+fn a_pruned_group_counts_what_it_takes_with_it() {
+    let sim = sim();
+    let base = sim.url();
+    send(
+        &base,
+        "POST",
+        "/v2/groups",
+        Some(json!({"groupId": "old", "name": "Old"})),
+    );
+    send(&base, "PUT", "/v2/groups/old/clients/worker", None);
+    send(
+        &base,
+        "POST",
+        "/v2/authorizations",
+        Some(
+            json!({"ownerId": "old", "ownerType": "GROUP", "resourceType": "MESSAGE",
+                     "resourceId": "*", "permissionTypes": ["CREATE"]}),
+        ),
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(
+        tmp.path().join("access.yaml"),
+        "version: 1\npolicy:\n  prune: [groups]\ngroups:\n  - id: keep\n",
+    )
+    .unwrap();
+    let output = against(tmp.path(), &base, &["plan", ".", "--format", "json"]);
+    let plan = json_of(&output);
+    assert_eq!(
+        plan["summary"],
+        json!({"add": 1, "change": 0, "destroy": 3}),
+        "{plan:#}"
+    );
+    let unmanaged = plan["unmanaged"].to_string();
+    assert!(!unmanaged.contains("\"old\""), "{unmanaged}");
+    let lost = plan["effective_access"].to_string();
+    assert!(
+        lost.contains("worker"),
+        "the worker loses MESSAGE:* CREATE: {lost}"
+    );
+    // The budget counts them too.
+    let output = against(
+        tmp.path(),
+        &base,
+        &["apply", ".", "--auto-approve", "--max-deletes", "2"],
+    );
+    assert_eq!(output.status.code(), Some(3), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("the plan deletes 3 objects"),
+        "{}",
+        stderr(&output)
+    );
+    let output = against(
+        tmp.path(),
+        &base,
+        &["apply", ".", "--auto-approve", "--max-deletes", "3"],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let output = against(tmp.path(), &base, &["plan", ".", "--detailed-exitcode"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+}
+
+/// A mapping rule's claim value decides who gets what it carries: never
+/// cosmetic. A group joining a role that may change authorizations is an
+/// escalation, like the grant itself.
+#[test]
+fn risks_match_what_changes() {
+    let sim = sim();
+    let base = sim.url();
+    for (path, body) in [
+        (
+            "/v2/mapping-rules",
+            json!({"mappingRuleId": "loans", "name": "Loans", "claimName": "groups", "claimValue": "loans"}),
+        ),
+        (
+            "/v2/roles",
+            json!({"roleId": "approver", "name": "Approver"}),
+        ),
+        (
+            "/v2/roles",
+            json!({"roleId": "security", "name": "Security"}),
+        ),
+        ("/v2/groups", json!({"groupId": "ops", "name": "Ops"})),
+        (
+            "/v2/authorizations",
+            json!({"ownerId": "security", "ownerType": "ROLE", "resourceType": "AUTHORIZATION",
+                   "resourceId": "*", "permissionTypes": ["UPDATE"]}),
+        ),
+    ] {
+        send(&base, "POST", path, Some(body));
+    }
+    send(&base, "PUT", "/v2/roles/approver/mapping-rules/loans", None);
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(
+        tmp.path().join("access.yaml"),
+        "version: 1
+mapping-rules:
+  - id: loans
+    name: Loans
+    claim: groups
+    value: loan-officers
+    roles: [approver]
+roles:
+  - id: approver
+    name: Approver
+  - id: security
+    name: Security
+    members:
+      groups: [ops]
+    permissions:
+      - resource: AUTHORIZATION
+        id: \"*\"
+        allow: [UPDATE]
+groups:
+  - id: ops
+    name: Ops
+",
+    )
+    .unwrap();
+    let output = against(tmp.path(), &base, &["plan", ".", "--format", "json"]);
+    let plan = json_of(&output);
+    let change = |pred: &dyn Fn(&Value) -> bool| -> Value {
+        plan["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| pred(c))
+            .cloned()
+            .unwrap_or_else(|| panic!("{plan:#}"))
+    };
+    let rule = change(&|c| c["action"] == "update" && c["id"] == "loans");
+    assert_eq!(
+        rule["risks"],
+        json!(["escalation", "revocation"]),
+        "{rule:#}"
+    );
+    let join = change(&|c| c["action"] == "add-member" && c["member"]["id"] == "ops");
+    assert_eq!(
+        join["risks"],
+        json!(["escalation", "membership"]),
+        "{join:#}"
+    );
+    // The Markdown comment puts them first, with before and after.
+    let output = against(tmp.path(), &base, &["plan", ".", "--format", "markdown"]);
+    let md = stdout(&output);
+    let first = md
+        .find("escalate access — review these first")
+        .unwrap_or_else(|| panic!("{md}"));
+    let rule_line = md.find("`~ mapping-rule loans (value)`").unwrap();
+    assert!(rule_line > first, "{md}");
+    assert!(
+        md.contains("  - value: `\"loans\"` → `\"loan-officers\"`"),
+        "{md}"
+    );
+}
+
+/// Members added by hand to `admin` are watched: drift reports them, and
+/// `--fail-on-unmanaged` fails on them. Listing `admin` without members
+/// removes nobody.
+#[test]
+fn a_hand_made_admin_is_reported_by_drift() {
+    let sim = sim();
+    let base = sim.url();
+    send(&base, "PUT", "/v2/roles/admin/clients/intruder", None);
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(
+        tmp.path().join("access.yaml"),
+        "version: 1\ngroups:\n  - id: team\nroles:\n  - id: admin\n",
+    )
+    .unwrap();
+    send(
+        &base,
+        "POST",
+        "/v2/groups",
+        Some(json!({"groupId": "team", "name": "team"})),
+    );
+    let output = against(tmp.path(), &base, &["drift", "."]);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    assert!(
+        stdout(&output).contains("? client:intruder in role:admin"),
+        "{}",
+        stdout(&output)
+    );
+    let output = against(tmp.path(), &base, &["drift", ".", "--fail-on-unmanaged"]);
+    assert_eq!(output.status.code(), Some(2), "{}", stdout(&output));
+    assert!(stdout(&output).contains("client:intruder in role:admin"));
+    // Nothing is removed from admin by listing it without members.
+    let output = against(tmp.path(), &base, &["plan", ".", "--detailed-exitcode"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+}
+
+/// A principal that may read groups and roles but not authorizations gets
+/// an empty authorization search from Camunda: plan, drift and export
+/// refuse instead of treating the cluster as empty.
+#[test]
+fn a_principal_that_cannot_read_authorizations_is_told_so() {
+    let sim = basic_sim(&["root"]);
+    let base = sim.url();
+    let (status, _) = as_user(
+        &base,
+        "root",
+        "POST",
+        "/users",
+        Some(
+            json!({"username": "reader", "password": "reader-pw", "name": "Reader", "email": "reader@example.com"}),
+        ),
+    );
+    assert_eq!(status, 201);
+    let grant = |rt: &str| {
+        let (status, body) = as_user(
+            &base,
+            "root",
+            "POST",
+            "/authorizations",
+            Some(
+                json!({"ownerId": "reader", "ownerType": "USER", "resourceType": rt,
+                         "resourceId": "*", "permissionTypes": ["READ"]}),
+            ),
+        );
+        assert_eq!(status, 201, "{body}");
+    };
+    for rt in ["GROUP", "ROLE", "TENANT", "MAPPING_RULE", "USER"] {
+        grant(rt);
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(
+        tmp.path().join("access.yaml"),
+        "version: 1\nclients:\n  - id: worker\n    permissions:\n      - resource: MESSAGE\n        id: \"*\"\n        allow: [CREATE]\n",
+    )
+    .unwrap();
+    for args in [&["plan", "."][..], &["drift", "."], &["export"]] {
+        let output = run_as(tmp.path(), &base, "reader", args);
+        let err = stderr(&output);
+        assert_eq!(output.status.code(), Some(1), "{args:?}: {err}");
+        assert!(err.contains("AUTHORIZATION READ"), "{args:?}: {err}");
+        assert!(stdout(&output).is_empty(), "{args:?}: {}", stdout(&output));
+    }
+    // With the permission, the same plan goes through.
+    grant("AUTHORIZATION");
+    let output = run_as(tmp.path(), &base, "reader", &["plan", "."]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+}
+
+/// Every `--format json` run prints one document, also when it fails or a
+/// guard refuses.
+#[test]
+fn json_runs_print_one_document_even_when_they_fail() {
+    let sim = sim();
+    let base = sim.url();
+    let tmp = tempfile::tempdir().unwrap();
+    // An invalid configuration.
+    fs::write(
+        tmp.path().join("access.yaml"),
+        "version: 1\ngroups:\n  - id: \"bad id\"\n",
+    )
+    .unwrap();
+    for command in ["plan", "drift", "apply"] {
+        let output = against(
+            tmp.path(),
+            &base,
+            &[command, ".", "--format", "json", "--auto-approve"]
+                [..if command == "apply" { 5 } else { 4 }],
+        );
+        assert_eq!(output.status.code(), Some(1), "{command}");
+        let doc = json_of(&output);
+        assert_eq!(doc["exit_code"], 1, "{command}: {doc:#}");
+        assert_eq!(doc["error"]["kind"], "error", "{doc:#}");
+        assert!(
+            doc["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("the configuration is invalid"),
+            "{doc:#}"
+        );
+    }
+    // A guard's refusal, with its reason.
+    for i in 0..3 {
+        send(
+            &base,
+            "POST",
+            "/v2/groups",
+            Some(json!({"groupId": format!("old-{i}"), "name": "Old"})),
+        );
+    }
+    fs::write(
+        tmp.path().join("access.yaml"),
+        "version: 1\npolicy:\n  prune: [groups]\ngroups:\n  - id: keep\n",
+    )
+    .unwrap();
+    let output = against(
+        tmp.path(),
+        &base,
+        &[
+            "apply",
+            ".",
+            "--auto-approve",
+            "--format",
+            "json",
+            "--max-deletes",
+            "1",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(3));
+    let doc = json_of(&output);
+    assert_eq!(doc["exit_code"], 3);
+    assert_eq!(doc["error"]["kind"], "refused");
+    assert!(
+        doc["error"]["reasons"][0]
+            .as_str()
+            .unwrap()
+            .contains("more than the budget of 1"),
+        "{doc:#}"
+    );
+    // A cluster that does not answer.
+    let output = against(
+        tmp.path(),
+        "http://127.0.0.1:9",
+        &["drift", ".", "--format", "json"],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(json_of(&output)["exit_code"], 1);
+}
+
+/// The cluster goes away in the middle of an apply: the run starts nothing
+/// new, reports the rest as not started, names the cause once and exits 1.
+#[test]
+fn an_apply_stops_when_the_cluster_stops_answering() {
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("camunda-access"))
+        .args(["sim", "--listen", "127.0.0.1:0", "--lag-ms", "0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let base = line
+        .trim()
+        .strip_prefix("camunda-access sim listening on ")
+        .unwrap()
+        .to_owned();
+    send(
+        &base,
+        "POST",
+        "/_sim/faults",
+        Some(json!({"latencyMs": 20})),
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let mut yaml = String::from("version: 1\ngroups:\n");
+    for g in 0..300 {
+        yaml.push_str(&format!("  - id: g{g}\n"));
+    }
+    fs::write(tmp.path().join("access.yaml"), yaml).unwrap();
+    let apply = Command::new(assert_cmd::cargo::cargo_bin("camunda-access"))
+        .current_dir(tmp.path())
+        .args([
+            "--color",
+            "never",
+            "apply",
+            ".",
+            "--auto-approve",
+            "--parallelism",
+            "2",
+        ])
+        .env("CAMUNDA_REST_ADDRESS", &base)
+        .env("CAMUNDA_AUTH_STRATEGY", "NONE")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while writes(&base) < 20 {
+        assert!(Instant::now() < deadline, "no writes arrived");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let output = apply.wait_with_output().unwrap();
+    let (out, err) = (stdout(&output), stderr(&output));
+    assert_eq!(output.status.code(), Some(1), "{out}{err}");
+    let summary = out
+        .lines()
+        .find(|l| l.starts_with("Apply: "))
+        .unwrap_or_else(|| panic!("{out}"));
+    let not_started: usize = summary
+        .split(", ")
+        .find_map(|p| p.strip_suffix(" not started."))
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(not_started > 100, "{summary}");
+    let ending = out
+        .lines()
+        .find(|l| l.starts_with("The cluster stopped answering ("))
+        .unwrap_or_else(|| panic!("{out}"));
+    let cause = ending
+        .strip_prefix("The cluster stopped answering (")
+        .and_then(|rest| rest.split("); nothing new").next())
+        .unwrap();
+    let all = format!("{out}{err}");
+    assert_eq!(all.matches(cause).count(), 1, "the cause once: {all}");
+}
