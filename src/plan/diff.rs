@@ -7,7 +7,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::catalogue::{BUILT_IN_ROLES, DEFAULT_TENANT};
 use crate::model::desired::{Desired, Kind, MembersMode, Referenced};
-use crate::model::state::{AccessState, Container, Membership, Principal};
+use crate::model::state::{
+    AccessState, AuthorizationTuple, Container, Grant, Membership, Principal, ResourceSelector,
+};
 use crate::plan::change::{AttributeChange, Cascaded, Change, EntityKind, Plan, Unmanaged};
 
 /// Computes plans. Pure: no I/O.
@@ -353,6 +355,23 @@ impl<'a> Planner<'a> {
         }
     }
 
+    /// Whether a built-in role's authorization is one Camunda gives it on
+    /// a fresh cluster (or narrower).
+    fn camunda_grant(&self, tuple: &AuthorizationTuple, grant: &Grant) -> bool {
+        crate::sim::defaults::built_in_grants(self.desired.version)
+            .iter()
+            .any(|(role, rt, property, permissions)| {
+                tuple.owner == Principal::Role((*role).into())
+                    && tuple.resource_type == *rt
+                    && match (&tuple.resource, property) {
+                        (ResourceSelector::Id(id), None) => id == "*",
+                        (ResourceSelector::Property(p), Some(q)) => p == q,
+                        _ => false,
+                    }
+                    && grant.permissions.iter().all(|p| permissions.contains(p))
+            })
+    }
+
     fn authorizations(&self, plan: &mut Plan) {
         let desired = &self.desired.state.authorizations;
         let live = &self.live.authorizations;
@@ -409,7 +428,9 @@ impl<'a> Planner<'a> {
                         permissions: grant.permissions.clone(),
                     });
                 }
-            } else if !built_in(&tuple.owner) {
+            } else if !built_in(&tuple.owner) || !self.camunda_grant(tuple, grant) {
+                // Built-in roles' own grants are Camunda's; anything added
+                // to them by hand is watched like any other.
                 plan.unmanaged.push(Unmanaged::Authorization {
                     tuple: tuple.clone(),
                 });

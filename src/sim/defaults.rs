@@ -128,6 +128,28 @@ fn roles(version: CamundaVersion) -> Vec<DefaultRole> {
     roles
 }
 
+/// The authorizations Camunda gives its built-in roles on a fresh cluster
+/// of `version`: (role, resource type, property for property-based grants
+/// or `None` for `*`, permissions). The planner uses them to tell these
+/// from grants added to built-in roles by hand.
+pub fn built_in_grants(
+    version: CamundaVersion,
+) -> Vec<(
+    &'static str,
+    ResourceType,
+    Option<&'static str>,
+    Vec<PermissionType>,
+)> {
+    roles(version)
+        .into_iter()
+        .flat_map(|role| {
+            role.grants
+                .into_iter()
+                .map(move |(rt, property, permissions)| (role.id, rt, property, permissions))
+        })
+        .collect()
+}
+
 /// The mutations that make an empty store a fresh cluster of `version`.
 pub fn fresh_cluster(store: &mut Store, version: CamundaVersion) -> Vec<Mutation> {
     let mut mutations = Vec::new();

@@ -383,3 +383,85 @@ fn apply_as_an_oauth_client_and_refuse_its_own_lockout() {
     assert_eq!(output.status.code(), Some(1));
     assert!(err.contains("invalid_client"), "{err}");
 }
+
+/// The tool as an OAuth client whose admin access comes through a group:
+/// pruning that group takes the client's membership with it (Camunda's
+/// cascade), so the guard refuses, nothing is written, and the client
+/// keeps its access.
+#[test]
+fn pruning_the_group_that_makes_the_tool_admin_is_refused() {
+    let issuer = Issuer::start();
+    let mut config = SimConfig::new(CamundaVersion::V8_8);
+    config.auth = AuthMode::Oidc(OidcSettings {
+        issuer: issuer.url.clone(),
+        audience: AUDIENCE.into(),
+        client_id_claim: "client_id".into(),
+        username_claim: "sub".into(),
+        groups_claim: None,
+        prefer_username_claim: false,
+    });
+    config.admin_clients = vec!["root".into()];
+    config.lag = Duration::ZERO;
+    let sim = Background::start(config).unwrap();
+    let base = sim.url();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let root = issuer.token(json!({"sub": "root", "client_id": "root"}));
+    for (method, path, body) in [
+        (
+            "POST",
+            "/v2/groups",
+            Some(json!({"groupId": "platform", "name": "Platform"})),
+        ),
+        ("PUT", "/v2/groups/platform/clients/ci", None),
+        ("PUT", "/v2/roles/admin/groups/platform", None),
+    ] {
+        let (status, _) = call(&rt, &base, method, path, &root, body);
+        assert!(status < 300, "{method} {path}: {status}");
+    }
+    let state_before: Value = rt
+        .block_on(async {
+            reqwest::get(format!("{base}/_sim/state"))
+                .await?
+                .json()
+                .await
+        })
+        .unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("access.yaml"),
+        "version: 1\npolicy:\n  prune: [groups]\ngroups:\n  - id: team\n",
+    )
+    .unwrap();
+    let output = crate::common::cmd(tmp.path())
+        .args(["apply", ".", "--auto-approve"])
+        .env("CAMUNDA_REST_ADDRESS", &base)
+        .env("CAMUNDA_CLIENT_ID", "ci")
+        .env("CAMUNDA_CLIENT_SECRET", "secret-of-ci")
+        .env("CAMUNDA_OAUTH_URL", format!("{}/token", issuer.url))
+        .env("CAMUNDA_TOKEN_AUDIENCE", AUDIENCE)
+        .env_remove("CAMUNDA_AUTH_STRATEGY")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(output.status.code(), Some(3), "{err}");
+    assert!(
+        err.contains("refused: client:ci, which this tool runs as, would lose"),
+        "{err}"
+    );
+    let state_after: Value = rt
+        .block_on(async {
+            reqwest::get(format!("{base}/_sim/state"))
+                .await?
+                .json()
+                .await
+        })
+        .unwrap();
+    assert_eq!(
+        state_before["members"], state_after["members"],
+        "nothing written"
+    );
+    assert_eq!(state_before["groups"], state_after["groups"]);
+}

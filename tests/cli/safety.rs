@@ -334,6 +334,16 @@ fn a_hand_made_admin_is_reported_by_drift() {
     let sim = sim();
     let base = sim.url();
     send(&base, "PUT", "/v2/roles/admin/clients/intruder", None);
+    // A grant added by hand to a built-in role is watched too.
+    send(
+        &base,
+        "POST",
+        "/v2/authorizations",
+        Some(
+            json!({"ownerId": "rpa", "ownerType": "ROLE", "resourceType": "MESSAGE",
+                     "resourceId": "*", "permissionTypes": ["CREATE"]}),
+        ),
+    );
     let tmp = tempfile::tempdir().unwrap();
     fs::write(
         tmp.path().join("access.yaml"),
@@ -350,6 +360,22 @@ fn a_hand_made_admin_is_reported_by_drift() {
     assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
     assert!(
         stdout(&output).contains("? client:intruder in role:admin"),
+        "{}",
+        stdout(&output)
+    );
+    assert!(
+        stdout(&output).contains("? role:rpa on MESSAGE:*"),
+        "{}",
+        stdout(&output)
+    );
+    // Camunda's own grants and memberships of the built-ins are not reported.
+    assert!(
+        !stdout(&output).contains("role:admin on"),
+        "{}",
+        stdout(&output)
+    );
+    assert!(
+        !stdout(&output).contains("role:admin in tenant:<default>"),
         "{}",
         stdout(&output)
     );
