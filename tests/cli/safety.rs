@@ -599,3 +599,79 @@ fn an_apply_stops_when_the_cluster_stops_answering() {
     let all = format!("{out}{err}");
     assert_eq!(all.matches(cause).count(), 1, "the cause once: {all}");
 }
+
+/// Values from `${secret:…}` and from variables named like secrets never
+/// appear in plans, plan files or errors; a literal password is a warning.
+#[test]
+fn secret_values_are_masked_everywhere() {
+    let sim = sim();
+    let base = sim.url();
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(
+        tmp.path().join("access.yaml"),
+        "version: 1
+mapping-rules:
+  - id: partners
+    claim: partner_key
+    value: ${secret:PARTNER_KEY}
+groups:
+  - id: team
+    description: ${env:TEAM_TOKEN}
+users:
+  - username: ann
+    password: plain-text-pw
+",
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        cmd(tmp.path())
+            .args(["--color", "never"])
+            .args(args)
+            .env("CAMUNDA_REST_ADDRESS", &base)
+            .env("CAMUNDA_AUTH_STRATEGY", "NONE")
+            .env("PARTNER_KEY", "pk-0123456789")
+            .env("TEAM_TOKEN", "tt-9876543210")
+            .output()
+            .unwrap()
+    };
+    let output = run(&["plan", ".", "--out", "plan.json"]);
+    let all = format!("{}{}", stdout(&output), stderr(&output));
+    assert_eq!(output.status.code(), Some(0), "{all}");
+    assert!(all.contains("value = \"(sensitive)\""), "{all}");
+    assert!(all.contains("literal-password"), "{all}");
+    let file = fs::read_to_string(tmp.path().join("plan.json")).unwrap();
+    for output in [all.as_str(), file.as_str()] {
+        for secret in ["pk-0123456789", "tt-9876543210", "plain-text-pw"] {
+            assert!(!output.contains(secret), "{secret} leaked: {output}");
+        }
+    }
+    // The saved plan, masked, still applies.
+    let output = run(&["apply", ".", "--plan", "plan.json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let rule = send(&base, "GET", "/v2/mapping-rules/partners", None);
+    assert_eq!(
+        rule["claimValue"], "pk-0123456789",
+        "the real value was sent"
+    );
+}
+
+/// Control characters in a file never reach the terminal raw: a value that
+/// would set the window title is shown escaped in the diagnostic.
+#[test]
+fn control_characters_in_files_are_shown_escaped() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(
+        tmp.path().join("access.yaml"),
+        "version: 1\ngroups:\n  - id: \"bad\\e]0;owned\\aid\"\n",
+    )
+    .unwrap();
+    let output = cmd(tmp.path())
+        .args(["--color", "never", "validate", "."])
+        .output()
+        .unwrap();
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(!err.contains('\u{1b}'), "raw escape: {err:?}");
+    assert!(!err.contains('\u{7}'), "raw bell: {err:?}");
+    assert!(err.contains("\\x1b]0;owned\\x07"), "{err}");
+}
