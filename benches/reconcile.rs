@@ -33,8 +33,9 @@ use serde_json::{Value, json};
 
 const BIN: &str = env!("CARGO_BIN_EXE_camunda-access");
 const PAGE: u64 = 10_000;
-/// The reader's member-list concurrency (`Reader::new(…, 16)`).
-const CONCURRENCY: f64 = 16.0;
+/// The reader's member-list concurrency cap (`--read-parallelism`, default
+/// 64; the reader starts at 16 and widens).
+const CONCURRENCY: f64 = 64.0;
 
 /// A figure: median and spread of several runs.
 #[derive(Debug, Clone)]
@@ -586,6 +587,138 @@ fn bare_loop(url: &str, groups: usize) -> Duration {
     })
 }
 
+/// The issue's cloud-latency case: a no-change plan of 2,000 groups, 2,000
+/// roles and 20,000 authorizations with `latency_ms` added to every
+/// request; wall time ÷ (requests ÷ 64 × latency), and the request count.
+fn bench_plan_at_latency(work: &Path, latency_ms: u64) -> (Figure, u64, Figure) {
+    let dir = work.join("latency");
+    std::fs::create_dir_all(&dir).expect("dir");
+    let fresh = Sim::start(None);
+    let mut state = fresh.get("/_sim/state");
+    drop(fresh);
+    let mut next_key = state["next_key"].as_u64().expect("next_key");
+    let mut yaml = String::from("version: 1\ngroups:\n");
+    for g in 0..2000 {
+        state["groups"][format!("g{g}")] =
+            json!({"name": format!("g{g}"), "description": "", "key": next_key});
+        next_key += 1;
+        yaml.push_str(&format!("  - id: g{g}\n"));
+    }
+    yaml.push_str("roles:\n");
+    for r in 0..2000 {
+        state["roles"][format!("r{r}")] =
+            json!({"name": format!("r{r}"), "description": "", "key": next_key});
+        next_key += 1;
+        yaml.push_str(&format!(
+            "  - id: r{r}\n    permissions:\n      - resource: PROCESS_DEFINITION\n        ids: ["
+        ));
+        for p in 0..10 {
+            state["authorizations"][next_key.to_string()] = json!({
+                "owner_id": format!("r{r}"), "owner_type": "ROLE",
+                "resource_type": "PROCESS_DEFINITION", "resource_id": format!("p{p}"),
+                "resource_property_name": null, "permissions": ["READ_PROCESS_DEFINITION"],
+            });
+            next_key += 1;
+            yaml.push_str(&format!("{}p{p}", if p == 0 { "" } else { ", " }));
+        }
+        yaml.push_str("]\n        allow: [READ_PROCESS_DEFINITION]\n");
+    }
+    state["next_key"] = json!(next_key);
+    let seed_file = dir.join("seed.json");
+    std::fs::write(&seed_file, state.to_string()).expect("seed");
+    std::fs::write(dir.join("access.yaml"), yaml).expect("config");
+    let sim = Sim::start(Some(&seed_file));
+    sim.latency(latency_ms);
+    let mut ratios = Vec::new();
+    let mut seconds = Vec::new();
+    let mut requests = 0;
+    for _ in 0..runs() {
+        sim.send("DELETE", "/_sim/requests", None);
+        let (elapsed, _) = tool(&sim, &dir, &["plan", "access.yaml", "--detailed-exitcode"]);
+        requests = sim.requests();
+        let ideal = requests as f64 / CONCURRENCY * latency_ms as f64 / 1000.0;
+        ratios.push(elapsed.as_secs_f64() / ideal);
+        seconds.push(elapsed.as_secs_f64());
+    }
+    (Figure::of(ratios), requests, Figure::of(seconds))
+}
+
+/// The issue's apply case with default flags: 300 groups with two client
+/// members and one authorization each (1,200 writes) against a bare loop
+/// doing only the same writes at the same concurrency (10); the bare
+/// loop's time ÷ apply's, and apply's seconds.
+fn bench_apply_defaults(work: &Path) -> (Figure, Figure) {
+    let dir = work.join("apply-defaults");
+    std::fs::create_dir_all(&dir).expect("dir");
+    let groups = 300;
+    let mut yaml = String::from("version: 1\ngroups:\n");
+    for g in 0..groups {
+        yaml.push_str(&format!(
+            "  - id: g{g}\n    members:\n      clients: [a{g}, b{g}]\n    permissions:\n      - resource: MESSAGE\n        id: m{g}\n        allow: [CREATE]\n"
+        ));
+    }
+    std::fs::write(dir.join("access.yaml"), yaml).expect("config");
+    let sim = Sim::start(None);
+    let mut ratios = Vec::new();
+    let mut seconds = Vec::new();
+    for _ in 0..runs() {
+        sim.send("POST", "/_sim/reset", None);
+        let (apply, _) = tool(&sim, &dir, &["apply", ".", "--auto-approve"]);
+        sim.send("POST", "/_sim/reset", None);
+        let bare = bare_writes(&sim.url, groups);
+        ratios.push(bare.as_secs_f64() / apply.as_secs_f64());
+        seconds.push(apply.as_secs_f64());
+    }
+    (Figure::of(ratios), Figure::of(seconds))
+}
+
+/// Creates, then two assignments and one authorization per group, with
+/// plain reqwest at concurrency 10.
+fn bare_writes(url: &str, groups: usize) -> Duration {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        let http = reqwest::Client::new();
+        let started = Instant::now();
+        for phase in 0..2 {
+            let semaphore = std::sync::Arc::new(tokio::sync::Semaphore::new(10));
+            let mut tasks = tokio::task::JoinSet::new();
+            let jobs: Vec<(usize, usize)> = if phase == 0 {
+                (0..groups).map(|g| (g, 0)).collect()
+            } else {
+                (0..groups).flat_map(|g| [(g, 1), (g, 2), (g, 3)]).collect()
+            };
+            for (g, what) in jobs {
+                let permit = semaphore.clone().acquire_owned().await.expect("open");
+                let http = http.clone();
+                let url = url.to_owned();
+                tasks.spawn(async move {
+                    let response = match what {
+                        0 => http
+                            .post(format!("{url}/v2/groups"))
+                            .json(&json!({"groupId": format!("g{g}"), "name": format!("g{g}")})),
+                        1 => http.put(format!("{url}/v2/groups/g{g}/clients/a{g}")),
+                        2 => http.put(format!("{url}/v2/groups/g{g}/clients/b{g}")),
+                        _ => http.post(format!("{url}/v2/authorizations")).json(&json!({
+                            "ownerId": format!("g{g}"), "ownerType": "GROUP",
+                            "resourceType": "MESSAGE", "resourceId": format!("m{g}"),
+                            "permissionTypes": ["CREATE"]})),
+                    }
+                    .send()
+                    .await;
+                    assert!(response.expect("answer").status().is_success());
+                    drop(permit);
+                });
+            }
+            while tasks.join_next().await.is_some() {}
+        }
+        started.elapsed()
+    })
+}
+
 /// A state of `n` objects in the model, and a desired state differing in 10%.
 fn model_pair(n: usize) -> (AccessState, Desired) {
     let s = shape(n);
@@ -800,6 +933,10 @@ fn main() {
     eprintln!("  apply throughput …");
     let apply_0 = bench_apply(&work, 0);
     let apply_5 = bench_apply(&work, 5);
+    eprintln!("  apply with default flags …");
+    let (apply_defaults, apply_defaults_seconds) = bench_apply_defaults(&work);
+    eprintln!("  no-change plan at 50 ms latency …");
+    let (latency_50, latency_50_requests, latency_50_seconds) = bench_plan_at_latency(&work, 50);
     eprintln!("  diff CPU …");
     let (diff_100k, changes_100k) = diff_seconds(100_000);
     let (diff_1m, changes_1m) = diff_seconds(1_000_000);
@@ -826,9 +963,10 @@ fn main() {
     table.push_str(&row("1. no-change plan: requests ÷ minimum", &|r| {
         r.requests.show()
     }));
-    table.push_str(&row("2. plan wall time at 5 ms latency ÷ ideal", &|r| {
-        r.plan_latency.show()
-    }));
+    table.push_str(&row(
+        "2. plan wall time at 5 ms latency ÷ ideal (requests ÷ 64 in flight)",
+        &|r| r.plan_latency.show(),
+    ));
     table.push_str(&row("   plan wall time at 0 ms latency (s)", &|r| {
         r.plan_seconds.show()
     }));
@@ -843,12 +981,21 @@ fn main() {
         "\n| figure (median, min–max) | value |\n|---|---:|\n\
          | 3. apply throughput ÷ bare loop, 5,000 writes, parallelism 10, 0 ms | {} |\n\
          | 3. apply throughput ÷ bare loop, 5,000 writes, parallelism 10, 5 ms | {} |\n\
+         | 7. apply with default flags, 1,200 writes (300 groups): bare loop time ÷ apply time | {} |\n\
+         |    apply with default flags, 1,200 writes (s) | {} |\n\
+         | 8. no-change plan at 50 ms latency, 2,000 groups, 2,000 roles, 20,000 authorizations: wall ÷ (requests ÷ 64 × 50 ms) | {} |\n\
+         |    the same: requests; wall time (s) | {}; {} |\n\
          | 4. diff CPU, 100,000 vs 100,000 objects, 10% different (s) | {} |\n\
          | 4. diff CPU, 1,000,000 vs 1,000,000 objects (s) | {} |\n\
          | 4. growth 100,000 → 1,000,000 (10 = linear) | {:.1} |\n\
          | 6. load + validate 10,000 entries ÷ serde_json parse | {} |\n",
         apply_0.show(),
         apply_5.show(),
+        apply_defaults.show(),
+        apply_defaults_seconds.show(),
+        latency_50.show(),
+        latency_50_requests,
+        latency_50_seconds.show(),
         diff_100k.show(),
         diff_1m.show(),
         growth,
@@ -873,6 +1020,8 @@ fn main() {
             "plan_peak_memory_mb": r.peak_mb,
         })).collect::<Vec<_>>(),
         "apply_throughput_over_bare_loop": {"latency_0ms": apply_0.json(), "latency_5ms": apply_5.json()},
+        "apply_default_flags_1200_writes": {"bare_over_apply": apply_defaults.json(), "seconds": apply_defaults_seconds.json()},
+        "plan_at_50ms": {"over_ideal": latency_50.json(), "requests": latency_50_requests, "seconds": latency_50_seconds.json()},
         "diff_seconds": {"100000": diff_100k.json(), "1000000": diff_1m.json(), "growth": growth,
                           "changes_100000": changes_100k, "changes_1000000": changes_1m},
         "load_over_serde_json": load.json(),

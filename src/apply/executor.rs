@@ -11,6 +11,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
+use reqwest::Method;
 use serde::Serialize;
 use tokio::task::JoinSet;
 
@@ -174,6 +175,13 @@ pub async fn perform<A: AccessApi>(api: &A, write: &Write) -> Result<Option<Stri
         (Some(409), Idempotence::ConflictOnRepeatMeansDone) if repeated => Ok(Some(
             "sent again after an unknown outcome; the first attempt had created it".to_owned(),
         )),
+        (Some(409), Idempotence::ConflictOnRepeatMeansDone) => {
+            match adopt_authorization(api, write).await {
+                Ok(Some(note)) => Ok(Some(note)),
+                Ok(None) => Err(error.to_string().into()),
+                Err(e) => Err(format!("{error}; looking for it: {e}").into()),
+            }
+        }
         (Some(404), Idempotence::NotFoundMeansDone) => Ok(Some(if repeated {
             "sent again after an unknown outcome; the first attempt had removed it".to_owned()
         } else {
@@ -181,6 +189,96 @@ pub async fn perform<A: AccessApi>(api: &A, write: &Write) -> Result<Option<Stri
         })),
         _ => Err(error.to_string().into()),
     }
+}
+
+/// How often, and how far apart, an authorization that the duplicate rule
+/// says exists is looked for before the 409 counts as a failure: reads
+/// lag writes by about a second.
+const LOOKUPS: u32 = 12;
+const LOOKUP_PAUSE: Duration = Duration::from_millis(250);
+
+/// After a first-attempt 409 on an authorization create: finds the
+/// authorization of the same owner, resource type and resource, and makes
+/// its permissions the desired ones. `None` when it cannot be found.
+async fn adopt_authorization<A: AccessApi>(
+    api: &A,
+    write: &Write,
+) -> Result<Option<String>, ApiError> {
+    let Some(body) = &write.body else {
+        return Ok(None);
+    };
+    let mut filter = serde_json::Map::new();
+    for key in ["ownerId", "ownerType", "resourceType"] {
+        filter.insert(key.to_owned(), body[key].clone());
+    }
+    if let Some(id) = body.get("resourceId").filter(|v| !v.is_null()) {
+        filter.insert("resourceIds".to_owned(), serde_json::json!([id]));
+    }
+    if let Some(p) = body.get("resourcePropertyName").filter(|v| !v.is_null()) {
+        filter.insert("resourcePropertyNames".to_owned(), serde_json::json!([p]));
+    }
+    let query = serde_json::json!({"filter": filter, "page": {"limit": 100}});
+    let wanted: std::collections::BTreeSet<&str> = body["permissionTypes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(serde_json::Value::as_str)
+        .collect();
+    for attempt in 0..LOOKUPS {
+        if attempt > 0 {
+            tokio::time::sleep(LOOKUP_PAUSE).await;
+        }
+        let answer = api
+            .send(Method::POST, "/authorizations/search", Some(&query))
+            .await?;
+        let items = answer
+            .as_ref()
+            .and_then(|a| a["items"].as_array())
+            .cloned()
+            .unwrap_or_default();
+        // The same resource exactly (a filter may match more loosely).
+        let found = items.iter().find(|item| {
+            body.get("resourceId")
+                .filter(|v| !v.is_null())
+                .is_none_or(|id| item["resourceId"] == *id)
+                && body
+                    .get("resourcePropertyName")
+                    .filter(|v| !v.is_null())
+                    .is_none_or(|p| item["resourcePropertyName"] == *p)
+        });
+        let Some(found) = found else {
+            continue;
+        };
+        let has: std::collections::BTreeSet<&str> = found["permissionTypes"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(serde_json::Value::as_str)
+            .collect();
+        if has == wanted {
+            return Ok(Some("existed already".to_owned()));
+        }
+        let Some(key) = found["authorizationKey"].as_str() else {
+            return Ok(None);
+        };
+        let put = format!("/authorizations/{}", crate::live::client::segment(key));
+        send_until_known(
+            api,
+            &Write {
+                method: Method::PUT,
+                path: put,
+                body: Some(body.clone()),
+                idempotence: Idempotence::Repeatable,
+            },
+        )
+        .await
+        .0?;
+        return Ok(Some(format!(
+            "existed already with [{}]; its permissions were replaced",
+            has.into_iter().collect::<Vec<_>>().join(", ")
+        )));
+    }
+    Ok(None)
 }
 
 /// Limits how many writes run at once: halves on backpressure (at most
@@ -548,8 +646,11 @@ mod tests {
         );
     }
 
+    /// A first-attempt 409 whose authorization cannot be found (this fake
+    /// answers every search with nothing) is a failure. The lookup that
+    /// finds it is tested against the simulator (`apply::` tests).
     #[test]
-    fn a_first_attempt_conflict_on_an_authorization_is_a_failure() {
+    fn a_first_attempt_conflict_on_an_authorization_not_found_is_a_failure() {
         use crate::model::catalogue::{PermissionType, ResourceType};
         use crate::model::state::{AuthorizationTuple, ResourceSelector};
         let plan = Plan {

@@ -27,8 +27,13 @@ pub enum Idempotence {
     /// 409: the membership exists (first attempt or repetition alike).
     ConflictMeansDone,
     /// 409 on a repetition: the earlier attempt created the authorization
-    /// (the duplicate rule refuses a second one). On a first attempt, 409
-    /// is a failure: another authorization already grants some of it.
+    /// (the duplicate rule refuses a second one). On a first attempt, the
+    /// duplicate rule says an authorization of this owner on this resource
+    /// exists already — made by someone else, or by an earlier run that the
+    /// cluster's reads did not show yet. It is looked up (waiting out the
+    /// read lag, a few seconds at most) and given the desired permissions
+    /// with a `PUT`, as a plan that had seen it would; not found, the 409
+    /// is a failure.
     ConflictOnRepeatMeansDone,
     /// 404: it is gone already.
     NotFoundMeansDone,

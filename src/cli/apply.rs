@@ -14,7 +14,7 @@ use crate::apply::request::write_for;
 use crate::apply::{Outcome, execute, unconverged};
 use crate::cli::connect::ConnectArgs;
 use crate::cli::failure::Failure;
-use crate::cli::prepare::{Prepared, prepare, record_of};
+use crate::cli::prepare::{Prepared, Settle, prepare, record_of};
 use crate::cli::{Settings, exit};
 use crate::live::Reader;
 use crate::plan::{Change, Order, Planner, Review};
@@ -149,7 +149,13 @@ pub fn run(args: &ApplyArgs, settings: &Settings, shell: &Shell) -> u8 {
 }
 
 fn applied(args: &ApplyArgs, settings: &Settings, shell: &Shell) -> Result<u8, Failure> {
-    let prepared = prepare(&args.paths, &args.connect, settings, shell)?;
+    let prepared = prepare(
+        &args.paths,
+        &args.connect,
+        Settle::ProblemsOnly,
+        settings,
+        shell,
+    )?;
     let Prepared {
         runtime,
         connected,
@@ -280,7 +286,12 @@ fn applied(args: &ApplyArgs, settings: &Settings, shell: &Shell) -> Result<u8, F
     } else if args.no_wait {
         Ending::NotWaited
     } else {
-        wait_for_convergence(&prepared, &outcomes, Duration::from_secs(args.wait))
+        wait_for_convergence(
+            &prepared,
+            &outcomes,
+            Duration::from_secs(args.wait),
+            args.connect.read_parallelism,
+        )
     };
     match args.format {
         Format::Human => shell.out(&crate::render::apply::human(plan, &outcomes, &ending)),
@@ -300,7 +311,12 @@ fn applied(args: &ApplyArgs, settings: &Settings, shell: &Shell) -> Result<u8, F
 
 /// Re-reads until a fresh plan no longer shows any change that was done,
 /// or `wait` ends.
-fn wait_for_convergence(prepared: &Prepared, outcomes: &[Outcome], wait: Duration) -> Ending {
+fn wait_for_convergence(
+    prepared: &Prepared,
+    outcomes: &[Outcome],
+    wait: Duration,
+    read_parallelism: u16,
+) -> Ending {
     let done: Vec<&Change> = prepared
         .plan
         .changes
@@ -310,11 +326,12 @@ fn wait_for_convergence(prepared: &Prepared, outcomes: &[Outcome], wait: Duratio
         .map(|(c, _)| c)
         .collect();
     let deadline = Instant::now() + wait;
+    let parallelism = usize::from(read_parallelism);
     let mut pause = Duration::from_millis(200);
     loop {
         let read = prepared
             .runtime
-            .block_on(Reader::new(prepared.connected.client.clone(), 16).read());
+            .block_on(Reader::new(prepared.connected.client.clone(), parallelism).read());
         let pending = match read {
             Ok(live) => {
                 let replan = Planner::new(&prepared.desired, &live.state).plan();

@@ -50,6 +50,10 @@ pub struct ConnectArgs {
     /// target's timeout-seconds, else 60].
     #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub timeout: Option<u64>,
+    /// Member searches in flight at most while reading; the reader starts
+    /// at 16 and widens while the cluster answers without pushing back.
+    #[arg(long, value_name = "N", default_value_t = 64, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub read_parallelism: u16,
 }
 
 /// A reachable cluster.

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 
 use crate::cli::connect::ConnectArgs;
-use crate::cli::prepare::prepare;
+use crate::cli::prepare::{Settle, prepare};
 use crate::cli::{Settings, exit};
 use crate::plan::{Change, Review};
 use crate::render::Shell;
@@ -42,7 +42,7 @@ pub struct DriftArgs {
 
 /// Compares the cluster with the files and reports.
 pub fn run(args: &DriftArgs, settings: &Settings, shell: &Shell) -> u8 {
-    let prepared = match prepare(&args.paths, &args.connect, settings, shell) {
+    let prepared = match prepare(&args.paths, &args.connect, Settle::Changes, settings, shell) {
         Ok(prepared) => prepared,
         Err(failure) => return failure.report(shell, args.format == Format::Json),
     };

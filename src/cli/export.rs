@@ -82,7 +82,7 @@ pub fn run(args: &ExportArgs, settings: &Settings, shell: &Shell) -> u8 {
         Ok(connected) => connected,
         Err(e) => return fail(shell, &e),
     };
-    let live = match read(&runtime, &connected.client) {
+    let live = match read(&runtime, &connected.client, args.connect.read_parallelism) {
         Ok(live) => live,
         Err(failure) => return failure.report(shell, false),
     };

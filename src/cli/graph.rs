@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 
 use crate::cli::connect::ConnectArgs;
-use crate::cli::prepare::prepare;
+use crate::cli::prepare::{Settle, prepare};
 use crate::cli::{Settings, exit};
 use crate::plan::Order;
 use crate::render::Shell;
@@ -35,7 +35,7 @@ pub struct GraphArgs {
 
 /// Plans and prints the plan's dependency graph.
 pub fn run(args: &GraphArgs, settings: &Settings, shell: &Shell) -> u8 {
-    let prepared = match prepare(&args.paths, &args.connect, settings, shell) {
+    let prepared = match prepare(&args.paths, &args.connect, Settle::Changes, settings, shell) {
         Ok(prepared) => prepared,
         Err(failure) => return failure.report(shell, false),
     };

@@ -6,7 +6,7 @@ use clap::{Args, ValueEnum};
 
 use crate::cli::connect::ConnectArgs;
 use crate::cli::failure::Failure;
-use crate::cli::prepare::{Prepared, prepare, record_of};
+use crate::cli::prepare::{Prepared, Settle, prepare, record_of};
 use crate::cli::{Settings, exit};
 use crate::plan::{Order, Review};
 use crate::render::Shell;
@@ -51,7 +51,7 @@ pub fn run(args: &PlanArgs, settings: &Settings, shell: &Shell) -> u8 {
 }
 
 fn planned(args: &PlanArgs, settings: &Settings, shell: &Shell) -> Result<u8, Failure> {
-    let prepared = prepare(&args.paths, &args.connect, settings, shell)?;
+    let prepared = prepare(&args.paths, &args.connect, Settle::Changes, settings, shell)?;
     let Prepared {
         live,
         desired,

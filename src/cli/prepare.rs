@@ -125,11 +125,30 @@ fn unresolved(desired: &Desired, live: &Live, sources: &Sources) -> Diagnostics 
     found
 }
 
-/// Reads the whole live state.
-pub fn read(runtime: &Runtime, client: &std::sync::Arc<Client>) -> Result<Live, Failure> {
+/// Reads the whole live state with at most `parallelism` member searches
+/// in flight.
+pub fn read(
+    runtime: &Runtime,
+    client: &std::sync::Arc<Client>,
+    parallelism: u16,
+) -> Result<Live, Failure> {
     runtime
-        .block_on(Reader::new(client.clone(), 16).read())
+        .block_on(Reader::new(client.clone(), usize::from(parallelism)).read())
         .map_err(|e| Failure::error(format!("reading the cluster: {e}")))
+}
+
+/// What a command does with a plan, which decides how it is settled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Settle {
+    /// Show it (`plan`, `drift`, `graph`): a change is reported only when a
+    /// second read after `--settle-ms` agrees, so reads lagging someone's
+    /// writes do not show as changes.
+    Changes,
+    /// Act on it (`apply`): only a reference that cannot be resolved is
+    /// confirmed by a second read. A change planned from a lagging read is
+    /// settled by the server's own answers as it is written (a repeated
+    /// create answers 409, a repeated delete 404), so waiting buys nothing.
+    ProblemsOnly,
 }
 
 /// Refuses a read that cannot see everything it holds (see
@@ -175,13 +194,15 @@ pub fn check_visibility(
 pub fn prepare(
     paths: &[PathBuf],
     connect_args: &ConnectArgs,
+    settle_what: Settle,
     settings: &Settings,
     shell: &Shell,
 ) -> Result<Prepared, Failure> {
     let runtime = tokio::runtime::Runtime::new()
         .map_err(|e| Failure::error(format!("cannot start a runtime: {e}")))?;
     let connected = connect(connect_args, settings, shell)?;
-    let mut live = read(&runtime, &connected.client)?;
+    let parallelism = connect_args.read_parallelism;
+    let mut live = read(&runtime, &connected.client, parallelism)?;
     for item in &live.unknown {
         shell.err(&format!("warning: left alone, not read: {item}\n"));
     }
@@ -225,14 +246,17 @@ pub fn prepare(
     let mut plan = Planner::new(&desired, &live.state).plan();
     let first = plan.clone();
     let mut rounds = 0;
-    while (!plan.is_empty() || problems.has_errors()) && !settle.is_zero() {
+    let unsettled = |plan: &Plan, problems: &Diagnostics| {
+        problems.has_errors() || (settle_what == Settle::Changes && !plan.is_empty())
+    };
+    while unsettled(&plan, &problems) && !settle.is_zero() {
         if rounds == 10 {
             shell.err("warning: the cluster kept changing while it was read; this plan may already be out of date\n");
             break;
         }
         rounds += 1;
         std::thread::sleep(settle);
-        let again = read(&runtime, &connected.client)?;
+        let again = read(&runtime, &connected.client, parallelism)?;
         let next_problems = unresolved(&desired, &again, &outcome.sources);
         let next = Planner::new(&desired, &again.state).plan();
         let stable = next == plan && next_problems.len() == problems.len();

@@ -47,6 +47,96 @@ pub struct Reader<A> {
     concurrency: usize,
 }
 
+/// The member searches a reader starts with in flight, before it widens.
+pub const START_WINDOW: usize = 16;
+
+/// How many member searches run at once: starts at [`START_WINDOW`] (or
+/// the cap, if lower), doubles after each window's worth of quiet answers
+/// until the first backpressure (slow start), then grows by one per
+/// window; halves on backpressure (503 `RESOURCE_EXHAUSTED`, 429), at most
+/// once per window — the executor's AIMD window, for reads.
+#[derive(Debug)]
+struct ReadWindow {
+    permits: Semaphore,
+    state: std::sync::Mutex<WindowState>,
+}
+
+#[derive(Debug)]
+struct WindowState {
+    current: usize,
+    cap: usize,
+    quiet: usize,
+    since_decrease: usize,
+    slow_start: bool,
+    pressure_seen: u64,
+    /// Permits to drop as they come back, after a decrease.
+    debt: usize,
+}
+
+impl ReadWindow {
+    fn new(cap: usize, pressure: u64) -> ReadWindow {
+        let start = START_WINDOW.min(cap).max(1);
+        ReadWindow {
+            permits: Semaphore::new(start),
+            state: std::sync::Mutex::new(WindowState {
+                current: start,
+                cap: cap.max(1),
+                quiet: 0,
+                since_decrease: usize::MAX,
+                slow_start: true,
+                pressure_seen: pressure,
+                debt: 0,
+            }),
+        }
+    }
+
+    /// A finished search gives its permit back, after the window has heard
+    /// whether the cluster pushed back (`pressure`, the client's count).
+    fn finish(&self, permit: tokio::sync::SemaphorePermit<'_>, pressure: u64) {
+        let mut s = self
+            .state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        s.since_decrease = s.since_decrease.saturating_add(1);
+        if pressure > s.pressure_seen {
+            s.pressure_seen = pressure;
+            s.slow_start = false;
+            s.quiet = 0;
+            if s.since_decrease >= s.current {
+                let next = (s.current / 2).max(1);
+                let fewer = s.current - next;
+                // Idle permits go now; those in flight as they come back.
+                s.debt += fewer - self.permits.forget_permits(fewer);
+                s.current = next;
+                s.since_decrease = 0;
+            }
+        } else {
+            s.quiet += 1;
+            if s.quiet >= s.current && s.current < s.cap {
+                let grow = if s.slow_start { s.current } else { 1 }.min(s.cap - s.current);
+                s.current += grow;
+                s.quiet = 0;
+                // New permits pay back a debt first.
+                let paid = grow.min(s.debt);
+                s.debt -= paid;
+                self.permits.add_permits(grow - paid);
+            }
+        }
+        if s.debt > 0 {
+            s.debt -= 1;
+            permit.forget();
+        }
+    }
+
+    #[cfg(test)]
+    fn current(&self) -> usize {
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .current
+    }
+}
+
 fn decode(path: &str, message: impl Into<String>) -> ApiError {
     ApiError::Decode {
         method: "POST".into(),
@@ -127,7 +217,8 @@ fn version_of(gateway: &str) -> CamundaVersion {
 }
 
 impl<A: AccessApi> Reader<A> {
-    /// A reader over `client`.
+    /// A reader over `client` with at most `concurrency` member searches in
+    /// flight (it starts lower and widens while the cluster keeps up).
     pub fn new(client: Arc<A>, concurrency: usize) -> Reader<A> {
         Reader {
             client,
@@ -205,7 +296,10 @@ impl<A: AccessApi> Reader<A> {
                 lists.push((c.clone(), "tenants", kind));
             }
         }
-        let permits = Arc::new(Semaphore::new(self.concurrency));
+        let window = Arc::new(ReadWindow::new(
+            self.concurrency,
+            self.client.backpressure(),
+        ));
         let mut tasks = JoinSet::new();
         // A `.` or `..` ID cannot be a path segment (URL parsers resolve it
         // to another route): its members cannot be read.
@@ -219,11 +313,12 @@ impl<A: AccessApi> Reader<A> {
         }
         for (container, collection, kind) in lists {
             let client = self.client.clone();
-            let permits = permits.clone();
+            let window = window.clone();
             tasks.spawn(async move {
-                let _permit = permits.acquire_owned().await.expect("never closed");
+                let permit = window.permits.acquire().await.expect("never closed");
                 let path = format!("/{collection}/{}/{kind}/search", segment(container.id()));
                 let result = search_all(client.as_ref(), &path).await;
+                window.finish(permit, client.backpressure());
                 (container, kind, result)
             });
         }
@@ -359,6 +454,45 @@ fn authorization(item: &Value) -> Option<(String, AuthorizationTuple, BTreeSet<P
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Takes a permit and gives it back with `pressure`.
+    async fn one(window: &ReadWindow, pressure: u64) {
+        let permit = window.permits.acquire().await.unwrap();
+        window.finish(permit, pressure);
+    }
+
+    #[tokio::test]
+    async fn the_read_window_widens_while_quiet_and_halves_under_pressure() {
+        let window = ReadWindow::new(64, 0);
+        assert_eq!(window.current(), START_WINDOW);
+        // Slow start: doubles per window of quiet answers, up to the cap.
+        for _ in 0..16 {
+            one(&window, 0).await;
+        }
+        assert_eq!(window.current(), 32);
+        for _ in 0..32 {
+            one(&window, 0).await;
+        }
+        assert_eq!(window.current(), 64);
+        for _ in 0..200 {
+            one(&window, 0).await;
+        }
+        assert_eq!(window.current(), 64, "never above the cap");
+        assert_eq!(window.permits.available_permits(), 64);
+        // Backpressure halves it, once per window; permits follow.
+        one(&window, 1).await;
+        assert_eq!(window.current(), 32);
+        one(&window, 2).await;
+        assert_eq!(window.current(), 32, "at most once per window");
+        assert_eq!(window.permits.available_permits(), 32);
+        // Afterwards it grows by one per window, not by doubling.
+        for _ in 0..32 {
+            one(&window, 2).await;
+        }
+        assert_eq!(window.current(), 33);
+        // A low cap is also the start.
+        assert_eq!(ReadWindow::new(4, 0).current(), 4);
+    }
 
     #[test]
     fn versions_from_the_gateway() {

@@ -390,6 +390,33 @@ mod tests {
             permissions: [PermissionType::Update].into(),
         };
         assert!(risks(&update_group, &none).contains(&Risk::Escalation));
+        // Deploying runs code; system writes change the cluster.
+        for (rt, p) in [
+            (ResourceType::Resource, PermissionType::Create),
+            (ResourceType::System, PermissionType::Update),
+        ] {
+            let change = Change::CreateAuthorization {
+                tuple: AuthorizationTuple {
+                    owner: Principal::Client("w".into()),
+                    resource_type: rt,
+                    resource: ResourceSelector::Id("x".into()),
+                },
+                permissions: [p].into(),
+            };
+            assert!(
+                risks(&change, &none).contains(&Risk::Escalation),
+                "{rt} {p}"
+            );
+        }
+        let read_system = Change::CreateAuthorization {
+            tuple: AuthorizationTuple {
+                owner: Principal::Client("w".into()),
+                resource_type: ResourceType::System,
+                resource: ResourceSelector::Id("x".into()),
+            },
+            permissions: [PermissionType::ReadUsageMetric].into(),
+        };
+        assert!(risks(&read_system, &none).is_empty());
     }
 
     #[test]

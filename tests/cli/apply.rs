@@ -506,3 +506,38 @@ fn an_interrupt_stops_starting_writes_and_reports() {
     plan_is_empty(&root(), &base, &["examples/quickstart"]);
     assert_no_duplicates(&base);
 }
+
+/// Apply does not wait for reads to settle: an authorization created by
+/// hand just before, not yet visible, makes the create meet Camunda's
+/// duplicate rule. The executor looks it up (waiting out the lag) and gives
+/// it the declared permissions, as a plan that had seen it would — no
+/// duplicate, no failure.
+#[test]
+fn an_authorization_a_lagging_read_missed_is_adopted_not_duplicated() {
+    let sim = sim(CamundaVersion::V8_8, 1000);
+    let base = sim.url();
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(
+        tmp.path().join("access.yaml"),
+        "version: 1\nclients:\n  - id: worker\n    permissions:\n      - resource: MESSAGE\n        id: \"*\"\n        allow: [CREATE, READ]\n",
+    )
+    .unwrap();
+    send(
+        &base,
+        "POST",
+        "/v2/authorizations",
+        Some(
+            json!({"ownerId": "worker", "ownerType": "CLIENT", "resourceType": "MESSAGE",
+                     "resourceId": "*", "permissionTypes": ["READ"]}),
+        ),
+    );
+    let output = against(tmp.path(), &base, &["apply", ".", "--auto-approve"]);
+    let (out, err) = (stdout(&output), stderr(&output));
+    assert_eq!(output.status.code(), Some(0), "{out}{err}");
+    assert!(
+        err.contains("existed already with [READ]; its permissions were replaced"),
+        "{err}"
+    );
+    assert_no_duplicates(&base);
+    plan_is_empty(tmp.path(), &base, &["."]);
+}

@@ -541,3 +541,63 @@ fn a_role_member_user_must_exist_where_the_cluster_manages_users() {
     // Groups are not checked by Camunda, so not named.
     assert!(!err.contains("in group:team"), "{err}");
 }
+
+/// A storm of 503 and 429 answers while the member lists are read narrows
+/// the reader's window (unit-tested in `live::reader`) and costs time, not
+/// correctness: the plan is the same as without it.
+#[test]
+fn a_backpressure_storm_during_the_read_gives_the_same_plan() {
+    let mut config = SimConfig::new(CamundaVersion::V8_8);
+    config.lag = std::time::Duration::ZERO;
+    let sim = Background::start(config).unwrap();
+    let base = sim.url();
+    let mut yaml = String::from("version: 1\ngroups:\n");
+    for g in 0..150 {
+        send(
+            &base,
+            "POST",
+            "/v2/groups",
+            Some(json!({"groupId": format!("g{g}"), "name": format!("g{g}")})),
+        );
+        send(&base, "PUT", &format!("/v2/groups/g{g}/clients/c{g}"), None);
+        // Every third group's member differs from the files.
+        let member = if g % 3 == 0 {
+            format!("x{g}")
+        } else {
+            format!("c{g}")
+        };
+        yaml.push_str(&format!(
+            "  - id: g{g}\n    members:\n      clients: [{member}]\n"
+        ));
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("access.yaml"), yaml).unwrap();
+    let plan = || {
+        let output = crate::common::against(
+            tmp.path(),
+            &base,
+            &["plan", ".", "--format", "json", "--settle-ms", "0"],
+        );
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        output.stdout
+    };
+    let calm = plan();
+    send(
+        &base,
+        "POST",
+        "/_sim/faults",
+        Some(
+            json!({"unavailable": {"share": 0.15}, "rateLimited": {"share": 0.03},
+                     "retryAfterSeconds": 1, "seed": 7}),
+        ),
+    );
+    let stormy = plan();
+    let counted = send(&base, "GET", "/_sim/requests", None).to_string();
+    send(&base, "DELETE", "/_sim/faults", None);
+    assert_eq!(
+        String::from_utf8_lossy(&calm),
+        String::from_utf8_lossy(&stormy),
+        "the same plan"
+    );
+    assert!(counted.contains("(injected fault)"), "{counted}");
+}

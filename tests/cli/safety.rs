@@ -675,3 +675,109 @@ fn control_characters_in_files_are_shown_escaped() {
     assert!(!err.contains('\u{7}'), "raw bell: {err:?}");
     assert!(err.contains("\\x1b]0;owned\\x07"), "{err}");
 }
+
+/// A plan warns about what it leaves undone: a protected object that
+/// differs, a `protect` entry that names nothing, and mapping rules and
+/// clients' grants that left the files but stay in force unpruned.
+#[test]
+fn the_plan_warns_about_what_it_does_not_do() {
+    let sim = sim();
+    let base = sim.url();
+    send(
+        &base,
+        "POST",
+        "/v2/groups",
+        Some(json!({"groupId": "break-glass", "name": "Break glass"})),
+    );
+    send(
+        &base,
+        "POST",
+        "/v2/mapping-rules",
+        Some(
+            json!({"mappingRuleId": "old-rule", "name": "Old", "claimName": "groups", "claimValue": "old"}),
+        ),
+    );
+    send(
+        &base,
+        "POST",
+        "/v2/authorizations",
+        Some(
+            json!({"ownerId": "gone-worker", "ownerType": "CLIENT", "resourceType": "MESSAGE",
+                     "resourceId": "*", "permissionTypes": ["CREATE"]}),
+        ),
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(
+        tmp.path().join("access.yaml"),
+        "version: 1
+policy:
+  protect: [group:break-glass, role:nobody]
+groups:
+  - id: break-glass
+    name: Renamed
+",
+    )
+    .unwrap();
+    let output = against(tmp.path(), &base, &["plan", ".", "--format", "json"]);
+    let plan = json_of(&output);
+    assert_eq!(
+        plan["summary"],
+        json!({"add": 0, "change": 0, "destroy": 0})
+    );
+    let warnings: Vec<String> = plan["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["message"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        warnings,
+        [
+            "group:break-glass is protected but differs from the files; not applied: ~ group break-glass (name)",
+            "policy.protect names role:nobody, which is neither in the cluster nor in the files",
+            "1 mapping rule(s) in the cluster but not in the files stay in force (add `mapping-rules` to policy.prune to delete them)",
+            "1 authorization(s) of clients in the cluster but not in the files stay in force (add `authorizations` to policy.prune to delete them)",
+        ],
+        "{plan:#}"
+    );
+    let human = stdout(&against(tmp.path(), &base, &["plan", "."]));
+    assert!(
+        human.contains("Warnings:\n  ! group:break-glass is protected"),
+        "{human}"
+    );
+}
+
+/// A run that deletes the tool's own user (with the override) loses its
+/// access: the convergence wait's reads are refused, which is not read
+/// lag. The run says so and exits 1 at once.
+#[test]
+fn an_apply_that_costs_the_tool_its_access_says_so() {
+    let sim = basic_sim(&["ops", "root"]);
+    let base = sim.url();
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(
+        tmp.path().join("access.yaml"),
+        "version: 1\npolicy:\n  prune: [users]\nusers:\n  - username: root\n",
+    )
+    .unwrap();
+    let output = run_as(
+        tmp.path(),
+        &base,
+        "ops",
+        &[
+            "apply",
+            ".",
+            "--auto-approve",
+            "--allow-lockout",
+            "--wait",
+            "60",
+        ],
+    );
+    let out = stdout(&output);
+    assert_eq!(output.status.code(), Some(1), "{out}{}", stderr(&output));
+    assert!(
+        out.contains("The writes are done, but this tool can no longer read the cluster"),
+        "{out}"
+    );
+    assert!(out.contains("401"), "{out}");
+}
