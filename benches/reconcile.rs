@@ -833,6 +833,7 @@ fn model_pair(n: usize) -> (AccessState, Desired) {
         containers,
         owners,
         references: Vec::new(),
+        unset_passwords: Vec::new(),
     };
     (live, desired)
 }

@@ -558,6 +558,7 @@ mod tests {
             containers: Default::default(),
             owners: BTreeSet::new(),
             references: Vec::new(),
+            unset_passwords: Vec::new(),
         }
     }
 

@@ -259,6 +259,7 @@ mod tests {
             containers: Default::default(),
             owners: Default::default(),
             references: Vec::new(),
+            unset_passwords: Vec::new(),
         };
         desired.state.users.insert(
             "alice".into(),

@@ -300,13 +300,14 @@ pub fn prepare(
             )));
         }
     }
-    // Camunda creates a user only with a password.
-    let passwordless: Vec<&str> = plan
+    // Camunda creates a user only with a password; its variable matters
+    // only for a user this plan creates.
+    let created: Vec<&str> = plan
         .changes
         .iter()
         .filter_map(|c| match c {
-            crate::plan::Change::Create {
-                kind: crate::plan::EntityKind::User,
+            Change::Create {
+                kind: EntityKind::User,
                 id,
                 ..
             } if desired
@@ -320,10 +321,40 @@ pub fn prepare(
             _ => None,
         })
         .collect();
-    if !passwordless.is_empty() {
+    if !created.is_empty() {
+        let mut unset = Diagnostics::default();
+        for missing in desired
+            .unset_passwords
+            .iter()
+            .filter(|u| created.contains(&u.username.as_str()))
+        {
+            let origin = &missing.origin;
+            if let Some((file, _)) = outcome.sources.iter().find(|(_, f)| f.name == origin.file) {
+                let loc = outcome
+                    .sources
+                    .get(file)
+                    .loc_of_range(file, origin.offset, origin.len);
+                unset.push(
+                    Diagnostic::new(
+                        Code::UnsetVariable,
+                        loc,
+                        format!(
+                            "environment variable {} is not set, and user {} is created by this plan",
+                            missing.variable, missing.username
+                        ),
+                    )
+                    .label("the new user's password")
+                    .help(format!(
+                        "set {} for this run (it is needed only to create the user)",
+                        missing.variable
+                    )),
+                );
+            }
+        }
+        shell.err(&diagnostics_render::human(&unset, &outcome.sources, style));
         return Err(Failure::error(format!(
-            "user(s) {} do not exist in the cluster and have no password to be created with; add `password: ${{env:NAME}}` or create them in the cluster first",
-            passwordless.join(", ")
+            "user(s) {} do not exist in the cluster and have no password to be created with; set the password variable, add `password: ${{secret:NAME}}`, or create them in the cluster first",
+            created.join(", ")
         )));
     }
     check_visibility(&runtime, &connected.client, &live, Some(&plan))?;

@@ -17,6 +17,10 @@ pub enum Format {
     Human,
     /// One JSON document on stdout.
     Json,
+    /// SARIF 2.1.0 on stdout, for code scanning.
+    Sarif,
+    /// GitHub Actions workflow commands on stdout (inline annotations).
+    Github,
 }
 
 /// Arguments of `validate`.
@@ -61,6 +65,8 @@ pub fn run(args: &ValidateArgs, settings: &Settings, shell: &Shell) -> u8 {
             shell.out(&stdout);
         }
         Format::Json => shell.out(&validation::json(&reports, args.camunda_version)),
+        Format::Sarif => shell.out(&validation::sarif(&reports)),
+        Format::Github => shell.out(&validation::github(&reports)),
     }
     if valid { exit::OK } else { exit::ERROR }
 }

@@ -11,7 +11,9 @@ use crate::model::catalogue::{
     BUILT_IN_ROLES, CamundaVersion, DEFAULT_TENANT, OwnerType, PermissionType, ResourceType,
     USER_TASK_PROPERTIES, supported_permissions,
 };
-use crate::model::desired::{Desired, Kind, MembersMode, Policy, Reference, Referenced};
+use crate::model::desired::{
+    Desired, Kind, MembersMode, Policy, Reference, Referenced, UnsetPassword,
+};
 use crate::model::ids::{
     IdError, check_id_addressable as check_id, check_tenant_id_addressable as check_tenant_id,
     is_email,
@@ -37,6 +39,7 @@ pub struct Validator<'a> {
     claim_places: BTreeMap<(String, String), Loc>,
     references: Vec<(Referenced, Loc)>,
     owners_in_authorizations: Vec<(Principal, Loc)>,
+    unset_passwords: Vec<UnsetPassword>,
 }
 
 /// The kinds of declared entity, for duplicate detection.
@@ -95,6 +98,7 @@ impl<'a> Validator<'a> {
             claim_places: BTreeMap::new(),
             references: Vec::new(),
             owners_in_authorizations: Vec::new(),
+            unset_passwords: Vec::new(),
         }
     }
 
@@ -118,6 +122,7 @@ impl<'a> Validator<'a> {
             containers: self.containers,
             owners: self.owners,
             references,
+            unset_passwords: self.unset_passwords,
         };
         (desired, self.diagnostics)
     }
@@ -497,8 +502,25 @@ impl<'a> Validator<'a> {
                     .help("write an address like name@example.com, or leave `email` out"),
                 );
             }
-            // The password is a secret: checked for emptiness only, never shown.
-            let password = self.optional(file, user.password.as_ref());
+            // The password is a secret: checked for emptiness only, never
+            // shown. An unset variable matters only for a user the plan
+            // creates (plan checks), so drift and plans of existing users
+            // need no password variables.
+            let password = match &user.password {
+                Some(raw) => match interpolate(&raw.value, self.vars) {
+                    Err(InterpolationError::Unset { name }) => {
+                        let loc = self.loc(file, raw);
+                        self.unset_passwords.push(UnsetPassword {
+                            username: id.text.as_str().into(),
+                            variable: name,
+                            origin: self.sources.origin(loc),
+                        });
+                        None
+                    }
+                    _ => self.value(file, raw),
+                },
+                None => None,
+            };
             if let Some(password) = &password {
                 crate::secrets::mask(&password.text);
             }

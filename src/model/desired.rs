@@ -28,6 +28,22 @@ pub struct Desired {
     /// References to entities the files do not declare, to resolve against
     /// the live cluster.
     pub references: Vec<Reference>,
+    /// Users whose password variable is not set: an error only for a user
+    /// the plan creates (the password is never sent otherwise).
+    #[serde(skip)]
+    pub unset_passwords: Vec<UnsetPassword>,
+}
+
+/// A user's `password: ${env:NAME}` (or `${secret:NAME}`) whose variable is
+/// not set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnsetPassword {
+    /// The user.
+    pub username: crate::model::ids::Username,
+    /// The variable.
+    pub variable: String,
+    /// Where the password is written.
+    pub origin: Origin,
 }
 
 /// How the member list of a declared container is managed.

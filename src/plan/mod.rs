@@ -54,6 +54,7 @@ mod tests {
                 .map(|t| t.owner.clone())
                 .collect(),
             references: Vec::new(),
+            unset_passwords: Vec::new(),
         }
     }
 

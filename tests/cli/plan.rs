@@ -601,3 +601,57 @@ fn a_backpressure_storm_during_the_read_gives_the_same_plan() {
     );
     assert!(counted.contains("(injected fault)"), "{counted}");
 }
+
+/// A password variable is needed only to create a user: validate, drift
+/// and plans of users that exist pass without it; a plan that creates the
+/// user names the unset variable at its place.
+#[test]
+fn password_variables_are_needed_only_for_users_the_plan_creates() {
+    let mut config = SimConfig::new(CamundaVersion::V8_8);
+    config.lag = std::time::Duration::ZERO;
+    let sim = Background::start(config).unwrap();
+    let base = sim.url();
+    send(
+        &base,
+        "POST",
+        "/v2/users",
+        Some(
+            json!({"username": "ann", "password": "pw-of-ann", "name": "Ann", "email": "ann@example.com"}),
+        ),
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(
+        tmp.path().join("access.yaml"),
+        "version: 1\nusers:\n  - username: ann\n    name: Ann\n    email: ann@example.com\n    password: ${secret:ANN_PASSWORD}\n",
+    )
+    .unwrap();
+    let output = run(tmp.path(), &["validate", "."]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    for command in [&["drift", "."][..], &["plan", ".", "--detailed-exitcode"]] {
+        let output = crate::common::against(tmp.path(), &base, command);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{command:?}: {}",
+            stderr(&output)
+        );
+    }
+    // A second user the plan creates needs its variable, named at its place.
+    fs::write(
+        tmp.path().join("more.yaml"),
+        "version: 1\nusers:\n  - username: bob\n    password: ${env:BOB_PASSWORD}\n",
+    )
+    .unwrap();
+    let output = crate::common::against(tmp.path(), &base, &["plan", "."]);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(err.contains("unset-variable"), "{err}");
+    assert!(
+        err.contains(
+            "environment variable BOB_PASSWORD is not set, and user bob is created by this plan"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("more.yaml:4:15"), "{err}");
+    assert!(!err.contains("ANN_PASSWORD"), "{err}");
+}

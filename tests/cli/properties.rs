@@ -180,6 +180,7 @@ fn declaring(state: &AccessState) -> Desired {
         containers,
         owners,
         references: Vec::new(),
+        unset_passwords: Vec::new(),
     }
 }
 

@@ -290,3 +290,72 @@ fn every_code_is_documented() {
         );
     }
 }
+
+/// `--format sarif` is SARIF 2.1.0 with one located result per diagnostic
+/// (the same places `--format json` reports) and a rule per code;
+/// `--format github` prints one workflow command per diagnostic.
+#[test]
+fn sarif_and_github_annotations_locate_every_diagnostic() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(
+        tmp.path().join("a.yaml"),
+        "version: 1\ngroups:\n  - id: team/a\n  - id: ops\n    permissions:\n      - resource: GROUP\n        id: \"*\"\n        allow: [CREATE_PROCESS_INSTANCE]\nusers:\n  - username: ann\n    password: written-here\n",
+    )
+    .unwrap();
+    let (_, json) = crate::common::validate_json(tmp.path(), &["."]);
+    let diagnostics = json["diagnostics"].as_array().unwrap().clone();
+    assert!(diagnostics.len() >= 3, "{json:#}");
+
+    let output = run(tmp.path(), &["validate", ".", "--format", "sarif"]);
+    assert_eq!(output.status.code(), Some(1));
+    let sarif: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    let run0 = &sarif["runs"][0];
+    assert_eq!(run0["tool"]["driver"]["name"], "camunda-access");
+    let rules = run0["tool"]["driver"]["rules"].as_array().unwrap();
+    let results = run0["results"].as_array().unwrap();
+    assert_eq!(results.len(), diagnostics.len());
+    for (result, d) in results.iter().zip(&diagnostics) {
+        assert_eq!(result["ruleId"], d["code"]);
+        let rule = &rules[result["ruleIndex"].as_u64().unwrap() as usize];
+        assert_eq!(rule["id"], d["code"]);
+        assert!(rule["shortDescription"]["text"].as_str().unwrap().len() > 10);
+        assert_eq!(
+            result["level"],
+            if d["severity"] == "warning" {
+                "warning"
+            } else {
+                "error"
+            }
+        );
+        let region = &result["locations"][0]["physicalLocation"]["region"];
+        assert_eq!(region["startLine"], d["line"]);
+        assert_eq!(region["startColumn"], d["column"]);
+        assert_eq!(
+            result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            "a.yaml"
+        );
+    }
+    assert!(
+        results
+            .iter()
+            .any(|r| r["ruleId"] == "literal-password" && r["level"] == "warning"),
+        "{sarif:#}"
+    );
+
+    let output = run(tmp.path(), &["validate", ".", "--format", "github"]);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stdout(&output);
+    let commands: Vec<&str> = text.lines().filter(|l| l.starts_with("::")).collect();
+    assert_eq!(commands.len(), diagnostics.len(), "{text}");
+    let first = &diagnostics[0];
+    assert!(
+        commands[0].starts_with(&format!(
+            "::error file=a.yaml,line={},col={},",
+            first["line"], first["column"]
+        )),
+        "{text}"
+    );
+    assert!(text.contains("::warning file=a.yaml"), "{text}");
+    assert!(text.contains("title=literal-password::"), "{text}");
+}
