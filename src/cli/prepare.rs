@@ -23,7 +23,7 @@ use crate::config::{self, Sources};
 use crate::live::{Client, Live, Reader, visibility};
 use crate::model::catalogue::ResourceType;
 use crate::model::desired::{Desired, Kind, Referenced};
-use crate::model::state::{Container, Principal};
+use crate::model::state::{AccessState, Container, Principal};
 use crate::plan::{Change, EntityKind, Plan, Planner};
 use crate::render::Shell;
 use crate::render::diagnostics::{self as diagnostics_render, Style};
@@ -81,6 +81,56 @@ fn disabled_kinds(desired: &Desired, live: &Live) -> Vec<Kind> {
         .copied()
         .filter(|k| touches(*k))
         .collect()
+}
+
+/// Claim pairs the plan gives a mapping rule that a live rule holds which
+/// the files do not own and the plan does not delete.
+fn claim_conflicts(plan: &Plan, desired: &Desired, live: &AccessState) -> Vec<String> {
+    let deleted: Vec<&str> = plan
+        .changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::Delete {
+                kind: EntityKind::MappingRule,
+                id,
+                ..
+            } => Some(id.as_str()),
+            _ => None,
+        })
+        .collect();
+    let mut conflicts = Vec::new();
+    for change in &plan.changes {
+        let id = match change {
+            Change::Create {
+                kind: EntityKind::MappingRule,
+                id,
+                ..
+            }
+            | Change::Update {
+                kind: EntityKind::MappingRule,
+                id,
+                ..
+            } => id,
+            _ => continue,
+        };
+        let Some(rule) = desired.state.mapping_rules.get(&id.as_str().into()) else {
+            continue;
+        };
+        for (other, held) in &live.mapping_rules {
+            if other.as_str() != id
+                && held.claim_name == rule.claim_name
+                && held.claim_value == rule.claim_value
+                && !desired.state.mapping_rules.contains_key(other)
+                && !deleted.contains(&other.as_str())
+            {
+                conflicts.push(format!(
+                    "mapping rule {id} needs {} = {:?}, which mapping rule {other} in the cluster holds and the files do not own",
+                    rule.claim_name, rule.claim_value
+                ));
+            }
+        }
+    }
+    conflicts
 }
 
 /// References that are neither declared nor in the cluster, as diagnostics.
@@ -299,6 +349,42 @@ pub fn prepare(
                 missing.join(", ")
             )));
         }
+    }
+    // Camunda refuses an authorization whose owner is a user that does not
+    // exist, where it manages users itself.
+    if !live.disabled.contains(&Kind::Users) {
+        let ownerless: Vec<String> = plan
+            .changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::CreateAuthorization { tuple, .. } => match &tuple.owner {
+                    Principal::User(u)
+                        if !desired.state.users.contains_key(u)
+                            && !live.state.users.contains_key(u) =>
+                    {
+                        Some(tuple.to_string())
+                    }
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect();
+        if !ownerless.is_empty() {
+            return Err(Failure::error(format!(
+                "this cluster manages its own users, and Camunda refuses an authorization for a user that does not exist: {}; declare the users (with a password) or create them first",
+                ownerless.join(", ")
+            )));
+        }
+    }
+    // Camunda allows one mapping rule per claim pair: a pair held by a live
+    // rule the files do not own (and the plan does not delete) cannot be
+    // taken.
+    let taken = claim_conflicts(&plan, &desired, &live.state);
+    if !taken.is_empty() {
+        return Err(Failure::error(format!(
+            "Camunda allows one mapping rule per claim and value: {}; declare that rule (to change or remove it), add `mapping-rules` to policy.prune, or pick another value",
+            taken.join("; ")
+        )));
     }
     // Camunda creates a user only with a password; its variable matters
     // only for a user this plan creates.

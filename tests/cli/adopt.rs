@@ -586,3 +586,80 @@ fn the_ci_recipes_parse_and_every_command_in_them_is_valid() {
         }
     }
 }
+
+/// The Docker Compose distribution's `application.yaml` (basic auth) says
+/// `defaultRoles: {admin.users: [demo]}`: Spring binds the dotted key, and
+/// so does the import. A key the initialization does not know is an error
+/// with its place (Camunda would silently ignore it).
+#[test]
+fn import_init_binds_dotted_keys_and_refuses_unknown_ones() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(
+        tmp.path().join("application.yaml"),
+        "camunda:
+  security:
+    authentication:
+      method: basic
+    authorizations:
+      enabled: true
+    initialization:
+      users:
+        - username: demo
+          password: demo
+          name: Demo User
+          email: demo@example.com
+      defaultRoles:
+        admin.users:
+          - demo
+",
+    )
+    .unwrap();
+    let output = cmd(tmp.path())
+        .args(["import-init", "application.yaml"])
+        .output()
+        .unwrap();
+    let yaml = stdout(&output);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        yaml.contains(
+            "  - id: admin\n    members:\n      users: [demo]\n    members-mode: additive\n"
+        ),
+        "{yaml}"
+    );
+    // One flat key for the whole path binds too.
+    fs::write(
+        tmp.path().join("flat.yaml"),
+        "camunda.security.initialization:\n  defaultRoles:\n    admin:\n      users: [demo]\n",
+    )
+    .unwrap();
+    let output = cmd(tmp.path())
+        .args(["import-init", "flat.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stdout(&output).contains("users: [demo]"),
+        "{}",
+        stdout(&output)
+    );
+    // A role key Camunda does not know (a typo) is an error at its place.
+    fs::write(
+        tmp.path().join("typo.yaml"),
+        "camunda:\n  security:\n    initialization:\n      defaultRoles:\n        admins.users: [demo]\n",
+    )
+    .unwrap();
+    let output = cmd(tmp.path())
+        .args(["import-init", "typo.yaml"])
+        .output()
+        .unwrap();
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(
+            "typo.yaml: line 5, column 9: `initialization.default-roles.admins` is not a key"
+        ) || err.contains(
+            "typo.yaml: line 5, column 9: `initialization.defaultRoles.admins` is not a key"
+        ),
+        "{err}"
+    );
+}

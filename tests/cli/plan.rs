@@ -655,3 +655,50 @@ fn password_variables_are_needed_only_for_users_the_plan_creates() {
     assert!(err.contains("more.yaml:4:15"), "{err}");
     assert!(!err.contains("ANN_PASSWORD"), "{err}");
 }
+
+/// What Camunda would refuse halfway through an apply is refused by the
+/// plan, before anything is written: an authorization for a user that does
+/// not exist, and a claim pair held by a rule the files do not own.
+#[test]
+fn plans_refuse_what_camunda_would_refuse() {
+    let mut config = SimConfig::new(CamundaVersion::V8_8);
+    config.lag = std::time::Duration::ZERO;
+    let sim = Background::start(config).unwrap();
+    let base = sim.url();
+    send(
+        &base,
+        "POST",
+        "/v2/mapping-rules",
+        Some(
+            json!({"mappingRuleId": "by-hand", "name": "By hand", "claimName": "groups", "claimValue": "loans"}),
+        ),
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let plan = |yaml: &str| {
+        fs::write(tmp.path().join("access.yaml"), yaml).unwrap();
+        crate::common::against(tmp.path(), &base, &["apply", ".", "--auto-approve"])
+    };
+    let output = plan(
+        "version: 1\ngroups:\n  - id: team\nauthorizations:\n  - owner: {type: USER, id: ghost}\n    resource: MESSAGE\n    id: \"*\"\n    allow: [CREATE]\n",
+    );
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(
+            "refuses an authorization for a user that does not exist: user:ghost on MESSAGE:*"
+        ),
+        "{err}"
+    );
+    let output = plan(
+        "version: 1\ngroups:\n  - id: team\nmapping-rules:\n  - id: loans\n    claim: groups\n    value: loans\n",
+    );
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("mapping rule loans needs groups = \"loans\", which mapping rule by-hand in the cluster holds and the files do not own"),
+        "{err}"
+    );
+    // Nothing was written: the group of both files does not exist.
+    let groups = send(&base, "POST", "/v2/groups/search", Some(json!({})));
+    assert_eq!(groups["items"].as_array().unwrap().len(), 0, "{groups}");
+}

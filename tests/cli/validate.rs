@@ -158,7 +158,7 @@ mapping-rules:
 users:
   - username: carol
     email: not-an-address
-    password: ${env:SURELY_UNSET_VARIABLE_FOR_TESTS}
+    name: ${env:SURELY_UNSET_VARIABLE_FOR_TESTS}
 policy:
   prune: [everything]
 "#,
