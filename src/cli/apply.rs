@@ -34,8 +34,8 @@ pub enum Format {
 /// Arguments of `apply`.
 #[derive(Debug, Args)]
 pub struct ApplyArgs {
-    /// Files or directories forming the desired state.
-    #[arg(default_value = ".")]
+    /// Files or directories forming the desired state [default: the paths
+    /// recorded in the --plan FILE, else the current directory].
     pub paths: Vec<PathBuf>,
     /// Apply this saved plan (from `plan --out`), after checking it is not stale.
     #[arg(long, value_name = "FILE")]
@@ -72,19 +72,58 @@ pub struct ApplyArgs {
     pub connect: ConnectArgs,
 }
 
+/// A saved plan: the document and its record.
+struct Saved {
+    document: serde_json::Value,
+    record: PlanRecord,
+}
+
+fn read_saved(path: &std::path::Path) -> Result<Saved, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let document: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| format!("{}: not a plan file: {e}", path.display()))?;
+    let record: PlanRecord = serde_json::from_value(document["record"].clone())
+        .map_err(|e| format!("{}: not a plan file (no record): {e}", path.display()))?;
+    Ok(Saved { document, record })
+}
+
+/// The configuration paths a saved plan was made from: relative to where
+/// `plan` ran (found from the plan file), else to the current directory.
+fn recorded_paths(path: &std::path::Path, record: &PlanRecord) -> Result<Vec<PathBuf>, String> {
+    if record.paths.is_empty() {
+        return Err(format!(
+            "{} records no configuration paths (made by an older camunda-access): name them, e.g. `apply access/ --plan {}`",
+            path.display(),
+            path.display()
+        ));
+    }
+    let from_plan = path
+        .parent()
+        .unwrap_or(std::path::Path::new("."))
+        .join(&record.base);
+    for base in [from_plan, PathBuf::from(".")] {
+        let paths: Vec<PathBuf> = record.paths.iter().map(|p| base.join(p)).collect();
+        if paths.iter().all(|p| p.exists()) {
+            return Ok(paths);
+        }
+    }
+    Err(format!(
+        "the configuration {} recorded in {} is neither next to the plan file nor here: name the paths",
+        record.paths.join(", "),
+        path.display()
+    ))
+}
+
 /// Checks a saved plan against what was just read; the reasons it is stale.
 fn stale(
-    path: &std::path::Path,
+    saved: &Saved,
     record: &PlanRecord,
     prepared: &Prepared,
     plan_json: &serde_json::Value,
-) -> Result<Vec<String>, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let saved: serde_json::Value = serde_json::from_str(&text)
-        .map_err(|e| format!("{}: not a plan file: {e}", path.display()))?;
-    let saved_record: PlanRecord = serde_json::from_value(saved["record"].clone())
-        .map_err(|e| format!("{}: not a plan file (no record): {e}", path.display()))?;
+) -> Vec<String> {
+    let saved_record = &saved.record;
+    let saved = &saved.document;
     let mut reasons = Vec::new();
     if saved_record.target != record.target {
         reasons.push(format!(
@@ -99,7 +138,29 @@ fn stale(
         ));
     }
     if saved_record.desired_sha256 != record.desired_sha256 {
-        reasons.push("the configuration changed since the plan was made".to_owned());
+        let then = &saved_record.files;
+        let now = &record.files;
+        let mut named: Vec<String> = Vec::new();
+        if !then.is_empty() {
+            for (file, hash) in now {
+                match then.get(file) {
+                    None => named.push(format!("{file} was added")),
+                    Some(h) if h != hash => named.push(format!("{file} was edited")),
+                    _ => {}
+                }
+            }
+            for file in then.keys().filter(|f| !now.contains_key(*f)) {
+                named.push(format!("{file} was removed"));
+            }
+        }
+        if named.is_empty() {
+            reasons.push("the configuration changed since the plan was made".to_owned());
+        } else {
+            reasons.push(format!(
+                "the configuration changed since the plan was made: {}",
+                named.join(", ")
+            ));
+        }
     }
     if saved_record.live_sha256 != record.live_sha256 {
         let then: Option<crate::model::state::AccessState> =
@@ -120,7 +181,7 @@ fn stale(
     if reasons.is_empty() && saved["changes"] != plan_json["changes"] {
         reasons.push("the saved changes differ from what the same inputs plan now".to_owned());
     }
-    Ok(reasons)
+    reasons
 }
 
 fn confirm(shell: &Shell, target: &str) -> Result<bool, String> {
@@ -149,13 +210,13 @@ pub fn run(args: &ApplyArgs, settings: &Settings, shell: &Shell) -> u8 {
 }
 
 fn applied(args: &ApplyArgs, settings: &Settings, shell: &Shell) -> Result<u8, Failure> {
-    let prepared = prepare(
-        &args.paths,
-        &args.connect,
-        Settle::ProblemsOnly,
-        settings,
-        shell,
-    )?;
+    let saved = args.plan.as_deref().map(read_saved).transpose()?;
+    let paths = match (&saved, args.paths.is_empty(), &args.plan) {
+        (Some(saved), true, Some(file)) => recorded_paths(file, &saved.record)?,
+        (_, true, _) => vec![PathBuf::from(".")],
+        (_, false, _) => args.paths.clone(),
+    };
+    let prepared = prepare(&paths, &args.connect, Settle::ProblemsOnly, settings, shell)?;
     let Prepared {
         runtime,
         connected,
@@ -172,9 +233,9 @@ fn applied(args: &ApplyArgs, settings: &Settings, shell: &Shell) -> Result<u8, F
             plan, &review, &target,
         )))
             .expect("own JSON parses");
-    if let Some(path) = &args.plan {
-        let record = record_of(&prepared);
-        let reasons = stale(path, &record, &prepared, &plan_json)?;
+    if let (Some(path), Some(saved)) = (&args.plan, &saved) {
+        let record = record_of(&prepared, &paths, None);
+        let reasons = stale(saved, &record, &prepared, &plan_json);
         if !reasons.is_empty() {
             return Err(Failure::refused(
                 format!("the plan in {} is stale", path.display()),

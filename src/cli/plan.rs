@@ -66,7 +66,7 @@ fn planned(args: &PlanArgs, settings: &Settings, shell: &Shell) -> Result<u8, Fa
     }
     let review = Review::new(plan, &live.state, desired);
     if let Some(path) = &args.out {
-        let record = record_of(&prepared);
+        let record = record_of(&prepared, &args.paths, Some(path));
         let text = crate::render::plan::file(plan, &review, &record, &live.state);
         std::fs::write(path, crate::secrets::redact(&text).as_bytes())
             .map_err(|e| Failure::error(format!("cannot write {}: {e}", path.display())))?;

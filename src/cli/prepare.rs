@@ -44,17 +44,70 @@ pub struct Prepared {
     /// The plan of the first read, before settling: what it shows beyond
     /// `plan` vanished on a re-read (reads lagging writes).
     pub first: Plan,
+    /// sha256 of each configuration file's text, by its name.
+    pub files: std::collections::BTreeMap<String, String>,
 }
 
-/// What a plan file records about the inputs of `prepared`.
-pub fn record_of(prepared: &Prepared) -> crate::render::plan::PlanRecord {
+/// What a plan file records about the inputs of `prepared`, read from
+/// `paths`; `out` is where the plan file goes.
+pub fn record_of(
+    prepared: &Prepared,
+    paths: &[PathBuf],
+    out: Option<&std::path::Path>,
+) -> crate::render::plan::PlanRecord {
+    // From the plan file's directory back to here: `..` per directory.
+    let base = out
+        .and_then(std::path::Path::parent)
+        .map(|dir| {
+            dir.components()
+                .filter(|c| matches!(c, std::path::Component::Normal(_)))
+                .map(|_| "..")
+                .collect::<Vec<_>>()
+                .join("/")
+        })
+        .filter(|b| !b.is_empty())
+        .unwrap_or_else(|| ".".to_owned());
     crate::render::plan::PlanRecord {
         tool_version: env!("CARGO_PKG_VERSION").to_owned(),
         target: prepared.connected.target.clone(),
         camunda_version: prepared.live.version.to_string(),
         desired_sha256: crate::plan::fingerprint::fingerprint(&prepared.desired),
         live_sha256: crate::plan::fingerprint::fingerprint(&prepared.live.state),
+        paths: paths
+            .iter()
+            .map(|p| p.to_string_lossy().into_owned())
+            .collect(),
+        base,
+        files: prepared.files.clone(),
     }
+}
+
+/// The sha256 of every file of a loaded configuration, by its name
+/// relative to the configuration path it was found under (so a plan made
+/// with `access/` and applied from elsewhere names files alike).
+fn file_hashes(sources: &Sources, paths: &[PathBuf]) -> std::collections::BTreeMap<String, String> {
+    use sha2::{Digest, Sha256};
+    sources
+        .iter()
+        .map(|(_, f)| {
+            let digest: String = Sha256::digest(f.text.as_bytes())
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            let file = std::path::Path::new(&f.name);
+            let relative = paths
+                .iter()
+                .find_map(|p| {
+                    if file == p.as_path() {
+                        file.file_name().map(std::path::Path::new)
+                    } else {
+                        file.strip_prefix(p).ok()
+                    }
+                })
+                .unwrap_or(file);
+            (relative.to_string_lossy().into_owned(), digest)
+        })
+        .collect()
 }
 
 /// Prints `message` as an error and gives the error exit code.
@@ -444,6 +497,7 @@ pub fn prepare(
         )));
     }
     check_visibility(&runtime, &connected.client, &live, Some(&plan))?;
+    let files = file_hashes(&outcome.sources, paths);
     Ok(Prepared {
         runtime,
         connected,
@@ -451,5 +505,6 @@ pub fn prepare(
         desired,
         plan,
         first,
+        files,
     })
 }

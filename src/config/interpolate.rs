@@ -79,7 +79,22 @@ pub fn interpolate<'a>(
             out.push_str("${");
             rest = after;
         } else if let Some(after) = tail.strip_prefix("${") {
-            let Some(end) = after.find('}') else {
+            // The closing brace, past any nested `${…}` in a default.
+            let mut depth = 0usize;
+            let mut end = None;
+            let bytes = after.as_bytes();
+            for (i, b) in bytes.iter().enumerate() {
+                match b {
+                    b'{' if i > 0 && bytes[i - 1] == b'$' => depth += 1,
+                    b'}' if depth == 0 => {
+                        end = Some(i);
+                        break;
+                    }
+                    b'}' => depth -= 1,
+                    _ => {}
+                }
+            }
+            let Some(end) = end else {
                 return Err(InterpolationError::Malformed {
                     reason: "`${` is not closed by `}`".into(),
                 });
@@ -119,7 +134,8 @@ pub fn interpolate<'a>(
                     }
                     out.push_str(value);
                 }
-                (None, Some(default)) => out.push_str(default),
+                // A default may itself hold references: `${env:A:-${env:B}}`.
+                (None, Some(default)) => out.push_str(&interpolate(default, vars)?),
                 (None, None) => {
                     return Err(InterpolationError::Unset {
                         name: name.to_owned(),
@@ -159,6 +175,13 @@ mod tests {
         assert_eq!(interpolate("$${env:A}", &v).unwrap(), "${env:A}");
         assert_eq!(interpolate("cost $5 ${env:A}", &v).unwrap(), "cost $5 x");
         assert_eq!(interpolate("$", &v).unwrap(), "$");
+        // Nested defaults.
+        assert_eq!(interpolate("${env:B:-${env:A}}", &v).unwrap(), "x");
+        assert_eq!(interpolate("${env:B:-${env:C:-deep}}-z", &v).unwrap(), "deep-z");
+        assert_eq!(
+            interpolate("${env:B:-${env:C}}", &v),
+            Err(InterpolationError::Unset { name: "C".into() })
+        );
     }
 
     #[test]

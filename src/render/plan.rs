@@ -184,6 +184,17 @@ pub struct PlanRecord {
     pub desired_sha256: String,
     /// sha256 of the live state the plan was computed from.
     pub live_sha256: String,
+    /// The configuration paths as `plan` was given them (relative to the
+    /// directory it ran in), so `apply --plan FILE` needs no paths.
+    #[serde(default)]
+    pub paths: Vec<String>,
+    /// Where `plan` ran, relative to the plan file's directory.
+    #[serde(default)]
+    pub base: String,
+    /// sha256 of each configuration file's text, by the name it was read
+    /// under, so a stale plan names the files that changed.
+    #[serde(default)]
+    pub files: std::collections::BTreeMap<String, String>,
 }
 
 /// A plan file: the JSON document plus the record, and the live state the

@@ -541,3 +541,63 @@ fn an_authorization_a_lagging_read_missed_is_adopted_not_duplicated() {
     assert_no_duplicates(&base);
     plan_is_empty(tmp.path(), &base, &["."]);
 }
+
+/// A saved plan travels between CI jobs: it records the configuration
+/// paths, so `apply --plan FILE` needs none and works from another
+/// directory; a plan made stale by an edited file names that file.
+#[test]
+fn a_saved_plan_travels_and_names_edited_files() {
+    let sim = sim(CamundaVersion::V8_8, 0);
+    let base = sim.url();
+    let repo = tempfile::tempdir().unwrap();
+    fs::create_dir_all(repo.path().join("access")).unwrap();
+    fs::create_dir_all(repo.path().join("out")).unwrap();
+    fs::write(
+        repo.path().join("access/groups.yaml"),
+        "version: 1\ngroups:\n  - id: team\n",
+    )
+    .unwrap();
+    fs::write(
+        repo.path().join("access/roles.yaml"),
+        "version: 1\nroles:\n  - id: ops\n",
+    )
+    .unwrap();
+    let output = against(
+        repo.path(),
+        &base,
+        &["plan", "access", "--out", "out/plan.json"],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let saved: Value =
+        serde_json::from_str(&fs::read_to_string(repo.path().join("out/plan.json")).unwrap())
+            .unwrap();
+    assert_eq!(saved["record"]["paths"], json!(["access"]));
+    // Edited after planning: refused, naming the file.
+    fs::write(
+        repo.path().join("access/roles.yaml"),
+        "version: 1\nroles:\n  - id: ops\n    name: Operations\n",
+    )
+    .unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let plan_file = repo.path().join("out/plan.json");
+    let plan_file = plan_file.to_str().unwrap();
+    let output = against(elsewhere.path(), &base, &["apply", "--plan", plan_file]);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(3), "{err}");
+    assert!(
+        err.contains("the configuration changed since the plan was made: roles.yaml was edited"),
+        "{err}"
+    );
+    // Planned again, and applied from another directory without paths.
+    let output = against(
+        repo.path(),
+        &base,
+        &["plan", "access", "--out", "out/plan.json"],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let output = against(elsewhere.path(), &base, &["apply", "--plan", plan_file]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let role = send(&base, "GET", "/v2/roles/ops", None);
+    assert_eq!(role["name"], "Operations");
+    plan_is_empty(repo.path(), &base, &["access"]);
+}
