@@ -55,18 +55,34 @@ pub fn record_of(
     paths: &[PathBuf],
     out: Option<&std::path::Path>,
 ) -> crate::render::plan::PlanRecord {
-    // From the plan file's directory back to here: `..` per directory.
-    let base = out
-        .and_then(std::path::Path::parent)
-        .map(|dir| {
-            dir.components()
-                .filter(|c| matches!(c, std::path::Component::Normal(_)))
-                .map(|_| "..")
-                .collect::<Vec<_>>()
-                .join("/")
+    // From the plan file's directory back to here: `..` per directory of a
+    // plain relative path; for any other, this directory itself.
+    let dir = out.and_then(std::path::Path::parent);
+    let plain = dir.is_none_or(|d| {
+        d.components().all(|c| {
+            matches!(
+                c,
+                std::path::Component::Normal(_) | std::path::Component::CurDir
+            )
         })
-        .filter(|b| !b.is_empty())
-        .unwrap_or_else(|| ".".to_owned());
+    });
+    let base = match dir {
+        _ if !plain => std::env::current_dir()
+            .map(|d| d.to_string_lossy().into_owned())
+            .unwrap_or_else(|_| ".".to_owned()),
+        Some(d) => d
+            .components()
+            .filter(|c| matches!(c, std::path::Component::Normal(_)))
+            .map(|_| "..")
+            .collect::<Vec<_>>()
+            .join("/"),
+        None => String::new(),
+    };
+    let base = if base.is_empty() {
+        ".".to_owned()
+    } else {
+        base
+    };
     crate::render::plan::PlanRecord {
         tool_version: env!("CARGO_PKG_VERSION").to_owned(),
         target: prepared.connected.target.clone(),

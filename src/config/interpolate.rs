@@ -177,7 +177,10 @@ mod tests {
         assert_eq!(interpolate("$", &v).unwrap(), "$");
         // Nested defaults.
         assert_eq!(interpolate("${env:B:-${env:A}}", &v).unwrap(), "x");
-        assert_eq!(interpolate("${env:B:-${env:C:-deep}}-z", &v).unwrap(), "deep-z");
+        assert_eq!(
+            interpolate("${env:B:-${env:C:-deep}}-z", &v).unwrap(),
+            "deep-z"
+        );
         assert_eq!(
             interpolate("${env:B:-${env:C}}", &v),
             Err(InterpolationError::Unset { name: "C".into() })

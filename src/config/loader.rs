@@ -329,6 +329,19 @@ fn parse_diagnostic(source: &SourceFile, id: FileId, error: &serde_saphyr::Error
         Code::YamlSyntax if message.contains("tab") => {
             Some("indent with spaces; YAML does not allow tabs for indentation".to_owned())
         }
+        // The parser's words, said plainly with an example of the shape.
+        Code::InvalidType if message.contains("sequence") => Some(
+            "a list belongs here, e.g. `groups: [team, ops]`, or one `- team` per line below the key"
+                .to_owned(),
+        ),
+        Code::InvalidType if message.contains("mapping") || message.contains("struct") => Some(
+            "keys belong here, e.g. `- id: team` with the entry's other keys indented below it"
+                .to_owned(),
+        ),
+        Code::InvalidType if message.contains("string") || message.contains("scalar") => Some(
+            "a single value belongs here, e.g. `name: Team` (quote it if it holds `: ` or starts with `*`, `&`, `[` or `{`)"
+                .to_owned(),
+        ),
         _ => None,
     });
     let mut loc = match error.location() {

@@ -54,12 +54,14 @@ impl<T: JsonSchema> JsonSchema for Sp<T> {
 /// A string value with its place.
 pub type Text = Sp<String>;
 
-/// One configuration file.
-#[derive(Debug, Deserialize, JsonSchema)]
+/// One configuration file. Top-level keys starting with `x-` are ignored,
+/// so YAML anchors can be defined there (`x-worker: &worker …`).
+#[derive(Debug, Default, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 #[schemars(
     title = "camunda-access desired state",
-    description = "Access control of a Camunda 8 Orchestration Cluster, format version 1. Several files form one desired state."
+    description = "Access control of a Camunda 8 Orchestration Cluster, format version 1. Several files form one desired state. Top-level keys starting with `x-` are ignored (a place for YAML anchors).",
+    extend("patternProperties" = {"^x-": true})
 )]
 pub struct RawFile {
     /// Format version; must be 1 in every file.
@@ -88,6 +90,67 @@ pub struct RawFile {
     /// Authorizations of owners declared nowhere else.
     #[serde(default)]
     pub authorizations: Vec<RawAuthorization>,
+}
+
+/// The top-level keys, in the order of the format.
+const FILE_KEYS: &[&str] = &[
+    "version",
+    "policy",
+    "tenants",
+    "groups",
+    "roles",
+    "mapping-rules",
+    "clients",
+    "users",
+    "authorizations",
+];
+
+impl<'de> Deserialize<'de> for RawFile {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RawFile;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a mapping with `version:` and the sections of the format")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RawFile, A::Error> {
+                use serde::de::Error;
+                let mut file = RawFile::default();
+                let mut seen: Vec<String> = Vec::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    if key.starts_with("x-") {
+                        map.next_value::<serde::de::IgnoredAny>()?;
+                        continue;
+                    }
+                    if seen.contains(&key) {
+                        return Err(A::Error::custom(format!("duplicate field `{key}`")));
+                    }
+                    match key.as_str() {
+                        "version" => file.version = map.next_value()?,
+                        "policy" => file.policy = map.next_value()?,
+                        "tenants" => file.tenants = map.next_value()?,
+                        "groups" => file.groups = map.next_value()?,
+                        "roles" => file.roles = map.next_value()?,
+                        "mapping-rules" => file.mapping_rules = map.next_value()?,
+                        "clients" => file.clients = map.next_value()?,
+                        "users" => file.users = map.next_value()?,
+                        "authorizations" => file.authorizations = map.next_value()?,
+                        _ => return Err(A::Error::unknown_field(&key, FILE_KEYS)),
+                    }
+                    seen.push(key);
+                }
+                Ok(file)
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// `policy:`.

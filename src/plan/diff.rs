@@ -115,8 +115,10 @@ impl<'a> Planner<'a> {
             }
         }
         let mut gone = BTreeSet::new();
+        let mut deleted = Vec::new();
         for change in &mut plan.changes {
             if let Change::Delete { kind, id, cascade } = change {
+                deleted.push((*kind, id.clone()));
                 *cascade = cascade_of(self.live, *kind, id)
                     .into_iter()
                     .filter(|c| match c {
@@ -131,9 +133,9 @@ impl<'a> Planner<'a> {
         }
         plan.unmanaged.retain(|u| match u {
             Unmanaged::Authorization { tuple } => !gone.contains(&tuple.owner),
-            Unmanaged::Membership { membership } => !plan.changes.iter().any(|c| {
-                matches!(c, Change::Delete { kind, id, .. } if cascades_membership(*kind, id, membership))
-            }),
+            Unmanaged::Membership { membership } => !deleted
+                .iter()
+                .any(|(kind, id)| cascades_membership(*kind, id, membership)),
             Unmanaged::Entity { .. } => true,
         });
     }

@@ -359,3 +359,37 @@ fn sarif_and_github_annotations_locate_every_diagnostic() {
     assert!(text.contains("::warning file=a.yaml"), "{text}");
     assert!(text.contains("title=literal-password::"), "{text}");
 }
+
+/// Top-level `x-` keys are ignored, so anchors can be defined there; a
+/// structure error says in plain words what shape belongs there.
+#[test]
+fn extension_keys_hold_anchors_and_shape_errors_say_what_belongs() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(
+        tmp.path().join("a.yaml"),
+        "version: 1\nx-grants: &grants\n  - resource: MESSAGE\n    id: \"*\"\n    allow: [CREATE]\nclients:\n  - id: one\n    permissions: *grants\n  - id: two\n    permissions: *grants\n",
+    )
+    .unwrap();
+    let (code, json) = validate_json(tmp.path(), &["."]);
+    assert_eq!(code, 0, "{json:#}");
+    fs::write(
+        tmp.path().join("a.yaml"),
+        "version: 1\nclients:\n  - id: one\n    groups: team\n",
+    )
+    .unwrap();
+    let (code, json) = validate_json(tmp.path(), &["."]);
+    assert_eq!(code, 1);
+    assert_eq!(json["diagnostics"][0]["code"], "invalid-type");
+    assert!(
+        json["diagnostics"][0]["help"]
+            .as_str()
+            .unwrap()
+            .contains("a list belongs here, e.g. `groups: [team, ops]`"),
+        "{json:#}"
+    );
+    // Other unknown top-level keys are still errors.
+    fs::write(tmp.path().join("a.yaml"), "version: 1\nextras: 1\n").unwrap();
+    let (code, json) = validate_json(tmp.path(), &["."]);
+    assert_eq!(code, 1);
+    assert_eq!(json["diagnostics"][0]["code"], "unknown-key");
+}
