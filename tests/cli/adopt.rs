@@ -502,8 +502,8 @@ fn commands_in(script: &str) -> Vec<Vec<String>> {
         let Some(start) = line.find("camunda-access ") else {
             continue;
         };
-        // Not an install line (`cargo install … camunda-access`).
-        if line[..start].contains("install") {
+        // Not an install line (`command -v camunda-access || cargo install …`).
+        if line.contains("cargo install") {
             continue;
         }
         let mut words = Vec::new();
