@@ -99,6 +99,8 @@ for (const { version, createClient } of versions) {
       await problem(c.createUser({ username: 'alice', password: 'x' }, now), 409, 'ALREADY_EXISTS');
       assert.equal((await c.getUser({ username: 'alice' }, now)).email, 'alice@example.com');
       assert.equal((await c.updateUser({ username: 'alice', name: 'Alice A.' }, now)).name, 'Alice A.');
+      // Camunda replaces name and e-mail: the e-mail left out is now empty.
+      assert.equal((await c.getUser({ username: 'alice' }, now)).email, '');
       const users = await c.searchUsers({ sort: [{ field: 'username' }] }, now);
       assert.deepEqual(users.items.map((u) => u.username), ['alice', 'demo']);
       await problem(c.createAdminUser({ username: 'root', password: 'x' }, now), 403);

@@ -5,13 +5,16 @@
 //! changes go on. A stop request starts nothing new and lets in-flight
 //! writes finish.
 
+use std::borrow::Cow;
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
+use reqwest::Method;
 use serde::Serialize;
+use serde_json::{Value, json};
 use tokio::task::JoinSet;
 
 use crate::apply::request::{Idempotence, Write};
@@ -81,6 +84,36 @@ async fn send_until_known<A: AccessApi>(api: &A, write: &Write) -> (Result<(), A
     }
 }
 
+/// `write` with its live fields (see [`Write::live_fields`]) filled in from
+/// a read of the entity. When the read fails nothing is sent: a value the
+/// files do not manage is never wiped.
+async fn with_live_fields<'w, A: AccessApi>(
+    api: &A,
+    write: &'w Write,
+) -> Result<Cow<'w, Write>, String> {
+    if write.live_fields.is_empty() {
+        return Ok(Cow::Borrowed(write));
+    }
+    let live = api
+        .send(Method::GET, &write.path, None)
+        .await
+        .map_err(|e| {
+            format!(
+                "{e} (read to keep what the files do not manage; {} /v2{} was not sent)",
+                write.method, write.path
+            )
+        })?
+        .unwrap_or(Value::Null);
+    let mut filled = write.clone();
+    let body = filled.body.get_or_insert_with(|| json!({}));
+    for field in &write.live_fields {
+        // 8.9 answers `null` for a value never set; Camunda stores "" then.
+        let value = live.get(*field).and_then(Value::as_str).unwrap_or_default();
+        body[*field] = json!(value);
+    }
+    Ok(Cow::Owned(filled))
+}
+
 /// Sends one write and settles an unknown outcome with the server's own
 /// consistent answers (never with a lagging read).
 pub async fn perform<A: AccessApi>(api: &A, write: &Write) -> Result<Option<String>, String> {
@@ -92,6 +125,8 @@ pub async fn perform<A: AccessApi>(api: &A, write: &Write) -> Result<Option<Stri
             write.method, write.path
         ));
     }
+    let write = with_live_fields(api, write).await?;
+    let write = write.as_ref();
     let (result, repeated) = send_until_known(api, write).await;
     let error = match result {
         Ok(()) if repeated => {
@@ -109,7 +144,8 @@ pub async fn perform<A: AccessApi>(api: &A, write: &Write) -> Result<Option<Stri
     }
     match (error.status(), &write.idempotence) {
         (Some(409), Idempotence::ConflictThenUpdate(update)) => {
-            match send_until_known(api, update).await.0 {
+            let update = with_live_fields(api, update).await?;
+            match send_until_known(api, &update).await.0 {
                 Ok(()) => Ok(Some(if repeated {
                     "sent again after an unknown outcome; the first attempt had created it"
                         .to_owned()

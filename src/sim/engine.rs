@@ -637,7 +637,9 @@ impl Engine {
         ))
     }
 
-    /// Updates a user; a blank or missing password keeps the old one.
+    /// Updates a user. Like Camunda 8.8+ (`UserUpdateProcessor`): name and
+    /// e-mail are replaced, an absent one becoming `""`; only a blank or
+    /// missing password keeps the old one.
     pub fn update_user(
         &self,
         store: &mut Store,
@@ -666,8 +668,8 @@ impl Engine {
         )?;
         let user = UserRecord {
             key: existing.key,
-            name: name.map(str::to_owned).or(existing.name),
-            email: email.map(str::to_owned).or(existing.email),
+            name: Some(name.unwrap_or_default().to_owned()),
+            email: Some(email.unwrap_or_default().to_owned()),
             password: password
                 .filter(|p| !p.trim().is_empty())
                 .map(str::to_owned)
