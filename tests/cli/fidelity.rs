@@ -135,3 +135,147 @@ fn an_unmanaged_user_name_survives_an_email_update() {
         assert_eq!(read["email"], "new@example.com", "{version}");
     }
 }
+
+/// Authorizations in the simulator's primary state, per owner.
+fn authorizations_of(base: &str, owner_type: &str) -> Vec<Value> {
+    let state = ok(base, "GET", "/_sim/state", None);
+    state["authorizations"]
+        .as_object()
+        .unwrap()
+        .values()
+        .filter(|a| a["owner_type"] == owner_type)
+        .cloned()
+        .collect()
+}
+
+/// Real gateways answer 504 `DEADLINE_EXCEEDED` and 502 `ABORTED` after the
+/// broker applied a write, and 503 `UNAVAILABLE` without applying it.
+/// Repeated applies converge, and no authorization exists twice.
+#[test]
+fn writes_answered_504_502_and_503_converge_without_duplicates() {
+    let mut config = SimConfig::new(CamundaVersion::V8_8);
+    config.lag = Duration::from_millis(100);
+    let sim = Background::start(config).unwrap();
+    let base = sim.url();
+    let tmp = tempfile::tempdir().unwrap();
+    let mut yaml = String::from("version: 1\ngroups:\n");
+    for g in 0..200 {
+        yaml.push_str(&format!(
+            "  - id: g{g}\n    permissions:\n      - resource: PROCESS_DEFINITION\n        id: p{g}\n        allow: [READ_PROCESS_DEFINITION]\n"
+        ));
+    }
+    fs::write(tmp.path().join("access.yaml"), yaml).unwrap();
+    ok(
+        &base,
+        "POST",
+        "/_sim/faults",
+        Some(json!({
+            "timeoutAfterWrite": {"share": 0.15},
+            "abortedAfterWrite": {"share": 0.10},
+            "partitionUnavailable": {"share": 0.10},
+            "seed": 13,
+        })),
+    );
+    let mut settled = 0;
+    let mut converged = false;
+    for _ in 0..5 {
+        let output = against(
+            tmp.path(),
+            &base,
+            &["apply", ".", "--auto-approve", "--format", "json"],
+        );
+        let report: Value = serde_json::from_slice(&output.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}{}", stdout(&output), stderr(&output)));
+        settled += report["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| {
+                c["note"]
+                    .as_str()
+                    .is_some_and(|n| n.contains("unknown outcome"))
+            })
+            .count();
+        let failed = report["summary"]["failed"].as_u64().unwrap();
+        // A 503 `UNAVAILABLE` is retried, and a write never fails because
+        // of what its earlier attempt did; only an outcome that stayed
+        // unknown through every attempt is left to the next run.
+        for change in report["changes"].as_array().unwrap() {
+            if let Some(error) = change["error"].as_str() {
+                assert!(error.contains("outcome still unknown"), "{error}");
+            }
+        }
+        if output.status.code() == Some(0) && failed == 0 {
+            converged = true;
+            break;
+        }
+    }
+    assert!(converged, "five applies did not converge");
+    assert!(settled > 0, "the faults hit some writes");
+    // The faults answered, and a 503 was not applied.
+    let counters = ok(&base, "GET", "/_sim/requests", None);
+    assert!(counters["POST /v2 (injected fault)"].as_u64().unwrap_or(0) > 0);
+    ok(&base, "DELETE", "/_sim/faults", None);
+    let grants = authorizations_of(&base, "GROUP");
+    assert_eq!(grants.len(), 200, "exactly one authorization per group");
+    let mut owners: Vec<&str> = grants
+        .iter()
+        .map(|a| a["owner_id"].as_str().unwrap())
+        .collect();
+    owners.sort_unstable();
+    owners.dedup();
+    assert_eq!(owners.len(), 200);
+    let output = against(tmp.path(), &base, &["plan", ".", "--detailed-exitcode"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+}
+
+/// The three gateway faults answer with Camunda's problem bodies; 504 and
+/// 502 come after the write was applied, 503 `UNAVAILABLE` instead of it,
+/// and reads never see `UNAVAILABLE` (they go to secondary storage).
+#[test]
+fn gateway_faults_answer_like_camunda() {
+    let sim = sim(CamundaVersion::V8_9);
+    let base = sim.url();
+    let group = |id: &str| Some(json!({"groupId": id, "name": id}));
+    let faults = |body: Value| ok(&base, "POST", "/_sim/faults", Some(body));
+
+    faults(json!({"timeoutAfterWrite": {"next": 1}}));
+    let (status, problem) = call(&base, "POST", "/v2/groups", group("timed-out"));
+    assert_eq!(status, 504);
+    assert_eq!(problem["title"], "DEADLINE_EXCEEDED");
+    assert_eq!(
+        problem["detail"],
+        "Expected to handle request, but request timed out between gateway and broker"
+    );
+    assert_eq!(call(&base, "GET", "/v2/groups/timed-out", None).0, 200);
+
+    faults(json!({"abortedAfterWrite": {"next": 1}}));
+    let (status, problem) = call(&base, "POST", "/v2/groups", group("aborted"));
+    assert_eq!(status, 502);
+    assert_eq!(problem["title"], "ABORTED");
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("the request may or may not have been accepted"),
+        "{problem}"
+    );
+    assert_eq!(call(&base, "GET", "/v2/groups/aborted", None).0, 200);
+
+    faults(json!({"partitionUnavailable": {"next": 1}}));
+    assert_eq!(call(&base, "POST", "/v2/groups/search", None).0, 200);
+    assert_eq!(call(&base, "GET", "/v2/groups/aborted", None).0, 200);
+    let (status, problem) = call(&base, "POST", "/v2/groups", group("unavailable"));
+    assert_eq!(status, 503);
+    assert_eq!(problem["title"], "UNAVAILABLE");
+    assert_eq!(
+        problem["detail"],
+        "Expected to handle request, but the target partition is currently inactive"
+    );
+    assert_eq!(call(&base, "GET", "/v2/groups/unavailable", None).0, 404);
+    // The fault was used up: the next write goes through.
+    assert_eq!(
+        call(&base, "POST", "/v2/groups", group("unavailable")).0,
+        201
+    );
+}
