@@ -223,6 +223,9 @@ for (const { version, createClient } of versions) {
         c.searchUsersForGroup({ groupId: 'team' }, now),
         c.searchGroupsForRole({ roleId: 'reader' }, now),
         c.searchRolesForTenant({ tenantId: 'acme' }, now),
+        // Missing containers have no members (no 404), as in Camunda.
+        c.searchUsersForGroup({ groupId: 'no-such-group' }, now),
+        c.searchMappingRulesForRole({ roleId: 'no-such-role' }, now),
       ]) {
         const result = await search;
         assert.equal(result.page.totalItems, 0);

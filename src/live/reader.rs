@@ -231,7 +231,9 @@ impl<A: AccessApi> Reader<A> {
             let (container, kind, result) = joined.expect("member tasks do not panic");
             let items = match result {
                 Ok(items) => items,
-                // A container deleted while reading: no members.
+                // A container deleted while reading has no members: Camunda
+                // answers 200 with no items; a 404 (older servers) counts
+                // the same.
                 Err(e) if e.status() == Some(404) => continue,
                 Err(e) => {
                     tasks.abort_all();

@@ -710,16 +710,9 @@ impl Api {
         if !allowed {
             return Err(forbidden_read(rt));
         }
+        // A missing group, role or tenant has no members: 200 with no
+        // items (Camunda runs a filtered search without an existence check).
         let body = optional_json(body)?;
-        let exists = self
-            .cluster
-            .read(|store| store.entities(relation).contains_key(id));
-        if !exists && relation != Relation::Tenant {
-            return Err(not_found(format!(
-                "{} with id '{id}' not found",
-                entity_noun(relation)
-            )));
-        }
         match entity_type {
             EntityType::MappingRule => self.search_mapping_rules_in(relation, id, body, caller),
             EntityType::Role => {

@@ -279,3 +279,27 @@ fn gateway_faults_answer_like_camunda() {
         201
     );
 }
+
+/// Every member search of a group or role that does not exist answers 200
+/// with no items, as tenants do (Camunda's own API tests expect it).
+#[test]
+fn member_searches_of_missing_groups_and_roles_are_empty() {
+    let sim = sim(CamundaVersion::V8_8);
+    let base = sim.url();
+    for path in [
+        "/v2/groups/ghost/users/search",
+        "/v2/groups/ghost/clients/search",
+        "/v2/groups/ghost/mapping-rules/search",
+        "/v2/groups/ghost/roles/search",
+        "/v2/roles/ghost/users/search",
+        "/v2/roles/ghost/clients/search",
+        "/v2/roles/ghost/groups/search",
+        "/v2/roles/ghost/mapping-rules/search",
+        "/v2/tenants/ghost/users/search",
+    ] {
+        let (status, body) = call(&base, "POST", path, Some(json!({})));
+        assert_eq!(status, 200, "{path}: {body}");
+        assert_eq!(body["items"], json!([]), "{path}");
+        assert_eq!(body["page"]["totalItems"], 0, "{path}");
+    }
+}
