@@ -885,14 +885,16 @@ impl Api {
         v.finish()?;
         let (username, password) = (username.expect("validated"), password.expect("validated"));
         let user = self.write(|store| {
-            self.engine.create_user(
+            let (mut mutations, user) = self.engine.create_user(
                 store,
                 caller,
                 &username,
                 name.as_deref(),
                 email.as_deref(),
                 &password,
-            )
+            )?;
+            mutations.push(self.engine.user_self_authorization(store, &username));
+            Ok((mutations, user))
         })?;
         Ok(Reply::json(
             201,

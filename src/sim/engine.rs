@@ -14,6 +14,11 @@ use crate::sim::store::{
     Store, UserRecord,
 };
 
+/// What a created user gets on itself. camunda/camunda#24060 asked for
+/// `READ` and `UPDATE`; the 8.8-era `UserCreateProcessor` (resource
+/// matchers, owner IDs) grants `READ` only, in line with #29868.
+pub const USER_SELF_PERMISSIONS: [PermissionType; 1] = [PermissionType::Read];
+
 /// Engine behaviour switches.
 #[derive(Debug, Clone)]
 pub struct EngineConfig {
@@ -596,6 +601,23 @@ impl Engine {
         );
         mutations.push(last);
         mutations
+    }
+
+    /// The authorization `UserCreateProcessor` gives a user it creates
+    /// through the API on itself (`addUserPermissions`): owner and resource
+    /// the user, [`USER_SELF_PERMISSIONS`]; deleted with the user like any
+    /// authorization it owns. Whether start-up initialization does the same
+    /// is unconfirmed (the simulator's does not).
+    pub fn user_self_authorization(&self, store: &mut Store, username: &str) -> Mutation {
+        let own = AuthorizationRecord {
+            owner_type: OwnerType::User,
+            owner_id: username.to_owned(),
+            resource_type: ResourceType::User,
+            resource_id: Some(username.to_owned()),
+            resource_property_name: None,
+            permissions: USER_SELF_PERMISSIONS.into_iter().collect(),
+        };
+        Mutation::PutAuthorization(store.new_key(), own)
     }
 
     /// Creates a user.

@@ -303,3 +303,102 @@ fn member_searches_of_missing_groups_and_roles_are_empty() {
         assert_eq!(body["page"]["totalItems"], 0, "{path}");
     }
 }
+
+/// The authorizations a user owns on its own USER resource.
+fn self_authorizations(base: &str, username: &str) -> Vec<Value> {
+    let found = ok(
+        base,
+        "POST",
+        "/v2/authorizations/search",
+        Some(json!({"filter": {"ownerId": username, "ownerType": "USER", "resourceType": "USER"}})),
+    );
+    found["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["resourceId"] == username)
+        .cloned()
+        .collect()
+}
+
+/// Camunda gives a user created through the API an authorization of its
+/// own on itself, deleted with the user; the tool treats it as built-in.
+#[test]
+fn a_created_user_owns_an_authorization_on_itself_which_the_tool_leaves_alone() {
+    let sim = sim(CamundaVersion::V8_9);
+    let base = sim.url();
+    ok(
+        &base,
+        "POST",
+        "/v2/users",
+        Some(
+            json!({"username": "erin", "password": "pw", "name": "Erin", "email": "erin@example.com"}),
+        ),
+    );
+    let own = self_authorizations(&base, "erin");
+    assert_eq!(own.len(), 1, "{own:?}");
+    assert_eq!(own[0]["permissionTypes"], json!(["READ"]));
+    assert_eq!(own[0]["ownerType"], "USER");
+
+    // Pruning authorizations leaves it alone, for an undeclared user and
+    // for a declared one; it is neither a change, nor unmanaged, nor drift.
+    let tmp = tempfile::tempdir().unwrap();
+    let write = |yaml: &str| fs::write(tmp.path().join("access.yaml"), yaml).unwrap();
+    for yaml in [
+        "version: 1\npolicy:\n  prune: [authorizations]\ngroups:\n  - id: team\n",
+        "version: 1\npolicy:\n  prune: [authorizations, users]\nusers:\n  - username: erin\n    permissions:\n      - resource: PROCESS_DEFINITION\n        id: \"*\"\n        allow: [READ_PROCESS_DEFINITION]\n",
+    ] {
+        write(yaml);
+        apply(tmp.path(), &base);
+        let output = against(
+            tmp.path(),
+            &base,
+            &["plan", ".", "--format", "json", "--detailed-exitcode"],
+        );
+        assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+        let plan: Value = serde_json::from_slice(&output.stdout).unwrap();
+        let unmanaged_grants: Vec<&Value> = plan["unmanaged"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|u| u["type"] == "authorization")
+            .collect();
+        assert!(unmanaged_grants.is_empty(), "{unmanaged_grants:?}");
+        let output = against(tmp.path(), &base, &["drift", "."]);
+        assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+        assert_eq!(self_authorizations(&base, "erin").len(), 1, "{yaml}");
+    }
+
+    // A user the tool creates gets one too, and the next plan is empty.
+    write(
+        "version: 1\npolicy:\n  prune: [authorizations]\nusers:\n  - username: erin\n  - username: finn\n    password: pw\n",
+    );
+    apply(tmp.path(), &base);
+    assert_eq!(self_authorizations(&base, "finn").len(), 1);
+    let output = against(tmp.path(), &base, &["plan", ".", "--detailed-exitcode"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+
+    // Not exported.
+    let out = tmp.path().join("exported");
+    let output = against(
+        tmp.path(),
+        &base,
+        &["export", "--out", out.to_str().unwrap()],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let exported = fs::read_to_string(out.join("access.yaml")).unwrap();
+    assert!(!exported.contains("resource: USER"), "{exported}");
+
+    // Declared, it is managed like any authorization.
+    write(
+        "version: 1\nusers:\n  - username: erin\n    permissions:\n      - resource: USER\n        id: erin\n        allow: [READ, UPDATE]\n",
+    );
+    apply(tmp.path(), &base);
+    let own = self_authorizations(&base, "erin");
+    assert_eq!(own.len(), 1, "{own:?}");
+    assert_eq!(own[0]["permissionTypes"], json!(["READ", "UPDATE"]));
+
+    // Deleted with its user.
+    ok(&base, "DELETE", "/v2/users/erin", None);
+    assert!(self_authorizations(&base, "erin").is_empty());
+}
