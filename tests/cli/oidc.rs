@@ -170,7 +170,7 @@ fn tokens_are_verified_and_mapped_to_principals() {
     config.auth = AuthMode::Oidc(OidcSettings {
         issuer: issuer.url.clone(),
         audience: AUDIENCE.into(),
-        client_id_claim: "client_id".into(),
+        client_id_claim: Some("client_id".into()),
         username_claim: "sub".into(),
         groups_claim: None,
         prefer_username_claim: false,
@@ -289,7 +289,7 @@ fn apply_as_an_oauth_client_and_refuse_its_own_lockout() {
     config.auth = AuthMode::Oidc(OidcSettings {
         issuer: issuer.url.clone(),
         audience: AUDIENCE.into(),
-        client_id_claim: "client_id".into(),
+        client_id_claim: Some("client_id".into()),
         username_claim: "sub".into(),
         groups_claim: None,
         prefer_username_claim: false,
@@ -382,4 +382,114 @@ fn apply_as_an_oauth_client_and_refuse_its_own_lockout() {
     let err = String::from_utf8_lossy(&output.stderr).into_owned();
     assert_eq!(output.status.code(), Some(1));
     assert!(err.contains("invalid_client"), "{err}");
+}
+
+/// A simulator with Camunda's OIDC defaults (no client-id claim, username
+/// claim `sub`) whose `admin` role holds the user `ops`.
+fn sim_with_camunda_defaults(
+    issuer: &Issuer,
+    settings: impl FnOnce(&mut OidcSettings),
+) -> Background {
+    let mut oidc = OidcSettings {
+        issuer: issuer.url.clone(),
+        audience: AUDIENCE.into(),
+        client_id_claim: None,
+        username_claim: "sub".into(),
+        groups_claim: None,
+        prefer_username_claim: false,
+    };
+    settings(&mut oidc);
+    let mut config = SimConfig::new(CamundaVersion::V8_8);
+    config.auth = AuthMode::Oidc(oidc);
+    config.init = Some(
+        camunda_access::sim::init::parse(
+            "camunda:\n  security:\n    initialization:\n      default-roles:\n        admin:\n          users: [ops]\n",
+        )
+        .unwrap(),
+    );
+    Background::start(config).unwrap()
+}
+
+/// Camunda sets no client-id claim by default: a machine token is a user
+/// named by `sub`, and an authorization for its client ID does not apply.
+#[test]
+fn without_a_client_id_claim_client_authorizations_do_not_apply() {
+    let issuer = Issuer::start();
+    let sim = sim_with_camunda_defaults(&issuer, |_| {});
+    let base = sim.url();
+    let rt = &issuer.runtime;
+    let ops = issuer.token(json!({"sub": "ops"}));
+    let worker = issuer.token(json!({"sub": "service-account-worker", "client_id": "worker"}));
+    let grant = |owner_type: &str, owner: &str| {
+        let (status, body) = call(
+            rt,
+            &base,
+            "POST",
+            "/v2/authorizations",
+            &ops,
+            Some(
+                json!({"ownerId": owner, "ownerType": owner_type, "resourceId": "*", "resourceType": "GROUP", "permissionTypes": ["READ"]}),
+            ),
+        );
+        assert_eq!(status, 201, "{body}");
+    };
+    assert_eq!(
+        call(
+            rt,
+            &base,
+            "POST",
+            "/v2/groups",
+            &ops,
+            Some(json!({"groupId": "g", "name": "G"}))
+        )
+        .0,
+        201
+    );
+    grant("CLIENT", "worker");
+    let (_, groups) = call(rt, &base, "POST", "/v2/groups/search", &worker, None);
+    assert_eq!(
+        groups["items"],
+        json!([]),
+        "the CLIENT grant does not apply"
+    );
+    let (_, me) = call(rt, &base, "GET", "/v2/authentication/me", &worker, None);
+    assert_eq!(me["username"], "service-account-worker");
+    // Granted to the user its `sub` names, it applies.
+    grant("USER", "service-account-worker");
+    let (_, groups) = call(rt, &base, "POST", "/v2/groups/search", &worker, None);
+    assert_eq!(groups["items"][0]["groupId"], "g");
+}
+
+/// Claim names are JSONPath, and a groups claim may be one string; any
+/// other type of groups claim is refused.
+#[test]
+fn claims_are_json_paths_and_a_groups_claim_may_be_one_string() {
+    let issuer = Issuer::start();
+    let sim = sim_with_camunda_defaults(&issuer, |oidc| {
+        oidc.client_id_claim = Some("$.azp".into());
+        oidc.username_claim = "$.profile.login".into();
+        oidc.groups_claim = Some("$['realm.groups']".into());
+    });
+    let base = sim.url();
+    let rt = &issuer.runtime;
+    let client = issuer.token(json!({"sub": "x", "azp": "worker", "realm.groups": "loans"}));
+    let (status, me) = call(rt, &base, "GET", "/v2/authentication/me", &client, None);
+    assert_eq!(status, 200, "{me}");
+    assert_eq!(me["username"], "worker");
+    assert_eq!(me["groups"], json!(["loans"]));
+    let user =
+        issuer.token(json!({"sub": "x", "profile": {"login": "dana"}, "realm.groups": ["a", "b"]}));
+    let (_, me) = call(rt, &base, "GET", "/v2/authentication/me", &user, None);
+    assert_eq!(me["username"], "dana");
+    assert_eq!(me["groups"], json!(["a", "b"]));
+    let odd = issuer.token(json!({"sub": "x", "azp": "worker", "realm.groups": 7}));
+    let (status, problem) = call(rt, &base, "GET", "/v2/topology", &odd, None);
+    assert_eq!(status, 401);
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("is not a string or string array"),
+        "{problem}"
+    );
 }
