@@ -493,3 +493,79 @@ fn claims_are_json_paths_and_a_groups_claim_may_be_one_string() {
         "{problem}"
     );
 }
+
+/// The tool runs as OAuth client `ci`; the configuration gives access to a
+/// client. A cluster with Camunda's default (no client-id claim) sees the
+/// tool's token as a user: `plan` says so. With a client-id claim it does not.
+#[test]
+fn plan_warns_when_the_cluster_sees_client_tokens_as_users() {
+    let issuer = Issuer::start();
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("access.yaml"),
+        "version: 1\nclients:\n  - id: worker\n    permissions:\n      - resource: MESSAGE\n        id: \"*\"\n        allow: [CREATE]\n",
+    )
+    .unwrap();
+    let plan = |base: &str| {
+        crate::common::cmd(tmp.path())
+            .args(["plan", "."])
+            .env("CAMUNDA_REST_ADDRESS", base)
+            .env("CAMUNDA_CLIENT_ID", "ci")
+            .env("CAMUNDA_CLIENT_SECRET", "secret-of-ci")
+            .env("CAMUNDA_OAUTH_URL", format!("{}/token", issuer.url))
+            .env("CAMUNDA_TOKEN_AUDIENCE", AUDIENCE)
+            .env_remove("CAMUNDA_AUTH_STRATEGY")
+            .output()
+            .unwrap()
+    };
+    // Camunda's defaults; the token's `sub` (= its client ID) is an admin user.
+    let sim = {
+        let mut config = SimConfig::new(CamundaVersion::V8_8);
+        config.auth = AuthMode::Oidc(OidcSettings {
+            issuer: issuer.url.clone(),
+            audience: AUDIENCE.into(),
+            client_id_claim: None,
+            username_claim: "sub".into(),
+            groups_claim: None,
+            prefer_username_claim: false,
+        });
+        config.init = Some(
+            camunda_access::sim::init::parse(
+                "camunda:\n  security:\n    initialization:\n      default-roles:\n        admin:\n          users: [ci]\n",
+            )
+            .unwrap(),
+        );
+        Background::start(config).unwrap()
+    };
+    let output = plan(&sim.url());
+    let err = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(output.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("the cluster identifies this tool's token as user:ci, not as client:ci"),
+        "{err}"
+    );
+    assert!(
+        err.contains("camunda.security.authentication.oidc.client-id-claim"),
+        "{err}"
+    );
+    assert!(err.contains("client:worker"), "{err}");
+
+    // With a client-id claim the token is the client: no warning.
+    let sim = {
+        let mut config = SimConfig::new(CamundaVersion::V8_8);
+        config.auth = AuthMode::Oidc(OidcSettings {
+            issuer: issuer.url.clone(),
+            audience: AUDIENCE.into(),
+            client_id_claim: Some("client_id".into()),
+            username_claim: "sub".into(),
+            groups_claim: None,
+            prefer_username_claim: false,
+        });
+        config.admin_clients = vec!["ci".into()];
+        Background::start(config).unwrap()
+    };
+    let output = plan(&sim.url());
+    let err = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(output.status.code(), Some(0), "{err}");
+    assert!(!err.contains("identifies this tool's token"), "{err}");
+}
