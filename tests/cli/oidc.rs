@@ -569,3 +569,61 @@ fn plan_warns_when_the_cluster_sees_client_tokens_as_users() {
     assert_eq!(output.status.code(), Some(0), "{err}");
     assert!(!err.contains("identifies this tool's token"), "{err}");
 }
+
+/// Mapping rules compare claims as strings, without conversion: a token
+/// with `email_verified: true` is not matched by `email_verified = "true"`;
+/// one with `groups: [loans]` is matched by `groups = loans`.
+#[test]
+fn mapping_rules_match_strings_only() {
+    let issuer = Issuer::start();
+    let sim = sim_with_camunda_defaults(&issuer, |_| {});
+    let base = sim.url();
+    let rt = &issuer.runtime;
+    let ops = issuer.token(json!({"sub": "ops"}));
+    for (id, claim, value, resource) in [
+        ("verified", "email_verified", "true", "GROUP"),
+        ("loans", "groups", "loans", "ROLE"),
+    ] {
+        let (status, body) = call(
+            rt,
+            &base,
+            "POST",
+            "/v2/mapping-rules",
+            &ops,
+            Some(json!({"mappingRuleId": id, "claimName": claim, "claimValue": value, "name": id})),
+        );
+        assert_eq!(status, 201, "{body}");
+        let (status, body) = call(
+            rt,
+            &base,
+            "POST",
+            "/v2/authorizations",
+            &ops,
+            Some(
+                json!({"ownerId": id, "ownerType": "MAPPING_RULE", "resourceId": "*", "resourceType": resource, "permissionTypes": ["READ"]}),
+            ),
+        );
+        assert_eq!(status, 201, "{body}");
+    }
+    call(
+        rt,
+        &base,
+        "POST",
+        "/v2/groups",
+        &ops,
+        Some(json!({"groupId": "g", "name": "G"})),
+    );
+    let worker =
+        issuer.token(json!({"sub": "worker", "email_verified": true, "groups": ["loans"]}));
+    let (_, groups) = call(rt, &base, "POST", "/v2/groups/search", &worker, None);
+    assert_eq!(groups["items"], json!([]), "a boolean claim never matches");
+    let (_, roles) = call(rt, &base, "POST", "/v2/roles/search", &worker, None);
+    assert!(
+        !roles["items"].as_array().unwrap().is_empty(),
+        "an array of strings matches: {roles}"
+    );
+    // The same claim as a string matches.
+    let stringly = issuer.token(json!({"sub": "worker", "email_verified": "true"}));
+    let (_, groups) = call(rt, &base, "POST", "/v2/groups/search", &stringly, None);
+    assert_eq!(groups["items"][0]["groupId"], "g");
+}
