@@ -480,12 +480,14 @@ impl Api {
 
     fn me(&self, identity: Option<&Identity>) -> Result<Reply> {
         // Without authentication there is nobody to describe.
+        // Without authentication there is nobody to describe: 401 with an
+        // empty body (`AuthenticationController`).
         let Some(identity) = identity.cloned() else {
-            return Err(Rejection::new(
-                401,
-                "Unauthorized",
-                "Full authentication is required to access this resource",
-            ));
+            return Ok(Reply {
+                status: 401,
+                body: None,
+                wrote: false,
+            });
         };
         let (groups, roles, tenants, components) = self.cluster.read_primary(|store| {
             let owners = identity.owners(store);
@@ -589,6 +591,10 @@ impl Api {
         let name = string(&map, "name")?;
         let description = string(&map, "description")?;
         let mut v = self.violations();
+        // `GroupRequestValidator.validateUpdateRequest` checks the path ID.
+        if relation == Relation::Group {
+            v.id("groupId", Some(id));
+        }
         v.required("name", name.as_deref());
         if self.version() == CamundaVersion::V8_8 && description.is_none() {
             v.push("No description provided");
@@ -669,6 +675,13 @@ impl Api {
         }
         let member_key = match entity_type {
             EntityType::User => "username",
+            // 8.8's `GroupRequestValidator.validateMemberId` has no CLIENT
+            // case: its default names the property `entityId`.
+            EntityType::Client
+                if relation == Relation::Group && self.version() == CamundaVersion::V8_8 =>
+            {
+                "entityId"
+            }
             EntityType::Client => "clientId",
             EntityType::Group => "groupId",
             EntityType::Role => "roleId",
@@ -916,14 +929,30 @@ impl Api {
                 .next()
                 .is_some()
         });
-        if has_admin_user {
-            return Err(Rejection::new(
+        // `UserCreateInitialAdminProcessor` rejects every failure as FORBIDDEN.
+        let forbidden = |reason: &str| {
+            Rejection::new(
                 403,
                 "FORBIDDEN",
-                "Expected to create an admin user, but the admin role already has a user assigned.",
+                format!("Command 'CREATE_INITIAL_ADMIN' rejected with code 'FORBIDDEN': {reason}"),
+            )
+        };
+        if has_admin_user {
+            return Err(forbidden(
+                "Expected to create admin user, but role with id 'admin' already has one or more user assigned to it",
             ));
         }
-        let reply = self.create_user(body, &Caller::Unchecked)?;
+        let reply =
+            self.create_user(body, &Caller::Unchecked)
+                .map_err(|rejection| match rejection.status {
+                    409 => forbidden(
+                        rejection
+                            .detail
+                            .split_once(": ")
+                            .map_or(rejection.detail.as_str(), |(_, reason)| reason),
+                    ),
+                    _ => rejection,
+                })?;
         let username = reply
             .body
             .as_ref()

@@ -402,3 +402,182 @@ fn a_created_user_owns_an_authorization_on_itself_which_the_tool_leaves_alone() 
     ok(&base, "DELETE", "/v2/users/erin", None);
     assert!(self_authorizations(&base, "erin").is_empty());
 }
+
+/// The problem detail of an answer.
+fn detail(answer: &(u16, Value)) -> String {
+    answer.1["detail"].as_str().unwrap_or_default().to_owned()
+}
+
+/// Smaller differences the third pass found: check orders and wordings of
+/// Camunda's engine and gateway.
+#[test]
+fn check_orders_and_wordings_of_the_third_pass() {
+    let sim = sim(CamundaVersion::V8_8);
+    let base = sim.url();
+    let post = |path: &str, body: Value| call(&base, "POST", path, Some(body));
+    let auth = |owner: &str, rt: &str, id: &str, perms: Value| json!({"ownerId": owner, "ownerType": "CLIENT", "resourceType": rt, "resourceId": id, "permissionTypes": perms});
+    ok(
+        &base,
+        "POST",
+        "/v2/roles",
+        Some(json!({"roleId": "r1", "name": "R1"})),
+    );
+    ok(
+        &base,
+        "POST",
+        "/v2/groups",
+        Some(json!({"groupId": "g", "name": "G"})),
+    );
+    ok(
+        &base,
+        "POST",
+        "/v2/tenants",
+        Some(json!({"tenantId": "t", "name": "T"})),
+    );
+
+    // Create: the duplicate rule (409) before resource existence (404).
+    assert_eq!(
+        post(
+            "/v2/authorizations",
+            auth("c", "ROLE", "r1", json!(["READ"]))
+        )
+        .0,
+        201
+    );
+    ok(&base, "DELETE", "/v2/roles/r1", None);
+    let answer = post(
+        "/v2/authorizations",
+        auth("c", "ROLE", "r1", json!(["READ"])),
+    );
+    assert_eq!(answer.0, 409, "{}", answer.1);
+    let answer = post(
+        "/v2/authorizations",
+        auth("c", "ROLE", "r1", json!(["UPDATE"])),
+    );
+    assert_eq!(answer.0, 404, "{}", answer.1);
+
+    // Unsupported permissions: only those are named.
+    let answer = post(
+        "/v2/authorizations",
+        auth(
+            "c",
+            "RESOURCE",
+            "*",
+            json!(["CREATE", "DELETE_PROCESS", "ACCESS"]),
+        ),
+    );
+    assert_eq!(answer.0, 400);
+    assert!(
+        detail(&answer).contains("with permission types '[ACCESS]' and resource type 'RESOURCE'"),
+        "{}",
+        detail(&answer)
+    );
+
+    // Removing a mapping rule that does not exist: its own 404 per container.
+    let answer = call(&base, "DELETE", "/v2/groups/g/mapping-rules/ghost", None);
+    assert_eq!(
+        (answer.0, detail(&answer)),
+        (404, "Command 'REMOVE_ENTITY' rejected with code 'NOT_FOUND': Expected to remove an entity with ID 'ghost' and type 'MAPPING_RULE' from group with ID 'g', but the entity does not exist.".to_owned())
+    );
+    ok(
+        &base,
+        "POST",
+        "/v2/roles",
+        Some(json!({"roleId": "r2", "name": "R2"})),
+    );
+    let answer = call(&base, "DELETE", "/v2/roles/r2/mapping-rules/ghost", None);
+    assert!(
+        detail(&answer).ends_with("from role with ID 'r2', but the entity doesn't exist."),
+        "{}",
+        detail(&answer)
+    );
+    let answer = call(&base, "DELETE", "/v2/tenants/t/mapping-rules/ghost", None);
+    assert!(detail(&answer).ends_with("Expected to remove mapping_rule with ID 'ghost' from tenant with ID 't', but the mapping_rule doesn't exists."), "{}", detail(&answer));
+    // Removing from a missing tenant.
+    let answer = call(&base, "DELETE", "/v2/tenants/nope/clients/c", None);
+    assert!(
+        detail(&answer).ends_with(
+            "Expected to remove entity from tenant 'nope', but no tenant with this ID exists."
+        ),
+        "{}",
+        detail(&answer)
+    );
+    // Adding a member that does not exist: role and tenant wordings.
+    let answer = call(&base, "PUT", "/v2/roles/r2/mapping-rules/ghost", None);
+    assert!(
+        detail(&answer).ends_with("to role with ID 'r2', but the entity doesn't exist."),
+        "{}",
+        detail(&answer)
+    );
+    let answer = call(&base, "PUT", "/v2/tenants/t/roles/ghost", None);
+    assert!(detail(&answer).ends_with("Expected to add role with ID 'ghost' to tenant with ID 't', but the role doesn't exist."), "{}", detail(&answer));
+    // Tenant update of a missing tenant: lower-case `id`.
+    let answer = call(
+        &base,
+        "PUT",
+        "/v2/tenants/nope",
+        Some(json!({"name": "N", "description": ""})),
+    );
+    assert!(
+        detail(&answer).ends_with(
+            "Expected to update tenant with id 'nope', but no tenant with this id exists."
+        ),
+        "{}",
+        detail(&answer)
+    );
+    // Group update validates the path ID.
+    let answer = call(
+        &base,
+        "PUT",
+        "/v2/groups/bad%20id",
+        Some(json!({"name": "N", "description": ""})),
+    );
+    assert_eq!(
+        (answer.0, answer.1["title"].as_str()),
+        (400, Some("INVALID_ARGUMENT"))
+    );
+    // 8.8 names an invalid client member of a group `entityId`.
+    let answer = call(&base, "PUT", "/v2/groups/g/clients/bad%20id", None);
+    assert!(
+        detail(&answer).starts_with("The provided entityId contains illegal characters"),
+        "{}",
+        detail(&answer)
+    );
+    // `/authentication/me` without a principal: 401 and no body.
+    let answer = call(&base, "GET", "/v2/authentication/me", None);
+    assert_eq!(answer, (401, Value::Null));
+    // `/setup/user` refuses everything with 403 FORBIDDEN.
+    ok(
+        &base,
+        "POST",
+        "/v2/users",
+        Some(json!({"username": "root", "password": "pw"})),
+    );
+    ok(&base, "PUT", "/v2/roles/admin/users/root", None);
+    let answer = post(
+        "/v2/setup/user",
+        json!({"username": "other", "password": "pw"}),
+    );
+    assert_eq!(
+        (answer.0, detail(&answer)),
+        (403, "Command 'CREATE_INITIAL_ADMIN' rejected with code 'FORBIDDEN': Expected to create admin user, but role with id 'admin' already has one or more user assigned to it".to_owned())
+    );
+
+    // 8.9: the duplicate of a property-based grant names the property.
+    let sim = sim_89();
+    let base = sim.url();
+    let grant = json!({"ownerId": "c", "ownerType": "CLIENT", "resourceType": "USER_TASK", "resourcePropertyName": "assignee", "permissionTypes": ["READ"]});
+    assert_eq!(
+        call(&base, "POST", "/v2/authorizations", Some(grant.clone())).0,
+        201
+    );
+    let answer = call(&base, "POST", "/v2/authorizations", Some(grant));
+    assert_eq!(
+        (answer.0, detail(&answer)),
+        (409, "Command 'CREATE' rejected with code 'ALREADY_EXISTS': Expected to create authorization for owner 'c' for resource property name 'assignee', but an authorization for this resource property name already exists.".to_owned())
+    );
+}
+
+fn sim_89() -> Background {
+    sim(CamundaVersion::V8_9)
+}
