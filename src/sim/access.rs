@@ -161,10 +161,36 @@ impl Identity {
 impl Caller {
     /// Whether the caller holds `permission` on `resource_type` for `id`
     /// (`None`: an operation without a resource ID, e.g. create, which needs
-    /// the wildcard).
+    /// the wildcard). Everything from one store: the engine's checks of
+    /// writes, on its own state.
     pub fn allows(
         &self,
         store: &Store,
+        resource_type: ResourceType,
+        permission: PermissionType,
+        id: Option<&str>,
+    ) -> bool {
+        self.allows_with(store, store, resource_type, permission, id)
+    }
+
+    /// The check of a read (GET): the caller's groups, roles, tenants and
+    /// matching mapping rules come from `secondary`, as Camunda's gateway
+    /// resolves them with searches (so a membership the caller just got
+    /// counts only after the export lag); the authorizations from `primary`.
+    pub fn may_read(
+        &self,
+        primary: &Store,
+        secondary: &Store,
+        resource_type: ResourceType,
+        id: Option<&str>,
+    ) -> bool {
+        self.allows_with(primary, secondary, resource_type, PermissionType::Read, id)
+    }
+
+    fn allows_with(
+        &self,
+        store: &Store,
+        memberships: &Store,
         resource_type: ResourceType,
         permission: PermissionType,
         id: Option<&str>,
@@ -173,7 +199,7 @@ impl Caller {
             Caller::Unchecked => return true,
             Caller::Principal(identity) => identity,
         };
-        let owners = identity.owners(store);
+        let owners = identity.owners(memberships);
         store.authorizations.values().any(|a| {
             a.resource_type == resource_type
                 && a.permissions.contains(&permission)
@@ -239,19 +265,23 @@ impl Readable {
 }
 
 impl Caller {
-    /// What the caller may see of `resource_type` with `permission` (searches
-    /// filter their results by it instead of answering 403).
+    /// What the caller may read of `resource_type` (searches filter their
+    /// results by it instead of answering 403). As for [`Caller::may_read`],
+    /// the caller's memberships and mapping rules come from `secondary`, the
+    /// authorizations from `primary`.
     pub fn readable(
         &self,
-        store: &Store,
+        primary: &Store,
+        secondary: &Store,
         resource_type: ResourceType,
-        permission: PermissionType,
     ) -> Readable {
+        let permission = PermissionType::Read;
+        let store = primary;
         let identity = match self {
             Caller::Unchecked => return Readable::All,
             Caller::Principal(identity) => identity,
         };
-        let owners = identity.owners(store);
+        let owners = identity.owners(secondary);
         let mut ids = BTreeSet::new();
         for a in store.authorizations.values() {
             if a.resource_type == resource_type

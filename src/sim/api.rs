@@ -489,7 +489,9 @@ impl Api {
                 wrote: false,
             });
         };
-        let (groups, roles, tenants, components) = self.cluster.read_primary(|store| {
+        // Who the caller is comes from secondary storage (searches), as the
+        // permission checks of reads do.
+        let (groups, roles, tenants, components) = self.cluster.read(|store| {
             let owners = identity.owners(store);
             let pick = |t: OwnerType| -> Vec<String> {
                 owners
@@ -614,7 +616,7 @@ impl Api {
         let rt = resource_type_of(relation);
         let allowed = self
             .cluster
-            .read_primary(|store| caller.allows(store, rt, PermissionType::Read, Some(id)));
+            .read_both(|primary, secondary| caller.may_read(primary, secondary, rt, Some(id)));
         if !allowed {
             return Err(forbidden_read(rt));
         }
@@ -634,7 +636,7 @@ impl Api {
 
     fn readable(&self, caller: &Caller, rt: ResourceType) -> Readable {
         self.cluster
-            .read_primary(|store| caller.readable(store, rt, PermissionType::Read))
+            .read_both(|primary, secondary| caller.readable(primary, secondary, rt))
     }
 
     fn search_entities(&self, relation: Relation, body: &[u8], caller: &Caller) -> Result<Reply> {
@@ -719,7 +721,7 @@ impl Api {
         let rt = resource_type_of(relation);
         let allowed = self
             .cluster
-            .read_primary(|store| caller.allows(store, rt, PermissionType::Read, Some(id)));
+            .read_both(|primary, secondary| caller.may_read(primary, secondary, rt, Some(id)));
         if !allowed {
             return Err(forbidden_read(rt));
         }
@@ -824,13 +826,8 @@ impl Api {
     }
 
     fn get_mapping_rule(&self, id: &str, caller: &Caller) -> Result<Reply> {
-        let allowed = self.cluster.read_primary(|store| {
-            caller.allows(
-                store,
-                ResourceType::MappingRule,
-                PermissionType::Read,
-                Some(id),
-            )
+        let allowed = self.cluster.read_both(|primary, secondary| {
+            caller.may_read(primary, secondary, ResourceType::MappingRule, Some(id))
         });
         if !allowed {
             return Err(forbidden_read(ResourceType::MappingRule));
@@ -996,13 +993,8 @@ impl Api {
     }
 
     fn get_user(&self, username: &str, caller: &Caller) -> Result<Reply> {
-        let allowed = self.cluster.read_primary(|store| {
-            caller.allows(
-                store,
-                ResourceType::User,
-                PermissionType::Read,
-                Some(username),
-            )
+        let allowed = self.cluster.read_both(|primary, secondary| {
+            caller.may_read(primary, secondary, ResourceType::User, Some(username))
         });
         if !allowed {
             return Err(forbidden_read(ResourceType::User));
@@ -1165,13 +1157,8 @@ impl Api {
 
     fn get_authorization(&self, key: &str, caller: &Caller) -> Result<Reply> {
         let key = Self::parse_key(key)?;
-        let allowed = self.cluster.read_primary(|store| {
-            caller.allows(
-                store,
-                ResourceType::Authorization,
-                PermissionType::Read,
-                None,
-            )
+        let allowed = self.cluster.read_both(|primary, secondary| {
+            caller.may_read(primary, secondary, ResourceType::Authorization, None)
         });
         if !allowed {
             return Err(forbidden_read(ResourceType::Authorization));

@@ -581,3 +581,95 @@ fn check_orders_and_wordings_of_the_third_pass() {
 fn sim_89() -> Background {
     sim(CamundaVersion::V8_9)
 }
+
+/// Camunda resolves the caller's groups, roles, tenants and mapping rules
+/// with searches on secondary storage: a role the caller was just given
+/// counts for its reads only after the export lag, while the engine's
+/// checks of writes see it at once.
+#[test]
+fn a_callers_new_membership_counts_for_reads_after_the_lag() {
+    let mut config = SimConfig::new(CamundaVersion::V8_8);
+    config.auth = camunda_access::sim::AuthMode::Basic;
+    config.lag = Duration::from_millis(1500);
+    config.admin_users = vec![(
+        "ops".into(),
+        camunda_access::model::state::Secret::new("ops-pw"),
+    )];
+    let sim = Background::start(config).unwrap();
+    let base = sim.url();
+    let as_user = |user: &str, password: &str, method: &str, path: &str, body: Option<Value>| {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let mut request = reqwest::Client::new()
+                .request(method.parse().unwrap(), format!("{base}{path}"))
+                .basic_auth(user, Some(password));
+            if let Some(body) = body {
+                request = request.json(&body);
+            }
+            let response = request.send().await.unwrap();
+            let status = response.status().as_u16();
+            let text = response.text().await.unwrap();
+            (
+                status,
+                serde_json::from_str::<Value>(&text).unwrap_or(Value::Null),
+            )
+        })
+    };
+    let ops = |method: &str, path: &str, body: Option<Value>| {
+        let answer = as_user("ops", "ops-pw", method, path, body);
+        assert!(
+            (200..300).contains(&answer.0),
+            "{method} {path}: {answer:?}"
+        );
+    };
+    let u =
+        |method: &str, path: &str, body: Option<Value>| as_user("u", "u-pw", method, path, body);
+    ops(
+        "POST",
+        "/v2/users",
+        Some(json!({"username": "u", "password": "u-pw"})),
+    );
+    ops(
+        "POST",
+        "/v2/groups",
+        Some(json!({"groupId": "g", "name": "G"})),
+    );
+    ops(
+        "POST",
+        "/v2/roles",
+        Some(json!({"roleId": "editor", "name": "Editor"})),
+    );
+    ops(
+        "POST",
+        "/v2/authorizations",
+        Some(
+            json!({"ownerId": "editor", "ownerType": "ROLE", "resourceType": "GROUP", "resourceId": "*", "permissionTypes": ["READ", "UPDATE"]}),
+        ),
+    );
+    std::thread::sleep(Duration::from_millis(1700));
+    let groups = |answer: (u16, Value)| answer.1["items"].as_array().map_or(0, Vec::len);
+    assert_eq!(groups(u("POST", "/v2/groups/search", None)), 0);
+
+    ops("PUT", "/v2/roles/editor/users/u", None);
+    // The engine sees the new role at once: the update is allowed.
+    let update = u(
+        "PUT",
+        "/v2/groups/g",
+        Some(json!({"name": "G2", "description": ""})),
+    );
+    assert_eq!(update.0, 200, "{update:?}");
+    // Reads do not yet: the search is empty and a GET is refused.
+    assert_eq!(groups(u("POST", "/v2/groups/search", None)), 0);
+    assert_eq!(u("GET", "/v2/groups/g", None).0, 403);
+    let (_, me) = u("GET", "/v2/authentication/me", None);
+    assert_eq!(me["roles"], json!([]));
+    // After the export lag they do.
+    std::thread::sleep(Duration::from_millis(1700));
+    assert_eq!(groups(u("POST", "/v2/groups/search", None)), 1);
+    assert_eq!(u("GET", "/v2/groups/g", None).0, 200);
+    let (_, me) = u("GET", "/v2/authentication/me", None);
+    assert_eq!(me["roles"], json!(["editor"]));
+}
