@@ -94,21 +94,31 @@ async fn with_live_fields<'w, A: AccessApi>(
     if write.live_fields.is_empty() {
         return Ok(Cow::Borrowed(write));
     }
+    let not_sent = |why: String| {
+        format!(
+            "{why} (read to keep what the files do not manage; {} /v2{} was not sent)",
+            write.method, write.path
+        )
+    };
     let live = api
         .send(Method::GET, &write.path, None)
         .await
-        .map_err(|e| {
-            format!(
-                "{e} (read to keep what the files do not manage; {} /v2{} was not sent)",
-                write.method, write.path
-            )
-        })?
-        .unwrap_or(Value::Null);
+        .map_err(|e| not_sent(e.to_string()))?
+        .ok_or_else(|| not_sent(format!("GET /v2{} answered without a body", write.path)))?;
     let mut filled = write.clone();
     let body = filled.body.get_or_insert_with(|| json!({}));
     for field in &write.live_fields {
-        // 8.9 answers `null` for a value never set; Camunda stores "" then.
-        let value = live.get(*field).and_then(Value::as_str).unwrap_or_default();
+        let value = match live.get(*field) {
+            Some(Value::String(value)) => value.as_str(),
+            // 8.9 answers `null` for a value never set.
+            Some(Value::Null) => "",
+            _ => {
+                return Err(not_sent(format!(
+                    "GET /v2{} answered without `{field}`",
+                    write.path
+                )));
+            }
+        };
         body[*field] = json!(value);
     }
     Ok(Cow::Owned(filled))
@@ -383,6 +393,88 @@ mod tests {
                     detail: "D".into(),
                 }),
             }
+        }
+    }
+
+    /// A cluster holding one user: answers its GET, records the bodies of
+    /// the writes it is sent.
+    struct OneUser {
+        user: Option<Value>,
+        writes: Mutex<Vec<(String, Option<Value>)>>,
+    }
+
+    impl AccessApi for OneUser {
+        async fn send(
+            &self,
+            method: Method,
+            path: &str,
+            body: Option<&Value>,
+        ) -> Result<Option<Value>, ApiError> {
+            if method == Method::GET {
+                return match &self.user {
+                    Some(user) => Ok(Some(user.clone())),
+                    None => Err(ApiError::Http {
+                        method: "GET".into(),
+                        path: format!("/v2{path}"),
+                        status: 403,
+                        title: "FORBIDDEN".into(),
+                        detail: "no".into(),
+                    }),
+                };
+            }
+            self.writes
+                .lock()
+                .unwrap()
+                .push((format!("{method} {path}"), body.cloned()));
+            Ok(None)
+        }
+    }
+
+    fn user_update() -> Write {
+        Write {
+            method: Method::PUT,
+            path: "/users/bob".into(),
+            body: Some(json!({"email": "bob@example.com"})),
+            idempotence: Idempotence::Repeatable,
+            live_fields: vec!["name"],
+        }
+    }
+
+    #[tokio::test]
+    async fn a_user_update_carries_the_live_value_of_what_the_files_do_not_manage() {
+        let api = OneUser {
+            user: Some(
+                json!({"username": "bob", "name": "Bob by hand", "email": "old@example.com"}),
+            ),
+            writes: Mutex::new(Vec::new()),
+        };
+        perform(&api, &user_update()).await.unwrap();
+        assert_eq!(
+            api.writes.lock().unwrap().as_slice(),
+            [(
+                "PUT /users/bob".to_owned(),
+                Some(json!({"name": "Bob by hand", "email": "bob@example.com"}))
+            )]
+        );
+        // 8.9's `null` for a name never set is sent as "".
+        let api = OneUser {
+            user: Some(json!({"username": "bob", "name": null, "email": null})),
+            writes: Mutex::new(Vec::new()),
+        };
+        perform(&api, &user_update()).await.unwrap();
+        assert_eq!(
+            api.writes.lock().unwrap()[0].1,
+            Some(json!({"name": "", "email": "bob@example.com"}))
+        );
+        // When the user cannot be read, nothing is sent (nothing is wiped).
+        for user in [None, Some(json!({"username": "bob"}))] {
+            let api = OneUser {
+                user,
+                writes: Mutex::new(Vec::new()),
+            };
+            let error = perform(&api, &user_update()).await.unwrap_err();
+            assert!(error.contains("PUT /v2/users/bob was not sent"), "{error}");
+            assert!(api.writes.lock().unwrap().is_empty());
         }
     }
 
