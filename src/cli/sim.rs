@@ -173,6 +173,14 @@ pub fn run(args: &SimArgs, shell: &Shell) -> u8 {
             return exit::ERROR;
         }
     };
+    if let AuthMode::Oidc(oidc) = &config.auth
+        && oidc.client_id_claim.is_none()
+        && !config.admin_clients.is_empty()
+    {
+        shell.err(
+            "warning: --admin-client has no effect on tokens without --client-id-claim: like Camunda by default, every token is then a user named by its username claim\n",
+        );
+    }
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
         Err(e) => {

@@ -673,3 +673,49 @@ fn a_callers_new_membership_counts_for_reads_after_the_lag() {
     let (_, me) = u("GET", "/v2/authentication/me", None);
     assert_eq!(me["roles"], json!(["editor"]));
 }
+
+/// `--admin-client` without `--client-id-claim` in OIDC mode gives no token
+/// access (Camunda's default has no client-id claim): the simulator says so.
+#[test]
+fn the_simulator_warns_of_admin_clients_without_a_client_id_claim() {
+    use std::io::{BufRead, BufReader, Read};
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("camunda-access"))
+        .args([
+            "sim",
+            "--listen",
+            "127.0.0.1:0",
+            "--auth",
+            "oidc",
+            "--oidc-issuer",
+            "http://127.0.0.1:1",
+            "--oidc-audience",
+            "urn:camunda:api",
+            "--admin-client",
+            "ci",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    assert!(
+        line.starts_with("camunda-access sim listening on"),
+        "{line}"
+    );
+    assert!(
+        err.contains("--admin-client has no effect on tokens without --client-id-claim"),
+        "{err}"
+    );
+}
