@@ -243,6 +243,12 @@ pub fn prepare(
         .map_err(|e| fail(shell, &format!("cannot start a runtime: {e}")))?;
     let connected = connect(connect_args, settings, shell).map_err(|e| fail(shell, &e))?;
     let mut live = read(&runtime, &connected.client, shell)?;
+    if crate::live::reader::newer_than_known(&live.gateway_version) {
+        shell.err(&format!(
+            "warning: the cluster runs Camunda {}, newer than this tool knows (8.8, 8.9); it is read and planned as {}: resource types and permissions added since are not understood, and authorizations that use them are left alone\n",
+            live.gateway_version, live.version
+        ));
+    }
     for item in &live.unknown {
         shell.err(&format!("warning: left alone, not read: {item}\n"));
     }

@@ -126,6 +126,19 @@ fn version_of(gateway: &str) -> CamundaVersion {
     }
 }
 
+/// Whether a gateway version is newer than the newest Camunda version this
+/// tool knows (it is then read and planned as that newest version).
+pub fn newer_than_known(gateway: &str) -> bool {
+    let minor: Option<u32> = gateway
+        .strip_prefix("8.")
+        .and_then(|rest| rest.split(['.', '-']).next())
+        .and_then(|m| m.parse().ok());
+    match minor {
+        Some(m) => m > 9,
+        None => !gateway.starts_with("8."),
+    }
+}
+
 impl<A: AccessApi> Reader<A> {
     /// A reader over `client`.
     pub fn new(client: Arc<A>, concurrency: usize) -> Reader<A> {
@@ -367,6 +380,10 @@ mod tests {
         assert_eq!(version_of("8.8.3"), CamundaVersion::V8_8);
         assert_eq!(version_of("8.9.0-alpha1"), CamundaVersion::V8_9);
         assert_eq!(version_of("8.10.0"), CamundaVersion::V8_9);
+        assert!(newer_than_known("8.10.0"));
+        assert!(newer_than_known("9.0.0"));
+        assert!(!newer_than_known("8.9.2"));
+        assert!(!newer_than_known("8.8.0-alpha1"));
     }
 
     #[test]

@@ -719,3 +719,70 @@ fn the_simulator_warns_of_admin_clients_without_a_client_id_claim() {
         "{err}"
     );
 }
+
+/// A cluster that reports a Camunda version newer than the tool knows (an
+/// empty one: every search answers no items).
+fn newer_cluster(version: &'static str) -> (String, tokio::runtime::Runtime) {
+    use http_body_util::Full;
+    use hyper::body::Bytes;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    runtime.spawn(async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else {
+                continue;
+            };
+            tokio::spawn(async move {
+                let service = hyper::service::service_fn(
+                    move |request: hyper::Request<hyper::body::Incoming>| async move {
+                        let body = if request.uri().path() == "/v2/topology" {
+                            json!({"gatewayVersion": version, "brokers": []})
+                        } else {
+                            json!({"items": [], "page": {"totalItems": 0}})
+                        };
+                        let mut response =
+                            hyper::Response::new(Full::new(Bytes::from(body.to_string())));
+                        response
+                            .headers_mut()
+                            .insert("content-type", "application/json".parse().unwrap());
+                        Ok::<_, std::convert::Infallible>(response)
+                    },
+                );
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                    .await;
+            });
+        }
+    });
+    (base, runtime)
+}
+
+/// A cluster reporting 8.10 is read as 8.9, the newest version the tool
+/// knows, and `plan` says so.
+#[test]
+fn a_newer_cluster_is_planned_as_the_newest_known_version_with_a_warning() {
+    let (base, _runtime) = newer_cluster("8.10.1");
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(
+        tmp.path().join("access.yaml"),
+        "version: 1\ngroups:\n  - id: g\n",
+    )
+    .unwrap();
+    let output = against(tmp.path(), &base, &["plan", "."]);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("the cluster runs Camunda 8.10.1, newer than this tool knows (8.8, 8.9); it is read and planned as 8.9"),
+        "{err}"
+    );
+    let (base, _runtime) = newer_cluster("8.9.3");
+    let output = against(tmp.path(), &base, &["plan", "."]);
+    assert!(!stderr(&output).contains("newer than this tool knows"));
+}
