@@ -97,8 +97,13 @@ for (const { version, createClient } of versions) {
       const user = await c.createUser({ username: 'alice', password: 's3cret', name: 'Alice', email: 'alice@example.com' }, now);
       assert.deepEqual(user, { username: 'alice', name: 'Alice', email: 'alice@example.com' });
       await problem(c.createUser({ username: 'alice', password: 'x' }, now), 409, 'ALREADY_EXISTS');
+      // A created user may read itself: an authorization it owns.
+      const own = await c.searchAuthorizations({ filter: { ownerId: 'alice', ownerType: 'USER' } }, now);
+      assert.deepEqual(own.items.map((a) => [a.resourceType, a.resourceId, a.permissionTypes]), [['USER', 'alice', ['READ']]]);
       assert.equal((await c.getUser({ username: 'alice' }, now)).email, 'alice@example.com');
       assert.equal((await c.updateUser({ username: 'alice', name: 'Alice A.' }, now)).name, 'Alice A.');
+      // Camunda replaces name and e-mail: the e-mail left out is now empty.
+      assert.equal((await c.getUser({ username: 'alice' }, now)).email, '');
       const users = await c.searchUsers({ sort: [{ field: 'username' }] }, now);
       assert.deepEqual(users.items.map((u) => u.username), ['alice', 'demo']);
       await problem(c.createAdminUser({ username: 'root', password: 'x' }, now), 403);
@@ -221,6 +226,9 @@ for (const { version, createClient } of versions) {
         c.searchUsersForGroup({ groupId: 'team' }, now),
         c.searchGroupsForRole({ roleId: 'reader' }, now),
         c.searchRolesForTenant({ tenantId: 'acme' }, now),
+        // Missing containers have no members (no 404), as in Camunda.
+        c.searchUsersForGroup({ groupId: 'no-such-group' }, now),
+        c.searchMappingRulesForRole({ roleId: 'no-such-role' }, now),
       ]) {
         const result = await search;
         assert.equal(result.page.totalItems, 0);

@@ -5,6 +5,7 @@
 //! changes go on. A stop request starts nothing new and lets in-flight
 //! writes finish.
 
+use std::borrow::Cow;
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
 use std::sync::Arc;
@@ -13,6 +14,7 @@ use std::time::Duration;
 
 use reqwest::Method;
 use serde::Serialize;
+use serde_json::{Value, json};
 use tokio::task::JoinSet;
 
 use crate::apply::request::{Idempotence, Write};
@@ -116,6 +118,69 @@ async fn send_until_known<A: AccessApi>(api: &A, write: &Write) -> (Result<(), A
     }
 }
 
+/// `write` with its live fields (see [`Write::live_fields`]) filled in from
+/// a read of the entity. When the read fails nothing is sent: a value the
+/// files do not manage is never wiped.
+async fn with_live_fields<'w, A: AccessApi>(
+    api: &A,
+    write: &'w Write,
+) -> Result<Cow<'w, Write>, String> {
+    if write.live_fields.is_empty() {
+        return Ok(Cow::Borrowed(write));
+    }
+    let not_sent = |why: String| {
+        format!(
+            "{why} (read to keep what the files do not manage; {} /v2{} was not sent)",
+            write.method, write.path
+        )
+    };
+    let live = api
+        .send(Method::GET, &write.path, None)
+        .await
+        .map_err(|e| not_sent(e.to_string()))?
+        .ok_or_else(|| not_sent(format!("GET /v2{} answered without a body", write.path)))?;
+    let mut filled = write.clone();
+    let body = filled.body.get_or_insert_with(|| json!({}));
+    for field in &write.live_fields {
+        let value = match live.get(*field) {
+            Some(Value::String(value)) => value.as_str(),
+            // 8.9 answers `null` for a value never set.
+            Some(Value::Null) => "",
+            _ => {
+                return Err(not_sent(format!(
+                    "GET /v2{} answered without `{field}`",
+                    write.path
+                )));
+            }
+        };
+        body[*field] = json!(value);
+    }
+    Ok(Cow::Owned(filled))
+}
+
+/// A request that failed, as the run reports it: no connection (its cause
+/// told once for the run, see [`Execution::halted`]), an outcome still
+/// unknown after every attempt (a re-run settles it), or the request and
+/// Camunda's problem.
+fn failure(error: &ApiError) -> WriteFailure {
+    match error {
+        ApiError::Network {
+            sent: false,
+            message,
+            method,
+            path,
+        } => WriteFailure {
+            message: format!("{method} {path} not sent: no connection to the cluster"),
+            unreachable: Some(message.clone()),
+        },
+        e if outcome_unknown(e) => format!(
+            "{e} (outcome still unknown after {RESOLVE_ATTEMPTS} attempts; a re-run settles it)"
+        )
+        .into(),
+        e => e.to_string().into(),
+    }
+}
+
 /// Sends one write and settles an unknown outcome with the server's own
 /// consistent answers (never with a lagging read).
 pub async fn perform<A: AccessApi>(api: &A, write: &Write) -> Result<Option<String>, WriteFailure> {
@@ -128,6 +193,8 @@ pub async fn perform<A: AccessApi>(api: &A, write: &Write) -> Result<Option<Stri
         )
         .into());
     }
+    let write = with_live_fields(api, write).await?;
+    let write = write.as_ref();
     let (result, repeated) = send_until_known(api, write).await;
     let error = match result {
         Ok(()) if repeated => {
@@ -138,28 +205,13 @@ pub async fn perform<A: AccessApi>(api: &A, write: &Write) -> Result<Option<Stri
         Ok(()) => return Ok(None),
         Err(e) => e,
     };
-    if let ApiError::Network {
-        sent: false,
-        message,
-        method,
-        path,
-    } = &error
-    {
-        // The cause is told once for the run (see `Execution::halted`).
-        return Err(WriteFailure {
-            message: format!("{method} {path} not sent: no connection to the cluster"),
-            unreachable: Some(message.clone()),
-        });
-    }
-    if outcome_unknown(&error) {
-        return Err(format!(
-            "{error} (outcome still unknown after {RESOLVE_ATTEMPTS} attempts; a re-run settles it)"
-        )
-        .into());
+    if matches!(error, ApiError::Network { sent: false, .. }) || outcome_unknown(&error) {
+        return Err(failure(&error));
     }
     match (error.status(), &write.idempotence) {
         (Some(409), Idempotence::ConflictThenUpdate(update)) => {
-            match send_until_known(api, update).await.0 {
+            let update = with_live_fields(api, update).await?;
+            match send_until_known(api, &update).await.0 {
                 Ok(()) => Ok(Some(if repeated {
                     "sent again after an unknown outcome; the first attempt had created it"
                         .to_owned()
@@ -168,7 +220,7 @@ pub async fn perform<A: AccessApi>(api: &A, write: &Write) -> Result<Option<Stri
                 })),
                 // The 409 was not about this ID (a claim pair held by another rule).
                 Err(e) if e.status() == Some(404) => Err(error.to_string().into()),
-                Err(e) => Err(e.to_string().into()),
+                Err(e) => Err(failure(&e)),
             }
         }
         (Some(409), Idempotence::ConflictMeansDone) => Ok(Some("existed already".to_owned())),
@@ -179,7 +231,11 @@ pub async fn perform<A: AccessApi>(api: &A, write: &Write) -> Result<Option<Stri
             match adopt_authorization(api, write).await {
                 Ok(Some(note)) => Ok(Some(note)),
                 Ok(None) => Err(error.to_string().into()),
-                Err(e) => Err(format!("{error}; looking for it: {e}").into()),
+                Err(e) => {
+                    let mut then = failure(&e);
+                    then.message = format!("{error}; then {}", then.message);
+                    Err(then)
+                }
             }
         }
         (Some(404), Idempotence::NotFoundMeansDone) => Ok(Some(if repeated {
@@ -269,6 +325,7 @@ async fn adopt_authorization<A: AccessApi>(
                 path: put,
                 body: Some(body.clone()),
                 idempotence: Idempotence::Repeatable,
+                live_fields: Vec::new(),
             },
         )
         .await
@@ -520,6 +577,91 @@ mod tests {
                     detail: "D".into(),
                 }),
             }
+        }
+    }
+
+    /// A cluster holding one user: answers its GET, records the bodies of
+    /// the writes it is sent.
+    struct OneUser {
+        user: Option<Value>,
+        writes: Mutex<Vec<(String, Option<Value>)>>,
+    }
+
+    impl AccessApi for OneUser {
+        async fn send(
+            &self,
+            method: Method,
+            path: &str,
+            body: Option<&Value>,
+        ) -> Result<Option<Value>, ApiError> {
+            if method == Method::GET {
+                return match &self.user {
+                    Some(user) => Ok(Some(user.clone())),
+                    None => Err(ApiError::Http {
+                        method: "GET".into(),
+                        path: format!("/v2{path}"),
+                        status: 403,
+                        title: "FORBIDDEN".into(),
+                        detail: "no".into(),
+                    }),
+                };
+            }
+            self.writes
+                .lock()
+                .unwrap()
+                .push((format!("{method} {path}"), body.cloned()));
+            Ok(None)
+        }
+    }
+
+    fn user_update() -> Write {
+        Write {
+            method: Method::PUT,
+            path: "/users/bob".into(),
+            body: Some(json!({"email": "bob@example.com"})),
+            idempotence: Idempotence::Repeatable,
+            live_fields: vec!["name"],
+        }
+    }
+
+    #[tokio::test]
+    async fn a_user_update_carries_the_live_value_of_what_the_files_do_not_manage() {
+        let api = OneUser {
+            user: Some(
+                json!({"username": "bob", "name": "Bob by hand", "email": "old@example.com"}),
+            ),
+            writes: Mutex::new(Vec::new()),
+        };
+        perform(&api, &user_update()).await.unwrap();
+        assert_eq!(
+            api.writes.lock().unwrap().as_slice(),
+            [(
+                "PUT /users/bob".to_owned(),
+                Some(json!({"name": "Bob by hand", "email": "bob@example.com"}))
+            )]
+        );
+        // 8.9's `null` for a name never set is sent as "".
+        let api = OneUser {
+            user: Some(json!({"username": "bob", "name": null, "email": null})),
+            writes: Mutex::new(Vec::new()),
+        };
+        perform(&api, &user_update()).await.unwrap();
+        assert_eq!(
+            api.writes.lock().unwrap()[0].1,
+            Some(json!({"name": "", "email": "bob@example.com"}))
+        );
+        // When the user cannot be read, nothing is sent (nothing is wiped).
+        for user in [None, Some(json!({"username": "bob"}))] {
+            let api = OneUser {
+                user,
+                writes: Mutex::new(Vec::new()),
+            };
+            let error = perform(&api, &user_update()).await.unwrap_err();
+            assert!(
+                error.message.contains("PUT /v2/users/bob was not sent"),
+                "{error:?}"
+            );
+            assert!(api.writes.lock().unwrap().is_empty());
         }
     }
 

@@ -81,8 +81,8 @@ pub struct Inputs<'a> {
     pub after: &'a AccessState,
     /// The configuration.
     pub desired: &'a Desired,
-    /// The principal this tool runs as, if known.
-    pub me: Option<&'a Principal>,
+    /// The principals this tool may run as (none when unknown).
+    pub me: &'a [Principal],
     /// `--max-deletes`.
     pub max_deletes: usize,
     /// `--allow-lockout`.
@@ -93,9 +93,9 @@ pub struct Inputs<'a> {
 pub fn check(inputs: &Inputs<'_>) -> Vec<Refusal> {
     let mut refusals = Vec::new();
     if !inputs.allow_lockout {
-        if let Some(me) = inputs.me {
-            let before = effective_all(inputs.live);
-            let after = effective_all(inputs.after);
+        let before = effective_all(inputs.live);
+        let after = effective_all(inputs.after);
+        for me in inputs.me {
             let empty = BTreeSet::new();
             let kept = after.get(me).unwrap_or(&empty);
             let lost: Vec<Permission> = before

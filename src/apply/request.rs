@@ -50,6 +50,11 @@ pub struct Write {
     pub body: Option<Value>,
     /// How to read the answer to a repetition.
     pub idempotence: Idempotence,
+    /// Body fields the files do not manage but the request must carry
+    /// (Camunda replaces a user's name and e-mail together): just before
+    /// sending, they are filled with the entity's live values, read with a
+    /// `GET` of the same path.
+    pub live_fields: Vec<&'static str>,
 }
 
 impl std::fmt::Debug for Write {
@@ -58,6 +63,7 @@ impl std::fmt::Debug for Write {
         f.debug_struct("Write")
             .field("method", &self.method)
             .field("path", &self.path)
+            .field("live_fields", &self.live_fields)
             .finish_non_exhaustive()
     }
 }
@@ -160,9 +166,11 @@ pub fn write_for(change: &Change, desired: &Desired) -> Write {
                 path: format!("/{}", collection(*kind)),
                 body: Some(body),
                 idempotence: Idempotence::ConflictThenUpdate(Box::new(update)),
+                live_fields: Vec::new(),
             }
         }
         Change::Update { kind, id, .. } => {
+            let mut live_fields = Vec::new();
             let body = match kind {
                 EntityKind::Tenant => {
                     let t = &d.tenants[&id.as_str().into()];
@@ -181,14 +189,16 @@ pub fn write_for(change: &Change, desired: &Desired) -> Write {
                     json!({"name": m.name, "claimName": m.claim_name, "claimValue": m.claim_value})
                 }
                 EntityKind::User => {
-                    // Only what the files manage; the password is never re-sent.
+                    // Camunda replaces name and e-mail together (an absent
+                    // one becomes ""): what the files do not manage is sent
+                    // with its live value. The password is never re-sent.
                     let u = &d.users[&id.as_str().into()];
                     let mut body = json!({});
-                    if let Some(name) = &u.name {
-                        body["name"] = json!(name);
-                    }
-                    if let Some(email) = &u.email {
-                        body["email"] = json!(email);
+                    for (field, value) in [("name", &u.name), ("email", &u.email)] {
+                        match value {
+                            Some(value) => body[field] = json!(value),
+                            None => live_fields.push(field),
+                        }
                     }
                     body
                 }
@@ -198,6 +208,7 @@ pub fn write_for(change: &Change, desired: &Desired) -> Write {
                 path: format!("/{}/{}", collection(*kind), segment(id)),
                 body: Some(body),
                 idempotence: Idempotence::Repeatable,
+                live_fields,
             }
         }
         Change::Delete { kind, id, .. } => Write {
@@ -205,18 +216,21 @@ pub fn write_for(change: &Change, desired: &Desired) -> Write {
             path: format!("/{}/{}", collection(*kind), segment(id)),
             body: None,
             idempotence: Idempotence::NotFoundMeansDone,
+            live_fields: Vec::new(),
         },
         Change::AddMember(m) => Write {
             method: Method::PUT,
             path: format!("{}{}", container_path(&m.container), member_path(&m.member)),
             body: None,
             idempotence: Idempotence::ConflictMeansDone,
+            live_fields: Vec::new(),
         },
         Change::RemoveMember(m) => Write {
             method: Method::DELETE,
             path: format!("{}{}", container_path(&m.container), member_path(&m.member)),
             body: None,
             idempotence: Idempotence::NotFoundMeansDone,
+            live_fields: Vec::new(),
         },
         // A repeated create of the same permissions for the same owner and
         // resource is refused with 409 by the duplicate rule (§3.3): a
@@ -226,6 +240,7 @@ pub fn write_for(change: &Change, desired: &Desired) -> Write {
             path: "/authorizations".to_owned(),
             body: Some(authorization_body(tuple, permissions)),
             idempotence: Idempotence::ConflictOnRepeatMeansDone,
+            live_fields: Vec::new(),
         },
         Change::UpdateAuthorization {
             tuple, key, after, ..
@@ -234,12 +249,14 @@ pub fn write_for(change: &Change, desired: &Desired) -> Write {
             path: format!("/authorizations/{}", segment(key)),
             body: Some(authorization_body(tuple, after)),
             idempotence: Idempotence::Repeatable,
+            live_fields: Vec::new(),
         },
         Change::DeleteAuthorization { key, .. } => Write {
             method: Method::DELETE,
             path: format!("/authorizations/{}", segment(key)),
             body: None,
             idempotence: Idempotence::NotFoundMeansDone,
+            live_fields: Vec::new(),
         },
     }
 }
@@ -289,5 +306,36 @@ mod tests {
             &desired,
         );
         assert_eq!(write.path, "/tenants/%3Cdefault%3E/clients/a%2Fb");
+    }
+
+    #[test]
+    fn a_user_update_takes_what_the_files_do_not_manage_from_the_cluster() {
+        let mut desired = Desired {
+            version: crate::model::CamundaVersion::V8_8,
+            state: Default::default(),
+            policy: Default::default(),
+            containers: Default::default(),
+            owners: Default::default(),
+            references: Vec::new(),
+            unset_passwords: Vec::new(),
+        };
+        desired.state.users.insert(
+            "bob".into(),
+            User {
+                name: None,
+                email: Some("bob@example.com".into()),
+                password: Some(Secret::new("pw")),
+            },
+        );
+        let write = write_for(
+            &Change::Update {
+                kind: EntityKind::User,
+                id: "bob".into(),
+                attributes: Vec::new(),
+            },
+            &desired,
+        );
+        assert_eq!(write.body, Some(json!({"email": "bob@example.com"})));
+        assert_eq!(write.live_fields, vec!["name"]);
     }
 }

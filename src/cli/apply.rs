@@ -271,7 +271,7 @@ fn applied(args: &ApplyArgs, settings: &Settings, shell: &Shell) -> Result<u8, F
         live: &live.state,
         after: &review.after,
         desired,
-        me: connected.me.as_ref(),
+        me: &prepared.identities,
         max_deletes: args.max_deletes,
         allow_lockout: args.allow_lockout,
     });

@@ -111,7 +111,7 @@ pub enum Command {
     Graph(graph::GraphArgs),
     /// Run a simulated Orchestration Cluster (the identity API) on a local port.
     #[command(
-        after_help = "Examples:\n  camunda-access sim\n  camunda-access sim --listen 127.0.0.1:0 --camunda-version 8.9 --lag-ms 1000\n  camunda-access sim --auth basic --admin-user demo:demo\n  camunda-access sim --auth oidc --oidc-issuer http://127.0.0.1:9000 --oidc-audience urn:camunda:api --admin-client ci\n\nWhen ready it prints one line: camunda-access sim listening on http://HOST:PORT\nOperator endpoints: /_sim/requests, /_sim/faults, /_sim/state, /_sim/reset."
+        after_help = "Examples:\n  camunda-access sim\n  camunda-access sim --listen 127.0.0.1:0 --camunda-version 8.9 --lag-ms 1000\n  camunda-access sim --auth basic --admin-user demo:demo\n  camunda-access sim --auth oidc --oidc-issuer http://127.0.0.1:9000 --oidc-audience urn:camunda:api --client-id-claim client_id --admin-client ci\n\nWhen ready it prints one line: camunda-access sim listening on http://HOST:PORT\nOperator endpoints: /_sim/requests, /_sim/faults, /_sim/state, /_sim/reset."
     )]
     Sim(Box<sim::SimArgs>),
     /// Print the JSON Schema of the configuration format.

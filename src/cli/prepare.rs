@@ -10,6 +10,7 @@
 //! reads in a row give the same plan (bounded: after ten rounds the last
 //! plan is reported with a warning that the cluster kept changing).
 
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -46,6 +47,10 @@ pub struct Prepared {
     pub first: Plan,
     /// sha256 of each configuration file's text, by its name.
     pub files: std::collections::BTreeMap<String, String>,
+    /// Every principal the tool may act as: the OAuth client or basic-auth
+    /// user, and the user the cluster takes a client's token for when it
+    /// has no client-id claim (from `/authentication/me`).
+    pub identities: Vec<Principal>,
 }
 
 /// What a plan file records about the inputs of `prepared`, read from
@@ -244,6 +249,93 @@ fn unresolved(desired: &Desired, live: &Live, sources: &Sources) -> Diagnostics 
     found
 }
 
+/// The roles a principal holds in `live`: directly and through its groups
+/// (mapping rules aside: they depend on the token).
+fn roles_of(live: &Live, principal: &Principal) -> BTreeSet<String> {
+    let memberships = &live.state.memberships;
+    let mut roles = BTreeSet::new();
+    for m in memberships.iter().filter(|m| &m.member == principal) {
+        match &m.container {
+            Container::Role(r) => {
+                roles.insert(r.to_string());
+            }
+            Container::Group(g) => {
+                let group = Principal::Group(g.clone());
+                for n in memberships.iter().filter(|n| n.member == group) {
+                    if let Container::Role(r) = &n.container {
+                        roles.insert(r.to_string());
+                    }
+                }
+            }
+            Container::Tenant(_) => {}
+        }
+    }
+    roles
+}
+
+/// When the tool runs as an OAuth client and the configuration gives
+/// access to clients, asks the cluster (`GET /authentication/me`) how it
+/// identifies the tool's own token. A cluster without a client-id claim
+/// (Camunda's default) sees every machine token as a user named by its
+/// `sub`: then no authorization or membership of a client applies to any
+/// token, and the configuration's client entries grant nothing.
+fn client_identity_warning(
+    me: Option<&serde_json::Value>,
+    connected: &Connected,
+    desired: &Desired,
+    live: &Live,
+) -> Option<String> {
+    let Some(Principal::Client(client_id)) = &connected.me else {
+        return None;
+    };
+    let s = &desired.state;
+    let clients: BTreeSet<String> = s
+        .authorizations
+        .keys()
+        .map(|t| &t.owner)
+        .chain(s.memberships.iter().map(|m| &m.member))
+        .filter_map(|p| match p {
+            Principal::Client(c) => Some(format!("client:{c}")),
+            _ => None,
+        })
+        .collect();
+    if clients.is_empty() {
+        return None;
+    }
+    let me = me?;
+    let username = me
+        .get("username")
+        .and_then(serde_json::Value::as_str)
+        .filter(|u| !u.is_empty())?;
+    let seen_roles: BTreeSet<String> = me
+        .get("roles")
+        .and_then(serde_json::Value::as_array)
+        .map(|roles| {
+            roles
+                .iter()
+                .filter_map(|r| r.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    let as_client = roles_of(live, &Principal::Client(client_id.clone()));
+    let as_user = roles_of(live, &Principal::User(username.into()));
+    // Another name; or, for a `sub` equal to the client ID, the roles of
+    // the user of that name that the client does not have.
+    let seen_as_user = username != client_id.as_str()
+        || (!as_user.is_empty()
+            && as_user.is_subset(&seen_roles)
+            && !as_user.is_subset(&as_client));
+    if !seen_as_user {
+        return None;
+    }
+    let listed: Vec<&str> = clients.iter().map(String::as_str).take(5).collect();
+    let more = if clients.len() > 5 { ", …" } else { "" };
+    Some(format!(
+        "warning: the cluster identifies this tool's token as user:{username}, not as client:{client_id}: it seems to have no client-id claim configured (camunda.security.authentication.oidc.client-id-claim; Camunda sets none by default), so machine tokens are users named by their `sub` and what this configuration gives clients ({}{more}) applies to no token\n",
+        listed.join(", ")
+    ))
+}
+
 /// Reads the whole live state with at most `parallelism` member searches
 /// in flight.
 pub fn read(
@@ -322,6 +414,12 @@ pub fn prepare(
     let connected = connect(connect_args, settings, shell)?;
     let parallelism = connect_args.read_parallelism;
     let mut live = read(&runtime, &connected.client, parallelism)?;
+    if crate::live::reader::newer_than_known(&live.gateway_version) {
+        shell.err(&format!(
+            "warning: the cluster runs Camunda {}, newer than this tool knows (8.8, 8.9); it is read and planned as {}: resource types and permissions added since are not understood, and authorizations that use them are left alone\n",
+            live.gateway_version, live.version
+        ));
+    }
     for item in &live.unknown {
         shell.err(&format!("warning: left alone, not read: {item}\n"));
     }
@@ -346,6 +444,42 @@ pub fn prepare(
             diagnostics_render::summary(&outcome.diagnostics)
         )));
     };
+    // How the cluster sees an OAuth client's token (one request): without a
+    // client-id claim it is a user named by its `sub`.
+    let me_answer = match &connected.me {
+        Some(Principal::Client(_)) => match runtime.block_on(connected.client.request(
+            reqwest::Method::GET,
+            "/authentication/me",
+            None,
+        )) {
+            Ok(answer) => answer,
+            Err(e) => {
+                crate::render::log::debug(|| {
+                    format!("cannot tell how the cluster sees this tool: {e}")
+                });
+                None
+            }
+        },
+        _ => None,
+    };
+    if let Some(warning) = client_identity_warning(me_answer.as_ref(), &connected, &desired, &live)
+    {
+        shell.err(&warning);
+    }
+    // The guards watch every principal the tool may be: the client, and
+    // the user the cluster may take its token for.
+    let mut identities: Vec<Principal> = connected.me.iter().cloned().collect();
+    if let Some(username) = me_answer
+        .as_ref()
+        .and_then(|me| me.get("username"))
+        .and_then(serde_json::Value::as_str)
+        .filter(|u| !u.is_empty())
+    {
+        let user = Principal::User(username.into());
+        if !identities.contains(&user) {
+            identities.push(user);
+        }
+    }
     let disabled = disabled_kinds(&desired, &live);
     if !disabled.is_empty() {
         let names: Vec<&str> = disabled.iter().map(|k| k.as_str()).collect();
@@ -522,5 +656,6 @@ pub fn prepare(
         plan,
         first,
         files,
+        identities,
     })
 }

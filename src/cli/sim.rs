@@ -60,13 +60,17 @@ pub struct SimArgs {
     /// Accepted token audience (with --auth oidc).
     #[arg(long, required_if_eq("auth", "oidc"))]
     pub oidc_audience: Option<String>,
-    /// Token claim holding a client's ID.
-    #[arg(long, default_value = "client_id")]
-    pub client_id_claim: String,
-    /// Token claim holding a username.
+    /// Token claim holding a client's ID (a JSONPath such as `$.azp`, or a
+    /// name). None by default, as in Camunda: every token is then a user
+    /// named by the username claim, and CLIENT authorizations apply to no
+    /// token.
+    #[arg(long)]
+    pub client_id_claim: Option<String>,
+    /// Token claim holding a username (a JSONPath, or a name).
     #[arg(long, default_value = "sub")]
     pub username_claim: String,
-    /// Token claim holding group IDs; switches the groups API off.
+    /// Token claim holding group IDs, a string or an array of strings;
+    /// switches the groups API off.
     #[arg(long)]
     pub groups_claim: Option<String>,
     /// Treat tokens with both a client and a username claim as users.
@@ -169,6 +173,14 @@ pub fn run(args: &SimArgs, shell: &Shell) -> u8 {
             return exit::ERROR;
         }
     };
+    if let AuthMode::Oidc(oidc) = &config.auth
+        && oidc.client_id_claim.is_none()
+        && !config.admin_clients.is_empty()
+    {
+        shell.err(
+            "warning: --admin-client has no effect on tokens without --client-id-claim: like Camunda by default, every token is then a user named by its username claim\n",
+        );
+    }
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
         Err(e) => {

@@ -79,6 +79,7 @@ codes! {
     InvalidMembersMode = "invalid-members-mode", Error, "`members-mode` is neither `authoritative` nor `additive`.";
     DuplicateId = "duplicate-id", Error, "The same ID is declared twice (in one file or across files).";
     DuplicateClaim = "duplicate-claim", Error, "Two mapping rules have the same claim and value; Camunda allows each pair once.";
+    TypedClaimValue = "typed-claim-value", Warning, "A mapping rule's value looks like a boolean or number; Camunda compares claims as strings without conversion, so a boolean or number claim never matches it.";
     DuplicateMember = "duplicate-member", Warning, "The same membership is declared more than once.";
     BuiltInAttribute = "built-in-attribute", Error, "A built-in role or the `<default>` tenant is given a name, description or permissions, which are never changed.";
     UndeclaredReference = "undeclared-reference", Warning, "A group, role, tenant or mapping rule is referenced but not declared; it must exist in the cluster.";

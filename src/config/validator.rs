@@ -462,6 +462,20 @@ impl<'a> Validator<'a> {
             } else {
                 self.claim_places.insert(pair, claim.loc);
             }
+            if let Some(kind) = typed_claim_value(&value.text) {
+                self.push(
+                    Diagnostic::new(
+                        Code::TypedClaimValue,
+                        value.loc,
+                        format!(
+                            "mapping rule {} matches only a claim holding the string '{}', never the {kind} {}",
+                            id.text, value.text, value.text
+                        ),
+                    )
+                    .label(format!("looks like a {kind}"))
+                    .help("Camunda compares a token's claim with the rule's value as strings, without conversion: a claim such as `email_verified: true` or `level: 7` is never matched. Match a claim the identity provider sends as a string (or an array of strings)"),
+                );
+            }
             self.state.mapping_rules.insert(
                 id.text.as_str().into(),
                 MappingRule {
@@ -1440,6 +1454,16 @@ fn edit_distance(a: &str, b: &str) -> usize {
         previous = current;
     }
     previous[b.len()]
+}
+
+/// `"boolean"` or `"number"` when a mapping rule's value reads as a JSON
+/// boolean or number: a claim of that type never equals the string.
+fn typed_claim_value(value: &str) -> Option<&'static str> {
+    match serde_json::from_str::<serde_json::Value>(value.trim()) {
+        Ok(serde_json::Value::Bool(_)) => Some("boolean"),
+        Ok(serde_json::Value::Number(_)) => Some("number"),
+        _ => None,
+    }
 }
 
 #[cfg(test)]

@@ -8,7 +8,8 @@
 //! CLIENT authorizations. Users are written without passwords. Built-in
 //! roles and the `<default>` tenant are left out unless asked for, and
 //! then only with their members (their names and authorizations are
-//! never changed). Output is deterministic.
+//! never changed). The authorization Camunda gives every user on itself is
+//! left out. Output is deterministic.
 
 pub mod init;
 
@@ -152,6 +153,10 @@ impl<'a> Exporter<'a> {
     fn new(state: &'a AccessState, options: &'a Options) -> Self {
         let mut grants: BTreeMap<&Principal, Vec<_>> = BTreeMap::new();
         for (tuple, grant) in &state.authorizations {
+            // Camunda gives every user it creates this one; not configuration.
+            if tuple.is_self_authorization(&grant.permissions) {
+                continue;
+            }
             grants.entry(&tuple.owner).or_default().push((
                 &tuple.resource_type,
                 &tuple.resource,

@@ -364,7 +364,8 @@ impl Client {
     /// Sends one request to `path` (relative to `/v2`, segments already
     /// encoded) and returns the JSON body, if any. Retries network errors
     /// before sending, 503 `RESOURCE_EXHAUSTED` and 429 (honouring
-    /// `Retry-After`); a 401 with OAuth renews the token once.
+    /// `Retry-After`), and 503 `UNAVAILABLE` (not applied); a 401 with
+    /// OAuth renews the token once.
     pub async fn request(
         &self,
         method: Method,
@@ -475,11 +476,23 @@ impl Client {
                 self.backpressure
                     .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             }
-            if backpressure && attempt < self.retry.max_attempts && self.budget.spend() {
+            // 503 `UNAVAILABLE`: the command reached no partition (inactive,
+            // no topology yet, leader change) and was not applied: safe to
+            // send again, also for writes.
+            let unavailable = status == 503 && title == "UNAVAILABLE";
+            if (backpressure || unavailable)
+                && attempt < self.retry.max_attempts
+                && self.budget.spend()
+            {
                 let delay = wait.unwrap_or_else(|| self.backoff(attempt));
+                let why = if unavailable {
+                    "unavailable"
+                } else {
+                    "backpressure"
+                };
                 crate::render::log::debug(|| {
                     format!(
-                        "{method} {full_path}: backpressure ({status} {title}); retrying in {} ms",
+                        "{method} {full_path}: {why} ({status} {title}); retrying in {} ms",
                         delay.as_millis()
                     )
                 });

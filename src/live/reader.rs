@@ -216,6 +216,19 @@ fn version_of(gateway: &str) -> CamundaVersion {
     }
 }
 
+/// Whether a gateway version is newer than the newest Camunda version this
+/// tool knows (it is then read and planned as that newest version).
+pub fn newer_than_known(gateway: &str) -> bool {
+    let minor: Option<u32> = gateway
+        .strip_prefix("8.")
+        .and_then(|rest| rest.split(['.', '-']).next())
+        .and_then(|m| m.parse().ok());
+    match minor {
+        Some(m) => m > 9,
+        None => !gateway.starts_with("8."),
+    }
+}
+
 impl<A: AccessApi> Reader<A> {
     /// A reader over `client` with at most `concurrency` member searches in
     /// flight (it starts lower and widens while the cluster keeps up).
@@ -326,7 +339,9 @@ impl<A: AccessApi> Reader<A> {
             let (container, kind, result) = joined.expect("member tasks do not panic");
             let items = match result {
                 Ok(items) => items,
-                // A container deleted while reading: no members.
+                // A container deleted while reading has no members: Camunda
+                // answers 200 with no items; a 404 (older servers) counts
+                // the same.
                 Err(e) if e.status() == Some(404) => continue,
                 Err(e) => {
                     tasks.abort_all();
@@ -499,6 +514,10 @@ mod tests {
         assert_eq!(version_of("8.8.3"), CamundaVersion::V8_8);
         assert_eq!(version_of("8.9.0-alpha1"), CamundaVersion::V8_9);
         assert_eq!(version_of("8.10.0"), CamundaVersion::V8_9);
+        assert!(newer_than_known("8.10.0"));
+        assert!(newer_than_known("9.0.0"));
+        assert!(!newer_than_known("8.9.2"));
+        assert!(!newer_than_known("8.8.0-alpha1"));
     }
 
     #[test]

@@ -282,6 +282,23 @@ pub struct AuthorizationTuple {
     pub resource: ResourceSelector,
 }
 
+impl AuthorizationTuple {
+    /// Whether this is the authorization Camunda gives every user it
+    /// creates: owner the user, resource that same user, `READ` (older
+    /// versions also `UPDATE`). It is built-in: never pruned, reported or
+    /// exported unless the files declare it.
+    pub fn is_self_authorization(&self, permissions: &BTreeSet<PermissionType>) -> bool {
+        matches!(
+            (&self.owner, &self.resource),
+            (Principal::User(u), ResourceSelector::Id(id)) if u.as_str() == id
+        ) && self.resource_type == ResourceType::User
+            && !permissions.is_empty()
+            && permissions
+                .iter()
+                .all(|p| matches!(p, PermissionType::Read | PermissionType::Update))
+    }
+}
+
 impl fmt::Display for AuthorizationTuple {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(

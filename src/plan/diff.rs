@@ -419,7 +419,8 @@ impl<'a> Planner<'a> {
             }
         }
         for (tuple, grant) in live {
-            if desired.contains_key(tuple) {
+            // A user's own authorization from Camunda is built-in unless declared.
+            if desired.contains_key(tuple) || tuple.is_self_authorization(&grant.permissions) {
                 continue;
             }
             if managed(&tuple.owner) {

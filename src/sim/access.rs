@@ -31,23 +31,56 @@ pub struct Identity {
     pub claim_groups: Option<Vec<String>>,
 }
 
-/// Whether a mapping rule's claim matches the token: equals for scalars,
-/// contains for arrays; nested claims by dotted path or `$.a.b` JSONPath.
-pub fn claim_matches(claims: &Value, claim_name: &str, claim_value: &str) -> bool {
-    let path = claim_name.strip_prefix("$.").unwrap_or(claim_name);
-    let value = claims.get(path).or_else(|| {
-        path.split('.')
+/// The segments of a JSONPath claim name: `$.a.b`, `$['a.b']`, `$["a"].b`.
+/// `None` when it is not one.
+fn json_path(name: &str) -> Option<Vec<String>> {
+    let mut rest = name.strip_prefix('$')?;
+    let mut segments = Vec::new();
+    while !rest.is_empty() {
+        if let Some(after) = rest.strip_prefix('.') {
+            let end = after.find(['.', '[']).unwrap_or(after.len());
+            if end == 0 {
+                return None;
+            }
+            segments.push(after[..end].to_owned());
+            rest = &after[end..];
+        } else if let Some(after) = rest.strip_prefix('[') {
+            let quote = after.chars().next().filter(|c| *c == '\'' || *c == '"')?;
+            let inner = &after[1..];
+            let end = inner.find(quote)?;
+            segments.push(inner[..end].to_owned());
+            rest = inner[end + 1..].strip_prefix(']')?;
+        } else {
+            return None;
+        }
+    }
+    Some(segments)
+}
+
+/// The value of a claim named as Camunda names claims: a JSONPath
+/// (`$.realm_access.roles`, `$['a.b']`), or a plain name — a top-level key,
+/// else a dotted path (8.8's `JsonPath.compile` reads `a.b` as nested).
+pub fn claim_at<'v>(claims: &'v Value, name: &str) -> Option<&'v Value> {
+    if let Some(segments) = json_path(name) {
+        return segments
+            .iter()
+            .try_fold(claims, |node, part| node.get(part.as_str()));
+    }
+    claims.get(name).or_else(|| {
+        name.split('.')
             .try_fold(claims, |node, part| node.get(part))
-    });
-    let scalar_equals = |v: &Value| match v {
-        Value::String(s) => s == claim_value,
-        Value::Number(n) => n.to_string() == claim_value,
-        Value::Bool(b) => b.to_string() == claim_value,
-        _ => false,
-    };
-    match value {
-        Some(Value::Array(items)) => items.iter().any(scalar_equals),
-        Some(v) => scalar_equals(v),
+    })
+}
+
+/// Whether a mapping rule's claim matches the token, as Camunda's
+/// `MappingRuleMatcher` does: the rule's value is a string and is compared
+/// with `equals` to the claim, or to each item of an array claim. There is
+/// no coercion: a boolean or number claim never matches "true" or "7".
+pub fn claim_matches(claims: &Value, claim_name: &str, claim_value: &str) -> bool {
+    let equals = |v: &Value| matches!(v, Value::String(s) if s == claim_value);
+    match claim_at(claims, claim_name) {
+        Some(Value::Array(items)) => items.iter().any(equals),
+        Some(v) => equals(v),
         None => false,
     }
 }
@@ -128,10 +161,36 @@ impl Identity {
 impl Caller {
     /// Whether the caller holds `permission` on `resource_type` for `id`
     /// (`None`: an operation without a resource ID, e.g. create, which needs
-    /// the wildcard).
+    /// the wildcard). Everything from one store: the engine's checks of
+    /// writes, on its own state.
     pub fn allows(
         &self,
         store: &Store,
+        resource_type: ResourceType,
+        permission: PermissionType,
+        id: Option<&str>,
+    ) -> bool {
+        self.allows_with(store, store, resource_type, permission, id)
+    }
+
+    /// The check of a read (GET): the caller's groups, roles, tenants and
+    /// matching mapping rules come from `secondary`, as Camunda's gateway
+    /// resolves them with searches (so a membership the caller just got
+    /// counts only after the export lag); the authorizations from `primary`.
+    pub fn may_read(
+        &self,
+        primary: &Store,
+        secondary: &Store,
+        resource_type: ResourceType,
+        id: Option<&str>,
+    ) -> bool {
+        self.allows_with(primary, secondary, resource_type, PermissionType::Read, id)
+    }
+
+    fn allows_with(
+        &self,
+        store: &Store,
+        memberships: &Store,
         resource_type: ResourceType,
         permission: PermissionType,
         id: Option<&str>,
@@ -140,7 +199,7 @@ impl Caller {
             Caller::Unchecked => return true,
             Caller::Principal(identity) => identity,
         };
-        let owners = identity.owners(store);
+        let owners = identity.owners(memberships);
         store.authorizations.values().any(|a| {
             a.resource_type == resource_type
                 && a.permissions.contains(&permission)
@@ -171,10 +230,18 @@ mod tests {
         assert!(claim_matches(&claims, "groups", "acct"));
         assert!(!claim_matches(&claims, "groups", "ac"));
         assert!(claim_matches(&claims, "client_id", "worker"));
-        assert!(claim_matches(&claims, "admin", "true"));
         assert!(claim_matches(&claims, "$.realm_access.roles", "auditor"));
+        assert!(claim_matches(&claims, "$['realm_access'].roles", "auditor"));
         assert!(claim_matches(&claims, "realm_access.roles", "auditor"));
         assert!(!claim_matches(&claims, "missing", "x"));
+        // No coercion: booleans and numbers never equal a string.
+        assert!(!claim_matches(&claims, "admin", "true"));
+        let claims = json!({"level": 7, "flags": [true, 7, "7"], "a.b": "literal"});
+        assert!(!claim_matches(&claims, "level", "7"));
+        assert!(claim_matches(&claims, "flags", "7"), "the string item");
+        assert!(!claim_matches(&claims, "flags", "true"));
+        assert!(claim_matches(&claims, "$['a.b']", "literal"));
+        assert!(claim_matches(&claims, "a.b", "literal"));
     }
 }
 
@@ -198,19 +265,23 @@ impl Readable {
 }
 
 impl Caller {
-    /// What the caller may see of `resource_type` with `permission` (searches
-    /// filter their results by it instead of answering 403).
+    /// What the caller may read of `resource_type` (searches filter their
+    /// results by it instead of answering 403). As for [`Caller::may_read`],
+    /// the caller's memberships and mapping rules come from `secondary`, the
+    /// authorizations from `primary`.
     pub fn readable(
         &self,
-        store: &Store,
+        primary: &Store,
+        secondary: &Store,
         resource_type: ResourceType,
-        permission: PermissionType,
     ) -> Readable {
+        let permission = PermissionType::Read;
+        let store = primary;
         let identity = match self {
             Caller::Unchecked => return Readable::All,
             Caller::Principal(identity) => identity,
         };
-        let owners = identity.owners(store);
+        let owners = identity.owners(secondary);
         let mut ids = BTreeSet::new();
         for a in store.authorizations.values() {
             if a.resource_type == resource_type

@@ -480,14 +480,18 @@ impl Api {
 
     fn me(&self, identity: Option<&Identity>) -> Result<Reply> {
         // Without authentication there is nobody to describe.
+        // Without authentication there is nobody to describe: 401 with an
+        // empty body (`AuthenticationController`).
         let Some(identity) = identity.cloned() else {
-            return Err(Rejection::new(
-                401,
-                "Unauthorized",
-                "Full authentication is required to access this resource",
-            ));
+            return Ok(Reply {
+                status: 401,
+                body: None,
+                wrote: false,
+            });
         };
-        let (groups, roles, tenants, components) = self.cluster.read_primary(|store| {
+        // Who the caller is comes from secondary storage (searches), as the
+        // permission checks of reads do.
+        let (groups, roles, tenants, components) = self.cluster.read(|store| {
             let owners = identity.owners(store);
             let pick = |t: OwnerType| -> Vec<String> {
                 owners
@@ -589,6 +593,10 @@ impl Api {
         let name = string(&map, "name")?;
         let description = string(&map, "description")?;
         let mut v = self.violations();
+        // `GroupRequestValidator.validateUpdateRequest` checks the path ID.
+        if relation == Relation::Group {
+            v.id("groupId", Some(id));
+        }
         v.required("name", name.as_deref());
         if self.version() == CamundaVersion::V8_8 && description.is_none() {
             v.push("No description provided");
@@ -608,7 +616,7 @@ impl Api {
         let rt = resource_type_of(relation);
         let allowed = self
             .cluster
-            .read_primary(|store| caller.allows(store, rt, PermissionType::Read, Some(id)));
+            .read_both(|primary, secondary| caller.may_read(primary, secondary, rt, Some(id)));
         if !allowed {
             return Err(forbidden_read(rt));
         }
@@ -628,7 +636,7 @@ impl Api {
 
     fn readable(&self, caller: &Caller, rt: ResourceType) -> Readable {
         self.cluster
-            .read_primary(|store| caller.readable(store, rt, PermissionType::Read))
+            .read_both(|primary, secondary| caller.readable(primary, secondary, rt))
     }
 
     fn search_entities(&self, relation: Relation, body: &[u8], caller: &Caller) -> Result<Reply> {
@@ -669,6 +677,13 @@ impl Api {
         }
         let member_key = match entity_type {
             EntityType::User => "username",
+            // 8.8's `GroupRequestValidator.validateMemberId` has no CLIENT
+            // case: its default names the property `entityId`.
+            EntityType::Client
+                if relation == Relation::Group && self.version() == CamundaVersion::V8_8 =>
+            {
+                "entityId"
+            }
             EntityType::Client => "clientId",
             EntityType::Group => "groupId",
             EntityType::Role => "roleId",
@@ -706,20 +721,13 @@ impl Api {
         let rt = resource_type_of(relation);
         let allowed = self
             .cluster
-            .read_primary(|store| caller.allows(store, rt, PermissionType::Read, Some(id)));
+            .read_both(|primary, secondary| caller.may_read(primary, secondary, rt, Some(id)));
         if !allowed {
             return Err(forbidden_read(rt));
         }
+        // A missing group, role or tenant has no members: 200 with no
+        // items (Camunda runs a filtered search without an existence check).
         let body = optional_json(body)?;
-        let exists = self
-            .cluster
-            .read(|store| store.entities(relation).contains_key(id));
-        if !exists && relation != Relation::Tenant {
-            return Err(not_found(format!(
-                "{} with id '{id}' not found",
-                entity_noun(relation)
-            )));
-        }
         match entity_type {
             EntityType::MappingRule => self.search_mapping_rules_in(relation, id, body, caller),
             EntityType::Role => {
@@ -818,13 +826,8 @@ impl Api {
     }
 
     fn get_mapping_rule(&self, id: &str, caller: &Caller) -> Result<Reply> {
-        let allowed = self.cluster.read_primary(|store| {
-            caller.allows(
-                store,
-                ResourceType::MappingRule,
-                PermissionType::Read,
-                Some(id),
-            )
+        let allowed = self.cluster.read_both(|primary, secondary| {
+            caller.may_read(primary, secondary, ResourceType::MappingRule, Some(id))
         });
         if !allowed {
             return Err(forbidden_read(ResourceType::MappingRule));
@@ -892,14 +895,16 @@ impl Api {
         v.finish()?;
         let (username, password) = (username.expect("validated"), password.expect("validated"));
         let user = self.write(|store| {
-            self.engine.create_user(
+            let (mut mutations, user) = self.engine.create_user(
                 store,
                 caller,
                 &username,
                 name.as_deref(),
                 email.as_deref(),
                 &password,
-            )
+            )?;
+            mutations.push(self.engine.user_self_authorization(store, &username));
+            Ok((mutations, user))
         })?;
         Ok(Reply::json(
             201,
@@ -921,14 +926,30 @@ impl Api {
                 .next()
                 .is_some()
         });
-        if has_admin_user {
-            return Err(Rejection::new(
+        // `UserCreateInitialAdminProcessor` rejects every failure as FORBIDDEN.
+        let forbidden = |reason: &str| {
+            Rejection::new(
                 403,
                 "FORBIDDEN",
-                "Expected to create an admin user, but the admin role already has a user assigned.",
+                format!("Command 'CREATE_INITIAL_ADMIN' rejected with code 'FORBIDDEN': {reason}"),
+            )
+        };
+        if has_admin_user {
+            return Err(forbidden(
+                "Expected to create admin user, but role with id 'admin' already has one or more user assigned to it",
             ));
         }
-        let reply = self.create_user(body, &Caller::Unchecked)?;
+        let reply =
+            self.create_user(body, &Caller::Unchecked)
+                .map_err(|rejection| match rejection.status {
+                    409 => forbidden(
+                        rejection
+                            .detail
+                            .split_once(": ")
+                            .map_or(rejection.detail.as_str(), |(_, reason)| reason),
+                    ),
+                    _ => rejection,
+                })?;
         let username = reply
             .body
             .as_ref()
@@ -972,13 +993,8 @@ impl Api {
     }
 
     fn get_user(&self, username: &str, caller: &Caller) -> Result<Reply> {
-        let allowed = self.cluster.read_primary(|store| {
-            caller.allows(
-                store,
-                ResourceType::User,
-                PermissionType::Read,
-                Some(username),
-            )
+        let allowed = self.cluster.read_both(|primary, secondary| {
+            caller.may_read(primary, secondary, ResourceType::User, Some(username))
         });
         if !allowed {
             return Err(forbidden_read(ResourceType::User));
@@ -1141,13 +1157,8 @@ impl Api {
 
     fn get_authorization(&self, key: &str, caller: &Caller) -> Result<Reply> {
         let key = Self::parse_key(key)?;
-        let allowed = self.cluster.read_primary(|store| {
-            caller.allows(
-                store,
-                ResourceType::Authorization,
-                PermissionType::Read,
-                None,
-            )
+        let allowed = self.cluster.read_both(|primary, secondary| {
+            caller.may_read(primary, secondary, ResourceType::Authorization, None)
         });
         if !allowed {
             return Err(forbidden_read(ResourceType::Authorization));

@@ -61,9 +61,8 @@ impl Cluster {
         Ok(value)
     }
 
-    /// Reads the secondary copy as it is now.
-    pub fn read<T>(&self, query: impl FnOnce(&Store) -> T) -> T {
-        let mut inner = self.lock();
+    /// Applies to the secondary copy what the lag has let through.
+    fn catch_up(&self, inner: &mut Inner) {
         let now = Instant::now();
         while let Some((at, _)) = inner.pending.front() {
             if now.duration_since(*at) < self.lag {
@@ -72,7 +71,21 @@ impl Cluster {
             let (_, m) = inner.pending.pop_front().expect("front exists");
             inner.secondary.apply(&m);
         }
+    }
+
+    /// Reads the secondary copy as it is now.
+    pub fn read<T>(&self, query: impl FnOnce(&Store) -> T) -> T {
+        let mut inner = self.lock();
+        self.catch_up(&mut inner);
         query(&inner.secondary)
+    }
+
+    /// Reads the primary store and the secondary copy as they are now
+    /// (permission checks of reads, which mix the two).
+    pub fn read_both<T>(&self, query: impl FnOnce(&Store, &Store) -> T) -> T {
+        let mut inner = self.lock();
+        self.catch_up(&mut inner);
+        query(&inner.primary, &inner.secondary)
     }
 
     /// Reads the primary store (authentication and permission checks).

@@ -14,6 +14,11 @@ use crate::sim::store::{
     Store, UserRecord,
 };
 
+/// What a created user gets on itself. camunda/camunda#24060 asked for
+/// `READ` and `UPDATE`; the 8.8-era `UserCreateProcessor` (resource
+/// matchers, owner IDs) grants `READ` only, in line with #29868.
+pub const USER_SELF_PERMISSIONS: [PermissionType; 1] = [PermissionType::Read];
+
 /// Engine behaviour switches.
 #[derive(Debug, Clone)]
 pub struct EngineConfig {
@@ -197,6 +202,16 @@ impl Engine {
         let rt = resource_type_of(relation);
         if relation == Relation::Tenant {
             self.protected_tenant(id)?;
+            // Tenants: existence first, then permission (`TenantUpdateProcessor`).
+            if !store.tenants.contains_key(id) {
+                return Err(reject(
+                    "UPDATE",
+                    RejectionType::NotFound,
+                    format!(
+                        "Expected to update tenant with id '{id}', but no tenant with this id exists."
+                    ),
+                ));
+            }
         }
         self.check(
             store,
@@ -224,7 +239,7 @@ impl Engine {
                     "Expected to update role with ID '{id}', but a role with this ID does not exist."
                 ),
                 Relation::Tenant => format!(
-                    "Expected to update tenant with ID '{id}', but no tenant with this ID exists."
+                    "Expected to update tenant with id '{id}', but no tenant with this id exists."
                 ),
             };
             return Err(reject("UPDATE", RejectionType::NotFound, reason));
@@ -370,7 +385,7 @@ impl Engine {
                 "Expected to add entity to tenant with ID '{id}', but no tenant with this ID exists."
             ),
             Relation::Tenant => format!(
-                "Expected to remove entity from tenant with ID '{id}', but no tenant with this ID exists."
+                "Expected to remove entity from tenant '{id}', but no tenant with this ID exists."
             ),
         };
         Err(reject(intent, RejectionType::NotFound, reason))
@@ -388,15 +403,22 @@ impl Engine {
         if Self::checks_member(relation, entity_type)
             && !self.member_exists(store, entity_type, mid)
         {
-            return Err(reject(
-                "ADD_ENTITY",
-                RejectionType::NotFound,
-                format!(
-                    "Expected to add an entity with ID '{mid}' and type '{}' to {} with ID '{cid}', but the entity does not exist.",
-                    entity_type.as_str(),
-                    relation.noun()
+            let kind = entity_type.as_str();
+            let reason = match relation {
+                Relation::Group => format!(
+                    "Expected to add an entity with ID '{mid}' and type '{kind}' to group with ID '{cid}', but the entity does not exist."
                 ),
-            ));
+                Relation::Role => format!(
+                    "Expected to add an entity with ID '{mid}' and type '{kind}' to role with ID '{cid}', but the entity doesn't exist."
+                ),
+                Relation::Tenant => {
+                    let noun = kind.to_ascii_lowercase();
+                    format!(
+                        "Expected to add {noun} with ID '{mid}' to tenant with ID '{cid}', but the {noun} doesn't exist."
+                    )
+                }
+            };
+            return Err(reject("ADD_ENTITY", RejectionType::NotFound, reason));
         }
         if store.members.contains(&row) {
             let reason = match relation {
@@ -425,6 +447,22 @@ impl Engine {
             entity_id: ref mid,
         } = row;
         self.require_container(store, caller, "REMOVE_ENTITY", relation, cid)?;
+        // Only a mapping-rule member is checked for existence on removal;
+        // users, clients, groups and roles count as present.
+        if entity_type == EntityType::MappingRule && !store.mapping_rules.contains_key(mid) {
+            let reason = match relation {
+                Relation::Group => format!(
+                    "Expected to remove an entity with ID '{mid}' and type 'MAPPING_RULE' from group with ID '{cid}', but the entity does not exist."
+                ),
+                Relation::Role => format!(
+                    "Expected to remove an entity with ID '{mid}' and type 'MAPPING_RULE' from role with ID '{cid}', but the entity doesn't exist."
+                ),
+                Relation::Tenant => format!(
+                    "Expected to remove mapping_rule with ID '{mid}' from tenant with ID '{cid}', but the mapping_rule doesn't exists."
+                ),
+            };
+            return Err(reject("REMOVE_ENTITY", RejectionType::NotFound, reason));
+        }
         if !store.members.contains(&row) {
             let reason = match relation {
                 Relation::Tenant => {
@@ -598,6 +636,23 @@ impl Engine {
         mutations
     }
 
+    /// The authorization `UserCreateProcessor` gives a user it creates
+    /// through the API on itself (`addUserPermissions`): owner and resource
+    /// the user, [`USER_SELF_PERMISSIONS`]; deleted with the user like any
+    /// authorization it owns. Whether start-up initialization does the same
+    /// is unconfirmed (the simulator's does not).
+    pub fn user_self_authorization(&self, store: &mut Store, username: &str) -> Mutation {
+        let own = AuthorizationRecord {
+            owner_type: OwnerType::User,
+            owner_id: username.to_owned(),
+            resource_type: ResourceType::User,
+            resource_id: Some(username.to_owned()),
+            resource_property_name: None,
+            permissions: USER_SELF_PERMISSIONS.into_iter().collect(),
+        };
+        Mutation::PutAuthorization(store.new_key(), own)
+    }
+
     /// Creates a user.
     pub fn create_user(
         &self,
@@ -637,7 +692,9 @@ impl Engine {
         ))
     }
 
-    /// Updates a user; a blank or missing password keeps the old one.
+    /// Updates a user. Like Camunda 8.8+ (`UserUpdateProcessor`): name and
+    /// e-mail are replaced, an absent one becoming `""`; only a blank or
+    /// missing password keeps the old one.
     pub fn update_user(
         &self,
         store: &mut Store,
@@ -666,8 +723,8 @@ impl Engine {
         )?;
         let user = UserRecord {
             key: existing.key,
-            name: name.map(str::to_owned).or(existing.name),
-            email: email.map(str::to_owned).or(existing.email),
+            name: Some(name.unwrap_or_default().to_owned()),
+            email: Some(email.unwrap_or_default().to_owned()),
             password: password
                 .filter(|p| !p.trim().is_empty())
                 .map(str::to_owned)
@@ -717,7 +774,14 @@ impl Engine {
         permissions: &BTreeSet<PermissionType>,
     ) -> Result<(), Rejection> {
         let supported = supported_permissions(self.config.version, resource_type);
-        if permissions.iter().all(|p| supported.contains(p)) {
+        // `hasValidPermissionTypes` removes the supported ones first and
+        // names only what is left.
+        let unsupported: Vec<PermissionType> = permissions
+            .iter()
+            .copied()
+            .filter(|p| !supported.contains(p))
+            .collect();
+        if unsupported.is_empty() {
             return Ok(());
         }
         Err(reject(
@@ -725,7 +789,7 @@ impl Engine {
             RejectionType::InvalidArgument,
             format!(
                 "Expected to {verb} authorization with permission types '{}' and resource type '{resource_type}', but these permissions are not supported. Supported permission types are: '{}'",
-                java_list(permissions.iter().copied()),
+                java_list(unsupported),
                 java_list(supported.iter().copied())
             ),
         ))
@@ -812,7 +876,8 @@ impl Engine {
             record.resource_type,
             &record.permissions,
         )?;
-        self.owner_and_resource_exist(store, "CREATE", &record)?;
+        // The duplicate rule (409) comes before owner and resource
+        // existence (404), as in `AuthorizationCreateProcessor`.
         let duplicate = store.authorizations.values().any(|existing| {
             existing.owner_type == record.owner_type
                 && existing.owner_id == record.owner_id
@@ -822,20 +887,19 @@ impl Engine {
                 && !existing.permissions.is_disjoint(&record.permissions)
         });
         if duplicate {
-            let scope = record
-                .resource_id
-                .as_deref()
-                .or(record.resource_property_name.as_deref())
-                .unwrap_or_default();
-            return Err(reject(
-                "CREATE",
-                RejectionType::AlreadyExists,
-                format!(
-                    "Expected to create authorization for owner '{}' for resource identifier '{scope}', but an authorization for this resource identifier already exists.",
-                    record.owner_id
+            let owner = &record.owner_id;
+            let reason = match (&record.resource_id, &record.resource_property_name) {
+                (None, Some(property)) => format!(
+                    "Expected to create authorization for owner '{owner}' for resource property name '{property}', but an authorization for this resource property name already exists."
                 ),
-            ));
+                (id, _) => format!(
+                    "Expected to create authorization for owner '{owner}' for resource identifier '{}', but an authorization for this resource identifier already exists.",
+                    id.as_deref().unwrap_or_default()
+                ),
+            };
+            return Err(reject("CREATE", RejectionType::AlreadyExists, reason));
         }
+        self.owner_and_resource_exist(store, "CREATE", &record)?;
         let key = store.new_key();
         Ok((vec![Mutation::PutAuthorization(key, record)], key))
     }

@@ -29,6 +29,18 @@ pub struct FaultConfig {
     /// Writes applied, then the connection closed without an answer.
     #[serde(default)]
     pub drop_after_write: Option<Share>,
+    /// Writes applied, then answered 504 `DEADLINE_EXCEEDED` (the gateway
+    /// gave up waiting for the broker).
+    #[serde(default)]
+    pub timeout_after_write: Option<Share>,
+    /// Writes applied, then answered 502 `ABORTED` (the connection to the
+    /// broker was cut).
+    #[serde(default)]
+    pub aborted_after_write: Option<Share>,
+    /// Writes answered 503 `UNAVAILABLE` without being applied (partition
+    /// inactive, no topology yet).
+    #[serde(default)]
+    pub partition_unavailable: Option<Share>,
     /// Seed of the random choice for shares (deterministic runs).
     #[serde(default)]
     pub seed: Option<u64>,
@@ -55,6 +67,19 @@ pub enum Injected {
     RateLimited(u64),
     /// 500.
     InternalError,
+    /// 503 `UNAVAILABLE` (writes only).
+    PartitionUnavailable,
+}
+
+/// What happens to the answer of a write that was applied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AfterWrite {
+    /// The connection is closed without an answer.
+    Drop,
+    /// 504 `DEADLINE_EXCEEDED`.
+    Timeout,
+    /// 502 `ABORTED`.
+    Aborted,
 }
 
 #[derive(Debug)]
@@ -141,9 +166,13 @@ impl Faults {
     }
 
     /// The fault, if any, that answers this request instead of the API.
-    pub fn before_request(&self) -> Option<Injected> {
+    /// `write`: the request is a command (not a read or a search).
+    pub fn before_request(&self, write: bool) -> Option<Injected> {
         let mut guard = self.lock();
         let State { config, rng, .. } = &mut *guard;
+        if write && hit(&mut config.partition_unavailable, rng) {
+            return Some(Injected::PartitionUnavailable);
+        }
         if hit(&mut config.unavailable, rng) {
             return Some(Injected::Unavailable);
         }
@@ -156,11 +185,20 @@ impl Faults {
         None
     }
 
-    /// Whether this (successful) write's answer is to be dropped.
-    pub fn drop_answer(&self) -> bool {
+    /// What, if anything, replaces the answer of a write that was applied.
+    pub fn after_write(&self) -> Option<AfterWrite> {
         let mut guard = self.lock();
         let State { config, rng, .. } = &mut *guard;
-        hit(&mut config.drop_after_write, rng)
+        if hit(&mut config.drop_after_write, rng) {
+            return Some(AfterWrite::Drop);
+        }
+        if hit(&mut config.timeout_after_write, rng) {
+            return Some(AfterWrite::Timeout);
+        }
+        if hit(&mut config.aborted_after_write, rng) {
+            return Some(AfterWrite::Aborted);
+        }
+        None
     }
 }
 
@@ -178,9 +216,9 @@ mod tests {
             }),
             ..FaultConfig::default()
         });
-        assert_eq!(faults.before_request(), Some(Injected::Unavailable));
-        assert_eq!(faults.before_request(), Some(Injected::Unavailable));
-        assert_eq!(faults.before_request(), None);
+        assert_eq!(faults.before_request(false), Some(Injected::Unavailable));
+        assert_eq!(faults.before_request(false), Some(Injected::Unavailable));
+        assert_eq!(faults.before_request(false), None);
         faults.set(FaultConfig {
             internal_error: Some(Share {
                 share: 0.25,
@@ -189,9 +227,39 @@ mod tests {
             seed: Some(7),
             ..FaultConfig::default()
         });
+        assert_eq!(faults.before_request(true), None);
         let hits = (0..4000)
-            .filter(|_| faults.before_request().is_some())
+            .filter(|_| faults.before_request(false).is_some())
             .count();
         assert!((800..1200).contains(&hits), "{hits}");
+    }
+
+    #[test]
+    fn partitions_are_unavailable_to_writes_only() {
+        let faults = Faults::default();
+        faults.set(FaultConfig {
+            partition_unavailable: Some(Share {
+                share: 0.0,
+                next: 1,
+            }),
+            timeout_after_write: Some(Share {
+                share: 0.0,
+                next: 1,
+            }),
+            aborted_after_write: Some(Share {
+                share: 0.0,
+                next: 1,
+            }),
+            ..FaultConfig::default()
+        });
+        assert_eq!(faults.before_request(false), None);
+        assert_eq!(
+            faults.before_request(true),
+            Some(Injected::PartitionUnavailable)
+        );
+        assert_eq!(faults.before_request(true), None);
+        assert_eq!(faults.after_write(), Some(AfterWrite::Timeout));
+        assert_eq!(faults.after_write(), Some(AfterWrite::Aborted));
+        assert_eq!(faults.after_write(), None);
     }
 }

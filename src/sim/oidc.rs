@@ -6,7 +6,7 @@ use jsonwebtoken::{Algorithm, DecodingKey, Validation, decode, decode_header};
 use serde_json::Value;
 use tokio::sync::RwLock;
 
-use crate::sim::access::Identity;
+use crate::sim::access::{Identity, claim_at};
 
 /// Settings of OIDC mode (`camunda.security.authentication.oidc.*`).
 #[derive(Debug, Clone)]
@@ -15,11 +15,14 @@ pub struct OidcSettings {
     pub issuer: String,
     /// Accepted audience.
     pub audience: String,
-    /// Claim holding a client's ID (`client-id-claim`).
-    pub client_id_claim: String,
+    /// Claim holding a client's ID (`client-id-claim`). Camunda sets none
+    /// by default: every token is then a user named by the username claim,
+    /// and authorizations of `CLIENT` owners apply to nobody.
+    pub client_id_claim: Option<String>,
     /// Claim holding a user's name (`username-claim`, default `sub`).
     pub username_claim: String,
-    /// Claim holding group IDs, when groups come from the token.
+    /// Claim holding group IDs (a string or an array of strings), when
+    /// groups come from the token.
     pub groups_claim: Option<String>,
     /// Treat tokens with both claims as users (`prefer-username-claim`).
     pub prefer_username_claim: bool,
@@ -107,8 +110,13 @@ impl Verifier {
         let claims: Value = decode(token, &key, &validation)
             .map_err(|e| format!("token rejected: {e}"))?
             .claims;
-        let text = |name: &str| claims.get(name).and_then(Value::as_str).map(str::to_owned);
-        let client_id = text(&self.settings.client_id_claim);
+        // Claim names are JSONPath, as in Camunda's `OidcPrincipalLoader`.
+        let text = |name: &str| {
+            claim_at(&claims, name)
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        };
+        let client_id = self.settings.client_id_claim.as_deref().and_then(text);
         let username = text(&self.settings.username_claim);
         let (client_id, username) = match (client_id, username) {
             (Some(_), Some(u)) if self.settings.prefer_username_claim => (None, Some(u)),
@@ -118,18 +126,24 @@ impl Verifier {
         if client_id.is_none() && username.is_none() {
             return Err("the token names neither a client nor a user".to_owned());
         }
-        let claim_groups = self.settings.groups_claim.as_ref().map(|claim| {
-            claims
-                .get(claim)
-                .and_then(Value::as_array)
-                .map(|items| {
-                    items
-                        .iter()
-                        .filter_map(|v| v.as_str().map(str::to_owned))
-                        .collect()
-                })
-                .unwrap_or_default()
-        });
+        // `OidcGroupsLoader`: a string or an array of strings; anything
+        // else is an error.
+        let claim_groups = match &self.settings.groups_claim {
+            None => None,
+            Some(claim) => Some(match claim_at(&claims, claim) {
+                None | Some(Value::Null) => Vec::new(),
+                Some(Value::String(group)) => vec![group.clone()],
+                Some(Value::Array(items)) if items.iter().all(Value::is_string) => items
+                    .iter()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect(),
+                Some(_) => {
+                    return Err(format!(
+                        "Configured claim for groups ({claim}) is not a string or string array."
+                    ));
+                }
+            }),
+        };
         Ok(Identity {
             username,
             client_id,

@@ -19,7 +19,7 @@ use tokio::sync::{Notify, watch};
 use crate::sim::access::{Caller, Identity};
 use crate::sim::api::{Api, Reply};
 use crate::sim::engine::Rejection;
-use crate::sim::faults::{FaultConfig, Faults, Injected};
+use crate::sim::faults::{AfterWrite, FaultConfig, Faults, Injected};
 use crate::sim::oidc::Verifier;
 use crate::sim::request::decode_segment;
 use crate::sim::store::Store;
@@ -174,7 +174,9 @@ impl Server {
         if !latency.is_zero() {
             tokio::time::sleep(latency).await;
         }
-        if let Some(injected) = self.faults.before_request() {
+        // Commands go to a partition; reads and searches to secondary storage.
+        let write = method != "GET" && !path.ends_with("/search");
+        if let Some(injected) = self.faults.before_request(write) {
             self.faults.count(&format!("{method} /v2 (injected fault)"));
             let response = match injected {
                 Injected::Unavailable => problem(
@@ -194,6 +196,14 @@ impl Server {
                         .insert("retry-after", seconds.to_string().parse().expect("digits"));
                     r
                 }
+                Injected::PartitionUnavailable => problem(
+                    &Rejection::new(
+                        503,
+                        "UNAVAILABLE",
+                        "Expected to handle request, but the target partition is currently inactive",
+                    ),
+                    path,
+                ),
                 Injected::InternalError => problem(
                     &Rejection::new(
                         500,
@@ -226,10 +236,37 @@ impl Server {
             .api
             .handle(method, &segments, body, &caller, identity.as_ref());
         self.faults.count(&route);
-        match result {
-            Ok(Reply { wrote: true, .. }) if method != "GET" && self.faults.drop_answer() => {
-                Outcome::Drop
+        let after_write = match &result {
+            Ok(Reply { wrote: true, .. }) if method != "GET" => self.faults.after_write(),
+            _ => None,
+        };
+        match after_write {
+            Some(AfterWrite::Drop) => return Outcome::Drop,
+            // Camunda's gateway answers these after the broker may have
+            // applied the command (`ErrorMapper`, `GatewayErrorMapper`).
+            Some(AfterWrite::Timeout) => {
+                return Outcome::Respond(problem(
+                    &Rejection::new(
+                        504,
+                        "DEADLINE_EXCEEDED",
+                        "Expected to handle request, but request timed out between gateway and broker",
+                    ),
+                    path,
+                ));
             }
+            Some(AfterWrite::Aborted) => {
+                return Outcome::Respond(problem(
+                    &Rejection::new(
+                        502,
+                        "ABORTED",
+                        "Expected to handle request, but the connection was cut prematurely with the broker; the request may or may not have been accepted, and may not be safe to retry.",
+                    ),
+                    path,
+                ));
+            }
+            None => {}
+        }
+        match result {
             Ok(Reply {
                 status,
                 body: Some(body),

@@ -149,7 +149,7 @@ fn sim_trusting(provider: &Provider) -> Background {
     config.auth = AuthMode::Oidc(OidcSettings {
         issuer: provider.url.clone(),
         audience: AUDIENCE.into(),
-        client_id_claim: "client_id".into(),
+        client_id_claim: Some("client_id".into()),
         username_claim: "sub".into(),
         groups_claim: None,
         prefer_username_claim: false,

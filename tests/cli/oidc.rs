@@ -170,7 +170,7 @@ fn tokens_are_verified_and_mapped_to_principals() {
     config.auth = AuthMode::Oidc(OidcSettings {
         issuer: issuer.url.clone(),
         audience: AUDIENCE.into(),
-        client_id_claim: "client_id".into(),
+        client_id_claim: Some("client_id".into()),
         username_claim: "sub".into(),
         groups_claim: None,
         prefer_username_claim: false,
@@ -289,7 +289,7 @@ fn apply_as_an_oauth_client_and_refuse_its_own_lockout() {
     config.auth = AuthMode::Oidc(OidcSettings {
         issuer: issuer.url.clone(),
         audience: AUDIENCE.into(),
-        client_id_claim: "client_id".into(),
+        client_id_claim: Some("client_id".into()),
         username_claim: "sub".into(),
         groups_claim: None,
         prefer_username_claim: false,
@@ -395,7 +395,7 @@ fn pruning_the_group_that_makes_the_tool_admin_is_refused() {
     config.auth = AuthMode::Oidc(OidcSettings {
         issuer: issuer.url.clone(),
         audience: AUDIENCE.into(),
-        client_id_claim: "client_id".into(),
+        client_id_claim: Some("client_id".into()),
         username_claim: "sub".into(),
         groups_claim: None,
         prefer_username_claim: false,
@@ -464,4 +464,281 @@ fn pruning_the_group_that_makes_the_tool_admin_is_refused() {
         "nothing written"
     );
     assert_eq!(state_before["groups"], state_after["groups"]);
+}
+
+/// A simulator with Camunda's OIDC defaults (no client-id claim, username
+/// claim `sub`) whose `admin` role holds the user `ops`.
+fn sim_with_camunda_defaults(
+    issuer: &Issuer,
+    settings: impl FnOnce(&mut OidcSettings),
+) -> Background {
+    let mut oidc = OidcSettings {
+        issuer: issuer.url.clone(),
+        audience: AUDIENCE.into(),
+        client_id_claim: None,
+        username_claim: "sub".into(),
+        groups_claim: None,
+        prefer_username_claim: false,
+    };
+    settings(&mut oidc);
+    let mut config = SimConfig::new(CamundaVersion::V8_8);
+    config.auth = AuthMode::Oidc(oidc);
+    config.init = Some(
+        camunda_access::sim::init::parse(
+            "camunda:\n  security:\n    initialization:\n      default-roles:\n        admin:\n          users: [ops]\n",
+        )
+        .unwrap(),
+    );
+    Background::start(config).unwrap()
+}
+
+/// Camunda sets no client-id claim by default: a machine token is a user
+/// named by `sub`, and an authorization for its client ID does not apply.
+#[test]
+fn without_a_client_id_claim_client_authorizations_do_not_apply() {
+    let issuer = Issuer::start();
+    let sim = sim_with_camunda_defaults(&issuer, |_| {});
+    let base = sim.url();
+    let rt = &issuer.runtime;
+    let ops = issuer.token(json!({"sub": "ops"}));
+    let worker = issuer.token(json!({"sub": "service-account-worker", "client_id": "worker"}));
+    let grant = |owner_type: &str, owner: &str| {
+        let (status, body) = call(
+            rt,
+            &base,
+            "POST",
+            "/v2/authorizations",
+            &ops,
+            Some(
+                json!({"ownerId": owner, "ownerType": owner_type, "resourceId": "*", "resourceType": "GROUP", "permissionTypes": ["READ"]}),
+            ),
+        );
+        assert_eq!(status, 201, "{body}");
+    };
+    assert_eq!(
+        call(
+            rt,
+            &base,
+            "POST",
+            "/v2/groups",
+            &ops,
+            Some(json!({"groupId": "g", "name": "G"}))
+        )
+        .0,
+        201
+    );
+    grant("CLIENT", "worker");
+    let (_, groups) = call(rt, &base, "POST", "/v2/groups/search", &worker, None);
+    assert_eq!(
+        groups["items"],
+        json!([]),
+        "the CLIENT grant does not apply"
+    );
+    let (_, me) = call(rt, &base, "GET", "/v2/authentication/me", &worker, None);
+    assert_eq!(me["username"], "service-account-worker");
+    // Granted to the user its `sub` names, it applies.
+    grant("USER", "service-account-worker");
+    let (_, groups) = call(rt, &base, "POST", "/v2/groups/search", &worker, None);
+    assert_eq!(groups["items"][0]["groupId"], "g");
+}
+
+/// Claim names are JSONPath, and a groups claim may be one string; any
+/// other type of groups claim is refused.
+#[test]
+fn claims_are_json_paths_and_a_groups_claim_may_be_one_string() {
+    let issuer = Issuer::start();
+    let sim = sim_with_camunda_defaults(&issuer, |oidc| {
+        oidc.client_id_claim = Some("$.azp".into());
+        oidc.username_claim = "$.profile.login".into();
+        oidc.groups_claim = Some("$['realm.groups']".into());
+    });
+    let base = sim.url();
+    let rt = &issuer.runtime;
+    let client = issuer.token(json!({"sub": "x", "azp": "worker", "realm.groups": "loans"}));
+    let (status, me) = call(rt, &base, "GET", "/v2/authentication/me", &client, None);
+    assert_eq!(status, 200, "{me}");
+    assert_eq!(me["username"], "worker");
+    assert_eq!(me["groups"], json!(["loans"]));
+    let user =
+        issuer.token(json!({"sub": "x", "profile": {"login": "dana"}, "realm.groups": ["a", "b"]}));
+    let (_, me) = call(rt, &base, "GET", "/v2/authentication/me", &user, None);
+    assert_eq!(me["username"], "dana");
+    assert_eq!(me["groups"], json!(["a", "b"]));
+    let odd = issuer.token(json!({"sub": "x", "azp": "worker", "realm.groups": 7}));
+    let (status, problem) = call(rt, &base, "GET", "/v2/topology", &odd, None);
+    assert_eq!(status, 401);
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("is not a string or string array"),
+        "{problem}"
+    );
+}
+
+/// The tool runs as OAuth client `ci`; the configuration gives access to a
+/// client. A cluster with Camunda's default (no client-id claim) sees the
+/// tool's token as a user: `plan` says so. With a client-id claim it does not.
+#[test]
+fn plan_warns_when_the_cluster_sees_client_tokens_as_users() {
+    let issuer = Issuer::start();
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("access.yaml"),
+        "version: 1\nclients:\n  - id: worker\n    permissions:\n      - resource: MESSAGE\n        id: \"*\"\n        allow: [CREATE]\n",
+    )
+    .unwrap();
+    let plan = |base: &str| {
+        crate::common::cmd(tmp.path())
+            .args(["plan", "."])
+            .env("CAMUNDA_REST_ADDRESS", base)
+            .env("CAMUNDA_CLIENT_ID", "ci")
+            .env("CAMUNDA_CLIENT_SECRET", "secret-of-ci")
+            .env("CAMUNDA_OAUTH_URL", format!("{}/token", issuer.url))
+            .env("CAMUNDA_TOKEN_AUDIENCE", AUDIENCE)
+            .env_remove("CAMUNDA_AUTH_STRATEGY")
+            .output()
+            .unwrap()
+    };
+    // Camunda's defaults; the token's `sub` (= its client ID) is an admin user.
+    let sim = {
+        let mut config = SimConfig::new(CamundaVersion::V8_8);
+        config.auth = AuthMode::Oidc(OidcSettings {
+            issuer: issuer.url.clone(),
+            audience: AUDIENCE.into(),
+            client_id_claim: None,
+            username_claim: "sub".into(),
+            groups_claim: None,
+            prefer_username_claim: false,
+        });
+        config.init = Some(
+            camunda_access::sim::init::parse(
+                "camunda:\n  security:\n    initialization:\n      default-roles:\n        admin:\n          users: [ci]\n",
+            )
+            .unwrap(),
+        );
+        Background::start(config).unwrap()
+    };
+    let output = plan(&sim.url());
+    let err = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(output.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("the cluster identifies this tool's token as user:ci, not as client:ci"),
+        "{err}"
+    );
+    assert!(
+        err.contains("camunda.security.authentication.oidc.client-id-claim"),
+        "{err}"
+    );
+    assert!(err.contains("client:worker"), "{err}");
+
+    // With a client-id claim the token is the client: no warning.
+    let sim = {
+        let mut config = SimConfig::new(CamundaVersion::V8_8);
+        config.auth = AuthMode::Oidc(OidcSettings {
+            issuer: issuer.url.clone(),
+            audience: AUDIENCE.into(),
+            client_id_claim: Some("client_id".into()),
+            username_claim: "sub".into(),
+            groups_claim: None,
+            prefer_username_claim: false,
+        });
+        config.admin_clients = vec!["ci".into()];
+        Background::start(config).unwrap()
+    };
+    let output = plan(&sim.url());
+    let err = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(output.status.code(), Some(0), "{err}");
+    assert!(!err.contains("identifies this tool's token"), "{err}");
+}
+
+/// Mapping rules compare claims as strings, without conversion: a token
+/// with `email_verified: true` is not matched by `email_verified = "true"`;
+/// one with `groups: [loans]` is matched by `groups = loans`.
+#[test]
+fn mapping_rules_match_strings_only() {
+    let issuer = Issuer::start();
+    let sim = sim_with_camunda_defaults(&issuer, |_| {});
+    let base = sim.url();
+    let rt = &issuer.runtime;
+    let ops = issuer.token(json!({"sub": "ops"}));
+    for (id, claim, value, resource) in [
+        ("verified", "email_verified", "true", "GROUP"),
+        ("loans", "groups", "loans", "ROLE"),
+    ] {
+        let (status, body) = call(
+            rt,
+            &base,
+            "POST",
+            "/v2/mapping-rules",
+            &ops,
+            Some(json!({"mappingRuleId": id, "claimName": claim, "claimValue": value, "name": id})),
+        );
+        assert_eq!(status, 201, "{body}");
+        let (status, body) = call(
+            rt,
+            &base,
+            "POST",
+            "/v2/authorizations",
+            &ops,
+            Some(
+                json!({"ownerId": id, "ownerType": "MAPPING_RULE", "resourceId": "*", "resourceType": resource, "permissionTypes": ["READ"]}),
+            ),
+        );
+        assert_eq!(status, 201, "{body}");
+    }
+    call(
+        rt,
+        &base,
+        "POST",
+        "/v2/groups",
+        &ops,
+        Some(json!({"groupId": "g", "name": "G"})),
+    );
+    let worker =
+        issuer.token(json!({"sub": "worker", "email_verified": true, "groups": ["loans"]}));
+    let (_, groups) = call(rt, &base, "POST", "/v2/groups/search", &worker, None);
+    assert_eq!(groups["items"], json!([]), "a boolean claim never matches");
+    let (_, roles) = call(rt, &base, "POST", "/v2/roles/search", &worker, None);
+    assert!(
+        !roles["items"].as_array().unwrap().is_empty(),
+        "an array of strings matches: {roles}"
+    );
+    // The same claim as a string matches.
+    let stringly = issuer.token(json!({"sub": "worker", "email_verified": "true"}));
+    let (_, groups) = call(rt, &base, "POST", "/v2/groups/search", &stringly, None);
+    assert_eq!(groups["items"][0]["groupId"], "g");
+}
+
+/// Without a client-id claim (Camunda's default) the tool's token is the
+/// user named by its `sub`. The lockout guard watches that user too: a
+/// configuration that takes `ops` out of `admin` is refused when the tool
+/// runs as the OAuth client `ops`.
+#[test]
+fn the_lockout_guard_watches_the_user_a_client_token_is_taken_for() {
+    let issuer = Issuer::start();
+    let sim = sim_with_camunda_defaults(&issuer, |_| {});
+    let base = sim.url();
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("access.yaml"),
+        "version: 1\nroles:\n  - id: admin\n    members:\n      clients: [break-glass]\ngroups:\n  - id: team\n",
+    )
+    .unwrap();
+    let output = crate::common::cmd(tmp.path())
+        .args(["apply", ".", "--auto-approve"])
+        .env("CAMUNDA_REST_ADDRESS", &base)
+        .env("CAMUNDA_CLIENT_ID", "ops")
+        .env("CAMUNDA_CLIENT_SECRET", "secret-of-ops")
+        .env("CAMUNDA_OAUTH_URL", format!("{}/token", issuer.url))
+        .env("CAMUNDA_TOKEN_AUDIENCE", AUDIENCE)
+        .env_remove("CAMUNDA_AUTH_STRATEGY")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(output.status.code(), Some(3), "{err}");
+    assert!(
+        err.contains("refused: user:ops, which this tool runs as, would lose"),
+        "{err}"
+    );
 }
