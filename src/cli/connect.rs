@@ -297,8 +297,20 @@ pub fn connect(
         embedded: None,
         client: Arc::new(client),
         me,
+        // Where the address really came from, when a variable overrode
+        // the target's.
         target: match &target {
-            Some(t) => format!("{shown} (target {})", t.name),
+            Some(t) => match resolved
+                .overridden
+                .iter()
+                .find(|v| v.ends_with("REST_ADDRESS"))
+            {
+                Some(variable) => format!(
+                    "{shown} (from {variable}, overriding target {}'s address)",
+                    t.name
+                ),
+                None => format!("{shown} (target {})", t.name),
+            },
             None => shown,
         },
     })

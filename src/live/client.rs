@@ -374,6 +374,15 @@ impl Client {
     ) -> Result<Option<Value>, ApiError> {
         let full_path = format!("/v2{path}");
         let url = format!("{}{path}", self.base);
+        // What logs show: the path as sent, with any prefix of the address.
+        let sent_path = url
+            .split_once("://")
+            .and_then(|(_, rest)| rest.find('/').map(|i| rest[i..].to_owned()))
+            .unwrap_or_else(|| full_path.clone());
+        let authority = url
+            .split_once("://")
+            .map(|(_, rest)| rest.split('/').next().unwrap_or(rest).to_owned())
+            .unwrap_or_default();
         let mut renewed = false;
         let mut attempt = 0;
         let started = Instant::now();
@@ -406,22 +415,35 @@ impl Client {
                     let retryable = !certificate
                         && !e.is_timeout()
                         && (!sent || method == Method::GET || path.ends_with("/search"));
-                    if retryable && attempt < self.retry.max_attempts && self.budget.spend() {
+                    let may_retry = retryable && attempt < self.retry.max_attempts;
+                    let budget_left = may_retry && self.budget.spend();
+                    crate::render::log::debug(|| {
+                        format!(
+                            "{method} {sent_path} -> no answer ({} ms): {}",
+                            started.elapsed().as_millis(),
+                            without_url(&e)
+                        )
+                    });
+                    if budget_left {
                         let delay = self.backoff(attempt);
                         crate::render::log::debug(|| {
-                            format!(
-                                "{method} {full_path}: {}; retrying in {} ms",
-                                without_url(&e),
-                                delay.as_millis()
-                            )
+                            format!("{method} {sent_path}: retrying in {} ms", delay.as_millis())
                         });
                         tokio::time::sleep(delay).await;
                         continue;
                     }
                     let mut message = without_url(&e);
+                    if e.is_connect() {
+                        message.push_str(&format!(" (connecting to {authority})"));
+                    }
                     if message.contains("certificate") {
                         message.push_str(
                             " (the cluster's TLS certificate is not trusted: set CAMUNDA_MTLS_CA_PATH to the PEM file of its CA)",
+                        );
+                    }
+                    if may_retry && !budget_left {
+                        message.push_str(
+                            "; not retried: the run's retry budget is used up (the cluster kept failing)",
                         );
                     }
                     return Err(ApiError::Network {
@@ -435,7 +457,7 @@ impl Client {
             let status = response.status().as_u16();
             crate::render::log::info(|| {
                 format!(
-                    "{method} {full_path} -> {status} ({} ms)",
+                    "{method} {sent_path} -> {status} ({} ms)",
                     started.elapsed().as_millis()
                 )
             });
@@ -480,10 +502,9 @@ impl Client {
             // no topology yet, leader change) and was not applied: safe to
             // send again, also for writes.
             let unavailable = status == 503 && title == "UNAVAILABLE";
-            if (backpressure || unavailable)
-                && attempt < self.retry.max_attempts
-                && self.budget.spend()
-            {
+            let may_retry = (backpressure || unavailable) && attempt < self.retry.max_attempts;
+            let budget_left = may_retry && self.budget.spend();
+            if budget_left {
                 let delay = wait.unwrap_or_else(|| self.backoff(attempt));
                 let why = if unavailable {
                     "unavailable"
@@ -492,7 +513,7 @@ impl Client {
                 };
                 crate::render::log::debug(|| {
                     format!(
-                        "{method} {full_path}: {why} ({status} {title}); retrying in {} ms",
+                        "{method} {sent_path}: {why} ({status} {title}); retrying in {} ms",
                         delay.as_millis()
                     )
                 });
@@ -501,12 +522,19 @@ impl Client {
             }
             if status == 401 && matches!(self.auth, Auth::OAuth { .. }) && !renewed {
                 crate::render::log::debug(|| {
-                    format!("{method} {full_path}: 401; renewing the access token once")
+                    format!("{method} {sent_path}: 401; renewing the access token once")
                 });
                 renewed = true;
                 self.bearer(true).await?;
                 continue;
             }
+            let detail = if may_retry && !budget_left {
+                format!(
+                    "{detail} (not retried: the run's retry budget is used up — the cluster kept pushing back)"
+                )
+            } else {
+                detail
+            };
             return Err(ApiError::Http {
                 method: method.to_string(),
                 path: full_path,

@@ -240,3 +240,45 @@ fn plain_http_to_another_host_is_warned_about() {
         stderr(&output)
     );
 }
+
+/// Small frictions, fixed: a refused connection names host and port; `-vv`
+/// logs every attempt, also one whose answer never came; the header names
+/// where an address that overrode the target's came from.
+#[test]
+fn errors_and_logs_say_where_and_what() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("a.yaml"),
+        "version: 1\ngroups:\n  - id: g\n",
+    )
+    .unwrap();
+    let output = cmd(tmp.path())
+        .args(["-vv", "plan", "."])
+        .env("CAMUNDA_REST_ADDRESS", "http://127.0.0.1:9/v2")
+        .env("CAMUNDA_AUTH_STRATEGY", "NONE")
+        .output()
+        .unwrap();
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(err.contains("(connecting to 127.0.0.1:9)"), "{err}");
+    assert!(err.contains("GET /v2/topology -> no answer"), "{err}");
+
+    let sim = basic_sim();
+    targets(tmp.path(), "http://127.0.0.1:9/v2");
+    let output = cmd(tmp.path())
+        .args(["plan", ".", "--target", "local", "--settle-ms", "0"])
+        .env("LOCAL_PW", "canary-pw-8812")
+        .env("CAMUNDA_REST_ADDRESS", sim.url())
+        .env_remove("CAMUNDA_AUTH_STRATEGY")
+        .output()
+        .unwrap();
+    let out = stdout(&output);
+    assert!(
+        out.contains(&format!(
+            "Plan for {} (from CAMUNDA_REST_ADDRESS, overriding target local's address)",
+            sim.url()
+        )),
+        "{out}{}",
+        stderr(&output)
+    );
+}

@@ -178,3 +178,38 @@ fn hostile_ids_stay_in_one_path_segment() {
         assert_eq!(counted["GET /v2/groups/{groupId}"], 5, "{counted}");
     });
 }
+
+/// When the run's retry budget is used up, the error says so: the cluster
+/// kept pushing back, and no more retries were spent.
+#[test]
+fn an_exhausted_retry_budget_is_named() {
+    let sim = Background::start(SimConfig::new(CamundaVersion::V8_8)).unwrap();
+    let rt = runtime();
+    rt.block_on(async {
+        let http = reqwest::Client::new();
+        http.post(format!("{}/_sim/faults", sim.url()))
+            .json(&json!({"unavailable": {"next": 3}}))
+            .send()
+            .await
+            .unwrap();
+        let client = Client::new(&sim.url(), Auth::None).unwrap().with_retry(
+            camunda_access::live::client::RetryPolicy {
+                max_attempts: 6,
+                base_delay: std::time::Duration::from_millis(1),
+                max_delay: std::time::Duration::from_millis(2),
+            },
+            1,
+        );
+        let error = client
+            .request(Method::GET, "/topology", None)
+            .await
+            .unwrap_err();
+        assert_eq!(error.status(), Some(503));
+        assert!(
+            error
+                .to_string()
+                .contains("not retried: the run's retry budget is used up"),
+            "{error}"
+        );
+    });
+}
