@@ -54,6 +54,11 @@ pub struct ConnectArgs {
     /// at 16 and widens while the cluster answers without pushing back.
     #[arg(long, value_name = "N", default_value_t = 64, value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub read_parallelism: u16,
+    /// The cluster's ID pattern (`camunda.security.id-validation-pattern`)
+    /// when it is not Camunda's default: IDs the plan would create must
+    /// match it [default: the target's id-pattern, else Camunda's].
+    #[arg(long, value_name = "REGEX")]
+    pub id_pattern: Option<String>,
 }
 
 /// A reachable cluster.
@@ -72,6 +77,9 @@ pub struct Connected {
     /// The principal this tool acts as: the OAuth client, the basic-auth
     /// user; none without authentication.
     pub me: Option<crate::model::state::Principal>,
+    /// The cluster's ID pattern, when not Camunda's default (flag, else
+    /// the target's `id-pattern`).
+    pub id_pattern: Option<String>,
 }
 
 /// Address, credentials and transport, resolved.
@@ -85,6 +93,8 @@ pub struct Resolved {
     pub ca_path: Option<PathBuf>,
     /// Request timeout from the target file, if any.
     pub timeout_seconds: Option<u64>,
+    /// The cluster's ID pattern from the target file, if any.
+    pub id_pattern: Option<String>,
     /// Variables that overrode a value of the target, for a warning.
     pub overridden: Vec<&'static str>,
 }
@@ -181,6 +191,7 @@ pub fn resolve(
         auth,
         ca_path,
         timeout_seconds: t.timeout_seconds,
+        id_pattern: t.id_pattern.clone(),
         overridden: o,
     })
 }
@@ -242,6 +253,7 @@ pub fn connect(
             embedded: Some(sim),
             client: Arc::new(client),
             me: None,
+            id_pattern: args.id_pattern.clone(),
         });
     }
     let target = match &args.target {
@@ -297,6 +309,7 @@ pub fn connect(
         embedded: None,
         client: Arc::new(client),
         me,
+        id_pattern: args.id_pattern.clone().or(resolved.id_pattern.clone()),
         // Where the address really came from, when a variable overrode
         // the target's.
         target: match &target {

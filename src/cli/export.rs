@@ -66,6 +66,37 @@ pub fn write_files(
     Ok(())
 }
 
+/// Live objects whose IDs the format's rules refuse.
+fn inexpressible(state: &crate::model::state::AccessState) -> Vec<(&'static str, String)> {
+    use crate::model::ids::{check_id_addressable, check_tenant_id_addressable};
+    let mut found = Vec::new();
+    for id in state.tenants.keys() {
+        if check_tenant_id_addressable(id.as_str()).is_err() {
+            found.push(("tenant", id.to_string()));
+        }
+    }
+    let others = [
+        (
+            "group",
+            state.groups.keys().map(|k| k.as_str()).collect::<Vec<_>>(),
+        ),
+        ("role", state.roles.keys().map(|k| k.as_str()).collect()),
+        (
+            "mapping-rule",
+            state.mapping_rules.keys().map(|k| k.as_str()).collect(),
+        ),
+        ("user", state.users.keys().map(|k| k.as_str()).collect()),
+    ];
+    for (kind, ids) in others {
+        for id in ids {
+            if check_id_addressable(id).is_err() {
+                found.push((kind, id.to_owned()));
+            }
+        }
+    }
+    found
+}
+
 /// Reads the cluster and writes it as YAML.
 pub fn run(args: &ExportArgs, settings: &Settings, shell: &Shell) -> u8 {
     if args.layout == LayoutArg::PerKind && args.out.is_none() {
@@ -91,6 +122,13 @@ pub fn run(args: &ExportArgs, settings: &Settings, shell: &Shell) -> u8 {
     }
     for item in &live.unknown {
         shell.err(&format!("warning: left out of the export: {item}\n"));
+    }
+    // A cluster with its own ID pattern may hold IDs the format cannot
+    // express: `validate` of the exported files would refuse them.
+    for (kind, id) in inexpressible(&live.state) {
+        shell.err(&format!(
+            "warning: {kind} {id:?} has an ID the format cannot express (Camunda's default pattern ^[a-zA-Z0-9_~@.+-]+$, at most 256 characters; tenants: letters, digits, _ . -, at most 31): it is exported, but `validate` of the files will reject it\n"
+        ));
     }
     let options = Options {
         layout: match args.layout {

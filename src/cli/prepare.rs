@@ -367,7 +367,7 @@ pub enum Settle {
 /// are asked for one by one.
 pub fn check_visibility(
     runtime: &Runtime,
-    client: &Client,
+    client: &std::sync::Arc<Client>,
     live: &Live,
     plan: Option<&Plan>,
 ) -> Result<(), Failure> {
@@ -392,7 +392,7 @@ pub fn check_visibility(
         .filter(|(rt, _)| !blind.iter().any(|b| b.resource_type == *rt))
         .collect();
     if !probes.is_empty() {
-        blind.extend(runtime.block_on(visibility::probe(client, &probes, 50)));
+        blind.extend(runtime.block_on(visibility::probe(client.clone(), &probes)));
     }
     if blind.is_empty() {
         Ok(())
@@ -550,6 +550,32 @@ pub fn prepare(
             return Err(Failure::error(format!(
                 "this cluster manages its own users, and Camunda refuses to add a user that does not exist to a role or tenant: {}; declare the users (with a password) or create them first",
                 missing.join(", ")
+            )));
+        }
+    }
+    // A cluster with its own ID pattern refuses IDs that do not match it.
+    if let Some(pattern) = &connected.id_pattern {
+        let regex = regex::Regex::new(pattern).map_err(|e| {
+            Failure::error(format!(
+                "--id-pattern {pattern:?} is not a regular expression: {e}"
+            ))
+        })?;
+        let refused: Vec<String> = plan
+            .changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::Create { kind, id, .. }
+                    if *kind != EntityKind::Tenant && !regex.is_match(id) =>
+                {
+                    Some(format!("{kind} {id}"))
+                }
+                _ => None,
+            })
+            .collect();
+        if !refused.is_empty() {
+            return Err(Failure::error(format!(
+                "the cluster's ID pattern {pattern} (camunda.security.id-validation-pattern) refuses {}; rename them, or correct --id-pattern / the target's id-pattern",
+                refused.join(", ")
             )));
         }
     }

@@ -47,6 +47,7 @@ struct RawTarget {
     password: Option<Spanned<String>>,
     ca_path: Option<Spanned<String>>,
     timeout_seconds: Option<Spanned<u64>>,
+    id_pattern: Option<Spanned<String>>,
 }
 
 /// One named cluster, its values interpolated.
@@ -76,6 +77,9 @@ pub struct Target {
     pub ca_path: Option<PathBuf>,
     /// Request timeout.
     pub timeout_seconds: Option<u64>,
+    /// The cluster's `camunda.security.id-validation-pattern`, when it
+    /// changed Camunda's default.
+    pub id_pattern: Option<String>,
 }
 
 fn position(text: &str, offset: usize) -> (usize, usize) {
@@ -164,6 +168,7 @@ pub fn parse(text: &str, path: &Path, name: &str, vars: &Variables) -> Result<Ta
             }
         }),
         timeout_seconds: raw.timeout_seconds.as_ref().map(|t| *t.get_ref()),
+        id_pattern: value("id-pattern", &raw.id_pattern)?,
     })
 }
 

@@ -11,7 +11,10 @@
 
 use std::fmt;
 
+use std::sync::Arc;
+
 use reqwest::Method;
+use tokio::task::JoinSet;
 
 use crate::live::api::AccessApi;
 use crate::live::client::segment;
@@ -69,28 +72,37 @@ pub fn blind_spots(live: &Live) -> Vec<Blind> {
     blind
 }
 
-/// Objects the read did not return, asked for one by one (at most `limit`):
-/// a 403 means the principal may not read them, so the search hid them.
-/// `objects` are (resource type, API path below `/v2`).
-pub async fn probe<A: AccessApi>(
-    client: &A,
-    objects: &[(ResourceType, String)],
-    limit: usize,
-) -> Vec<Blind> {
-    let mut blind: Vec<Blind> = Vec::new();
-    for (resource_type, path) in objects.iter().take(limit) {
-        if blind.iter().any(|b| b.resource_type == *resource_type) {
+/// Objects the read did not return, asked for: the first of each resource
+/// type, all at once (one round trip). A 403 means the principal may not
+/// read them, so the search hid them. `objects` are (resource type, API
+/// path below `/v2`).
+pub async fn probe<A: AccessApi>(client: Arc<A>, objects: &[(ResourceType, String)]) -> Vec<Blind> {
+    let mut asked: Vec<ResourceType> = Vec::new();
+    let mut answers = JoinSet::new();
+    for (resource_type, path) in objects {
+        if asked.contains(resource_type) {
             continue;
         }
-        if let Err(e) = client.send(Method::GET, path, None).await
+        asked.push(*resource_type);
+        let (client, resource_type, path) = (client.clone(), *resource_type, path.clone());
+        answers.spawn(async move {
+            let answer = client.send(Method::GET, &path, None).await;
+            (resource_type, path, answer)
+        });
+    }
+    let mut blind = Vec::new();
+    while let Some(joined) = answers.join_next().await {
+        let (resource_type, path, answer) = joined.expect("probes do not panic");
+        if let Err(e) = answer
             && e.status() == Some(403)
         {
             blind.push(Blind {
-                resource_type: *resource_type,
+                resource_type,
                 evidence: format!("GET /v2{path} answered 403 where the search showed nothing"),
             });
         }
     }
+    blind.sort_by_key(|b| b.resource_type);
     blind
 }
 

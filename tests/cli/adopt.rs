@@ -663,3 +663,28 @@ fn import_init_binds_dotted_keys_and_refuses_unknown_ones() {
         "{err}"
     );
 }
+
+/// A cluster whose ID pattern allows more than the format can express:
+/// `export` names each such object.
+#[test]
+fn export_names_ids_the_format_cannot_express() {
+    let mut config = SimConfig::new(CamundaVersion::V8_8);
+    config.lag = Duration::ZERO;
+    config.id_pattern = Some("^[a-zA-Z0-9 _-]+$".into());
+    let sim = Background::start(config).unwrap();
+    let base = sim.url();
+    send(
+        &base,
+        "POST",
+        "/v2/groups",
+        Some(json!({"groupId": "night shift", "name": "Night shift"})),
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let output = against(tmp.path(), &base, &["export"]);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("warning: group \"night shift\" has an ID the format cannot express"),
+        "{err}"
+    );
+}

@@ -702,3 +702,31 @@ fn plans_refuse_what_camunda_would_refuse() {
     let groups = send(&base, "POST", "/v2/groups/search", Some(json!({})));
     assert_eq!(groups["items"].as_array().unwrap().len(), 0, "{groups}");
 }
+
+/// A cluster configured with its own ID pattern refuses IDs outside it:
+/// the plan says so before anything is written (`--id-pattern`, or the
+/// target's `id-pattern`).
+#[test]
+fn ids_outside_the_clusters_pattern_are_refused_by_the_plan() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(
+        tmp.path().join("access.yaml"),
+        "version: 1\ngroups:\n  - id: team-a\n  - id: Team_B\nroles:\n  - id: ops\n",
+    )
+    .unwrap();
+    let output = run(
+        tmp.path(),
+        &["plan", "--sim", ".", "--id-pattern", "^[a-z-]+$"],
+    );
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("the cluster's ID pattern ^[a-z-]+$ (camunda.security.id-validation-pattern) refuses group Team_B;"),
+        "{err}"
+    );
+    let output = run(
+        tmp.path(),
+        &["plan", "--sim", ".", "--id-pattern", "^[a-zA-Z_-]+$"],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+}

@@ -781,3 +781,54 @@ fn an_apply_that_costs_the_tool_its_access_says_so() {
     );
     assert!(out.contains("401"), "{out}");
 }
+
+/// Groups have no built-in one to miss: a group the plan would create is
+/// asked for, and a 403 where the search showed nothing means the search
+/// hid it.
+#[test]
+fn a_hidden_group_is_found_out_by_asking_for_it() {
+    let sim = basic_sim(&["root"]);
+    let base = sim.url();
+    let (status, _) = as_user(
+        &base,
+        "root",
+        "POST",
+        "/users",
+        Some(
+            json!({"username": "reader", "password": "reader-pw", "name": "Reader", "email": "reader@example.com"}),
+        ),
+    );
+    assert_eq!(status, 201);
+    for rt in ["ROLE", "TENANT", "AUTHORIZATION", "MAPPING_RULE", "USER"] {
+        let (status, body) = as_user(
+            &base,
+            "root",
+            "POST",
+            "/authorizations",
+            Some(
+                json!({"ownerId": "reader", "ownerType": "USER", "resourceType": rt,
+                         "resourceId": "*", "permissionTypes": ["READ"]}),
+            ),
+        );
+        assert_eq!(status, 201, "{body}");
+    }
+    let (status, _) = as_user(
+        &base,
+        "root",
+        "POST",
+        "/groups",
+        Some(json!({"groupId": "team", "name": "Team"})),
+    );
+    assert_eq!(status, 201);
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(
+        tmp.path().join("access.yaml"),
+        "version: 1\ngroups:\n  - id: team\n    name: Team\n",
+    )
+    .unwrap();
+    let output = run_as(tmp.path(), &base, "reader", &["plan", "."]);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(err.contains("GET /v2/groups/team answered 403"), "{err}");
+    assert!(err.contains("Grant it GROUP READ"), "{err}");
+}
