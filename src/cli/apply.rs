@@ -227,13 +227,12 @@ fn applied(args: &ApplyArgs, settings: &Settings, shell: &Shell) -> Result<u8, F
     } = &prepared;
     let target = connected.target.clone();
     let review = Review::new(plan, &live.state, desired);
-    let plan_json: serde_json::Value =
-        // As the plan file holds it: secret values masked.
-        serde_json::from_str(&crate::secrets::redact(&crate::render::plan::json(
-            plan, &review, &target,
-        )))
-            .expect("own JSON parses");
     if let (Some(path), Some(saved)) = (&args.plan, &saved) {
+        // As the plan file holds it: secret values masked.
+        let plan_json: serde_json::Value = serde_json::from_str(&crate::secrets::redact(
+            &crate::render::plan::json(plan, &review, &target),
+        ))
+        .expect("own JSON parses");
         let record = record_of(&prepared, &paths, None);
         let reasons = stale(saved, &record, &prepared, &plan_json);
         if !reasons.is_empty() {

@@ -57,7 +57,7 @@ pub const START_WINDOW: usize = 16;
 /// once per window — the executor's AIMD window, for reads.
 #[derive(Debug)]
 struct ReadWindow {
-    permits: Semaphore,
+    permits: Arc<Semaphore>,
     state: std::sync::Mutex<WindowState>,
 }
 
@@ -77,7 +77,7 @@ impl ReadWindow {
     fn new(cap: usize, pressure: u64) -> ReadWindow {
         let start = START_WINDOW.min(cap).max(1);
         ReadWindow {
-            permits: Semaphore::new(start),
+            permits: Arc::new(Semaphore::new(start)),
             state: std::sync::Mutex::new(WindowState {
                 current: start,
                 cap: cap.max(1),
@@ -92,7 +92,7 @@ impl ReadWindow {
 
     /// A finished search gives its permit back, after the window has heard
     /// whether the cluster pushed back (`pressure`, the client's count).
-    fn finish(&self, permit: tokio::sync::SemaphorePermit<'_>, pressure: u64) {
+    fn finish(&self, permit: tokio::sync::OwnedSemaphorePermit, pressure: u64) {
         let mut s = self
             .state
             .lock()
@@ -313,7 +313,6 @@ impl<A: AccessApi> Reader<A> {
             self.concurrency,
             self.client.backpressure(),
         ));
-        let mut tasks = JoinSet::new();
         // A `.` or `..` ID cannot be a path segment (URL parsers resolve it
         // to another route): its members cannot be read.
         let (lists, unreachable): (Vec<_>, Vec<_>) = lists
@@ -324,11 +323,24 @@ impl<A: AccessApi> Reader<A> {
                 "the {kind} of {container}: its ID cannot be addressed in a URL path"
             ));
         }
+        // A task is spawned only once the window has room for it, so no
+        // more searches than the window exist at a time (spawning them all
+        // up front held tens of thousands of waiting tasks in memory), and
+        // finished ones are taken in as they come.
+        let mut tasks = JoinSet::new();
         for (container, collection, kind) in lists {
+            let permit = window
+                .permits
+                .clone()
+                .acquire_owned()
+                .await
+                .expect("never closed");
+            while let Some(joined) = tasks.try_join_next() {
+                take_members(live, joined, &mut tasks)?;
+            }
             let client = self.client.clone();
             let window = window.clone();
             tasks.spawn(async move {
-                let permit = window.permits.acquire().await.expect("never closed");
                 let path = format!("/{collection}/{}/{kind}/search", segment(container.id()));
                 let result = search_all(client.as_ref(), &path).await;
                 window.finish(permit, client.backpressure());
@@ -336,30 +348,41 @@ impl<A: AccessApi> Reader<A> {
             });
         }
         while let Some(joined) = tasks.join_next().await {
-            let (container, kind, result) = joined.expect("member tasks do not panic");
-            let items = match result {
-                Ok(items) => items,
-                // A container deleted while reading has no members: Camunda
-                // answers 200 with no items; a 404 (older servers) counts
-                // the same.
-                Err(e) if e.status() == Some(404) => continue,
-                Err(e) => {
-                    tasks.abort_all();
-                    return Err(e);
-                }
-            };
-            for item in items {
-                let member = member_of(kind, &item);
-                if let Some(member) = member {
-                    live.state.memberships.insert(Membership {
-                        container: container.clone(),
-                        member,
-                    });
-                }
-            }
+            take_members(live, joined, &mut tasks)?;
         }
         Ok(())
     }
+}
+
+/// What one member search finished with.
+type MemberSearch = (Container, &'static str, Result<Vec<Value>, ApiError>);
+
+/// Adds the members one search found; on an error, stops the others.
+fn take_members(
+    live: &mut Live,
+    joined: Result<MemberSearch, tokio::task::JoinError>,
+    tasks: &mut JoinSet<MemberSearch>,
+) -> Result<(), ApiError> {
+    let (container, kind, result) = joined.expect("member tasks do not panic");
+    let items = match result {
+        Ok(items) => items,
+        // A container deleted while reading has no members: Camunda
+        // answers 200 with no items; a 404 (older servers) counts the same.
+        Err(e) if e.status() == Some(404) => return Ok(()),
+        Err(e) => {
+            tasks.abort_all();
+            return Err(e);
+        }
+    };
+    for item in items {
+        if let Some(member) = member_of(kind, &item) {
+            live.state.memberships.insert(Membership {
+                container: container.clone(),
+                member,
+            });
+        }
+    }
+    Ok(())
 }
 
 /// The member in one item of a member search of `kind` (`users`,
@@ -472,7 +495,7 @@ mod tests {
 
     /// Takes a permit and gives it back with `pressure`.
     async fn one(window: &ReadWindow, pressure: u64) {
-        let permit = window.permits.acquire().await.unwrap();
+        let permit = window.permits.clone().acquire_owned().await.unwrap();
         window.finish(permit, pressure);
     }
 

@@ -201,6 +201,36 @@ fn escalates<'a>(
     added.into_iter().any(|p| powerful(rt, resource, *p))
 }
 
+/// The containers whose membership hands out a powerful permission in
+/// `state`: `admin`, every role and group owning a powerful grant, and
+/// every group in such a role (computed once per plan).
+pub fn escalating_containers(state: &AccessState) -> BTreeSet<Container> {
+    let mut roles: BTreeSet<Container> = BTreeSet::from([Container::Role("admin".into())]);
+    let mut found = BTreeSet::new();
+    for (tuple, grant) in &state.authorizations {
+        if escalates(tuple.resource_type, &tuple.resource, &grant.permissions) {
+            match &tuple.owner {
+                Principal::Role(r) => {
+                    roles.insert(Container::Role(r.clone()));
+                }
+                Principal::Group(g) => {
+                    found.insert(Container::Group(g.clone()));
+                }
+                _ => {}
+            }
+        }
+    }
+    for m in &state.memberships {
+        if let Principal::Group(g) = &m.member
+            && roles.contains(&m.container)
+        {
+            found.insert(Container::Group(g.clone()));
+        }
+    }
+    found.extend(roles);
+    found
+}
+
 /// Whether joining `container` (in the state after the plan) hands out a
 /// powerful permission: through the container's own authorizations and,
 /// for a group, through the roles the group is in.
@@ -232,6 +262,12 @@ fn membership_escalates(container: &Container, after: &AccessState) -> bool {
 
 /// The risks of one change, judged against the state after the plan.
 pub fn risks(change: &Change, after: &AccessState) -> BTreeSet<Risk> {
+    risks_with(change, &|c| membership_escalates(c, after))
+}
+
+/// The risks of one change, with `escalating` telling whether joining a
+/// container hands out a powerful permission.
+pub fn risks_with(change: &Change, escalating: &dyn Fn(&Container) -> bool) -> BTreeSet<Risk> {
     let mut risks = BTreeSet::new();
     match change {
         Change::Update {
@@ -249,7 +285,7 @@ pub fn risks(change: &Change, after: &AccessState) -> BTreeSet<Risk> {
         }
         Change::AddMember(m) => {
             risks.insert(Risk::Membership);
-            if membership_escalates(&m.container, after) {
+            if escalating(&m.container) {
                 risks.insert(Risk::Escalation);
             }
         }
@@ -473,6 +509,17 @@ mod tests {
             Principal::User("ann".into()),
         );
         assert!(risks(&change, &in_admin).contains(&Risk::Escalation));
+        // The per-plan set says the same as the per-change scan.
+        let set = escalating_containers(&after);
+        for container in [
+            Container::Role("security".into()),
+            Container::Group("ops".into()),
+            Container::Role("admin".into()),
+        ] {
+            assert!(set.contains(&container), "{container}");
+        }
+        assert!(!escalating_containers(&reader).contains(&Container::Role("viewer".into())));
+        assert!(escalating_containers(&in_admin).contains(&Container::Group("ops".into())));
     }
 
     #[test]

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::model::desired::{Desired, Kind, Referenced};
 use crate::model::state::{AccessState, Container, Principal};
-use crate::plan::access::{AccessChange, Risk, access_changes, risks};
+use crate::plan::access::{AccessChange, Risk, access_changes, escalating_containers, risks_with};
 use crate::plan::change::{Change, EntityKind, Plan, Unmanaged};
 use crate::plan::diff::{Planner, projected};
 
@@ -21,6 +21,9 @@ pub struct Review {
     pub access: Vec<AccessChange>,
     /// What the plan leaves undone that a reviewer should know.
     pub warnings: Vec<Warning>,
+    /// Containers whose membership hands out a powerful permission after
+    /// the plan.
+    pub escalating: BTreeSet<Container>,
 }
 
 /// Something the plan does not do, or cannot be trusted to show plainly.
@@ -90,16 +93,18 @@ impl Review {
         let mut warnings = protection_warnings(plan, live, desired);
         warnings.extend(not_pruned(plan));
         warnings.extend(suspicious_ids(plan));
+        let escalating = escalating_containers(&after);
         Review {
             after,
             access,
             warnings,
+            escalating,
         }
     }
 
     /// The risks of one change of the plan.
     pub fn risks(&self, change: &Change) -> BTreeSet<Risk> {
-        risks(change, &self.after)
+        risks_with(change, &|c| self.escalating.contains(c))
     }
 }
 

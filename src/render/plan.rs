@@ -405,6 +405,7 @@ mod tests {
             after: Default::default(),
             access: Vec::new(),
             warnings: Vec::new(),
+            escalating: Default::default(),
         }
     }
 
