@@ -20,7 +20,7 @@ fn sim(version: CamundaVersion, lag_ms: u64) -> Background {
 }
 
 /// Writes the simulator counted (creates, updates, deletes, assignments).
-fn writes(base: &str) -> u64 {
+pub fn writes(base: &str) -> u64 {
     let counted = send(base, "GET", "/_sim/requests", None);
     counted
         .as_object()

@@ -13,6 +13,7 @@ use camunda_access::model::state::Secret;
 use camunda_access::sim::{AuthMode, Background, SimConfig};
 use serde_json::{Value, json};
 
+use crate::apply::writes;
 use crate::common::{against, cmd, stderr, stdout};
 use crate::plan::send;
 
@@ -61,22 +62,6 @@ fn run_as(dir: &Path, base: &str, user: &str, args: &[&str]) -> std::process::Ou
         .env("CAMUNDA_BASIC_AUTH_PASSWORD", format!("{user}-pw"))
         .output()
         .unwrap()
-}
-
-/// Writes counted by the simulator (creates, updates, deletes, assignments).
-fn writes(base: &str) -> u64 {
-    send(base, "GET", "/_sim/requests", None)
-        .as_object()
-        .unwrap()
-        .iter()
-        .filter(|(route, _)| {
-            let write = route.starts_with("POST ")
-                || route.starts_with("PUT ")
-                || route.starts_with("DELETE ");
-            write && !route.ends_with("/search") && route.contains("/v2/")
-        })
-        .map(|(_, n)| n.as_u64().unwrap())
-        .sum()
 }
 
 fn members_of_admin(base: &str) -> Vec<String> {
