@@ -4,8 +4,9 @@
 //! password. Every line the tool prints, and every plan file it writes,
 //! passes through [`redact`], which replaces each secret value with
 //! `(sensitive)` — as CI systems mask their secrets in logs. Values shorter
-//! than four characters are not masked (masking them would garble output,
-//! and no real secret is that short).
+//! than eight characters are not masked (masking them would garble output),
+//! nor is a value that is also an ID of the configuration or the cluster
+//! (a `demo` user whose password is `demo`): IDs are shown.
 
 use std::borrow::Cow;
 use std::sync::{Mutex, PoisonError};
@@ -14,7 +15,7 @@ use std::sync::{Mutex, PoisonError};
 pub const MASK: &str = "(sensitive)";
 
 /// The shortest value that is masked.
-const SHORTEST: usize = 4;
+const SHORTEST: usize = 8;
 
 static MASKED: Mutex<Vec<String>> = Mutex::new(Vec::new());
 
@@ -37,6 +38,16 @@ pub fn mask(value: &str) {
         // Longest first, so a secret that contains another is masked whole.
         masked.sort_by_key(|v| std::cmp::Reverse(v.len()));
     }
+}
+
+/// Stops masking any secret value that is one of `ids`: IDs are shown.
+pub fn spare<'a>(ids: impl IntoIterator<Item = &'a str>) {
+    let mut masked = MASKED.lock().unwrap_or_else(PoisonError::into_inner);
+    if masked.is_empty() {
+        return;
+    }
+    let ids: std::collections::HashSet<&str> = ids.into_iter().collect();
+    masked.retain(|v| !ids.contains(v.as_str()));
 }
 
 /// `text` with every secret value (also as JSON writes it) replaced by
@@ -63,12 +74,16 @@ mod tests {
     #[test]
     fn secret_values_are_masked_wherever_they_appear() {
         mask("hunter2-of-the-test");
-        mask("abc");
-        let text = "token hunter2-of-the-test and \"hunter2-of-the-test\" but abc stays";
+        mask("short");
+        let text = "token hunter2-of-the-test and \"hunter2-of-the-test\" but short stays";
         assert_eq!(
             redact(text),
-            "token (sensitive) and \"(sensitive)\" but abc stays"
+            "token (sensitive) and \"(sensitive)\" but short stays"
         );
+        // An ID is shown even when a secret equals it.
+        mask("demo-user-1");
+        spare(["demo-user-1"]);
+        assert_eq!(redact("user demo-user-1"), "user demo-user-1");
         mask("quote\"d-secret");
         assert_eq!(
             redact(r#"{"value": "quote\"d-secret"}"#),

@@ -124,7 +124,7 @@ async fn send_until_known<A: AccessApi>(api: &A, write: &Write) -> (Result<(), A
 async fn with_live_fields<'w, A: AccessApi>(
     api: &A,
     write: &'w Write,
-) -> Result<Cow<'w, Write>, String> {
+) -> Result<Cow<'w, Write>, WriteFailure> {
     if write.live_fields.is_empty() {
         return Ok(Cow::Borrowed(write));
     }
@@ -134,10 +134,15 @@ async fn with_live_fields<'w, A: AccessApi>(
             write.method, write.path
         )
     };
+    // A read that found no connection counts towards stopping the run.
     let live = api
         .send(Method::GET, &write.path, None)
         .await
-        .map_err(|e| not_sent(e.to_string()))?
+        .map_err(|e| {
+            let mut failed = failure(&e);
+            failed.message = not_sent(failed.message);
+            failed
+        })?
         .ok_or_else(|| not_sent(format!("GET /v2{} answered without a body", write.path)))?;
     let mut filled = write.clone();
     let body = filled.body.get_or_insert_with(|| json!({}));
@@ -147,10 +152,9 @@ async fn with_live_fields<'w, A: AccessApi>(
             // 8.9 answers `null` for a value never set.
             Some(Value::Null) => "",
             _ => {
-                return Err(not_sent(format!(
-                    "GET /v2{} answered without `{field}`",
-                    write.path
-                )));
+                return Err(
+                    not_sent(format!("GET /v2{} answered without `{field}`", write.path)).into(),
+                );
             }
         };
         body[*field] = json!(value);
@@ -224,9 +228,9 @@ pub async fn perform<A: AccessApi>(api: &A, write: &Write) -> Result<Option<Stri
             }
         }
         (Some(409), Idempotence::ConflictMeansDone) => Ok(Some("existed already".to_owned())),
-        (Some(409), Idempotence::ConflictOnRepeatMeansDone) if repeated => Ok(Some(
-            "sent again after an unknown outcome; the first attempt had created it".to_owned(),
-        )),
+        // A 409, after an unknown outcome or not: the authorization found
+        // is checked (and given the declared permissions), never assumed —
+        // a lagging read may have missed one made by someone else.
         (Some(409), Idempotence::ConflictOnRepeatMeansDone) => {
             match adopt_authorization(api, write).await {
                 Ok(Some(note)) => Ok(Some(note)),
@@ -537,6 +541,8 @@ mod tests {
     struct Fake {
         sent: Mutex<Vec<String>>,
         answers: Mutex<HashMap<String, Vec<Answer>>>,
+        /// What `POST /authorizations/search` answers (nothing by default).
+        found: Mutex<Option<Value>>,
         in_flight: std::sync::atomic::AtomicUsize,
         most_in_flight: std::sync::atomic::AtomicUsize,
     }
@@ -562,6 +568,9 @@ mod tests {
                 }
             });
             match answer {
+                None | Some(Ok(())) if line == "POST /authorizations/search" => {
+                    Ok(self.found.lock().unwrap().clone())
+                }
                 None | Some(Ok(())) => Ok(None),
                 Some(Err((_, true))) => Err(ApiError::Network {
                     method: method.to_string(),
@@ -817,14 +826,33 @@ mod tests {
             matches!(outcomes[0], Outcome::Failed { .. }),
             "{outcomes:?}"
         );
-        // After an unknown outcome, the same 409 means the first attempt worked.
-        let fake = Arc::new(Fake::default());
-        fake.answers.lock().unwrap().insert(
-            "POST /authorizations".into(),
-            vec![Err((0, true)), Err((409, false))],
-        );
-        let outcomes = run(&plan, fake.clone(), 1);
-        assert!(outcomes[0].is_done(), "{outcomes:?}");
+        // After an unknown outcome, the 409 is checked against the
+        // authorization found: the same permissions mean the first attempt
+        // worked; others are replaced.
+        for (found, note) in [
+            ("CREATE", "existed already"),
+            (
+                "READ",
+                "existed already with [READ]; its permissions were replaced",
+            ),
+        ] {
+            let fake = Arc::new(Fake::default());
+            fake.answers.lock().unwrap().insert(
+                "POST /authorizations".into(),
+                vec![Err((0, true)), Err((409, false))],
+            );
+            *fake.found.lock().unwrap() = Some(serde_json::json!({"items": [{
+                "authorizationKey": "7", "ownerId": "x", "ownerType": "CLIENT",
+                "resourceType": "MESSAGE", "resourceId": "*", "permissionTypes": [found]}]}));
+            let outcomes = run(&plan, fake.clone(), 1);
+            assert_eq!(
+                outcomes[0],
+                Outcome::Done {
+                    note: Some(note.to_owned())
+                },
+                "{found}"
+            );
+        }
     }
 
     #[test]

@@ -26,14 +26,13 @@ pub enum Idempotence {
     ConflictThenUpdate(Box<Write>),
     /// 409: the membership exists (first attempt or repetition alike).
     ConflictMeansDone,
-    /// 409 on a repetition: the earlier attempt created the authorization
-    /// (the duplicate rule refuses a second one). On a first attempt, the
-    /// duplicate rule says an authorization of this owner on this resource
-    /// exists already — made by someone else, or by an earlier run that the
-    /// cluster's reads did not show yet. It is looked up (waiting out the
-    /// read lag, a few seconds at most) and given the desired permissions
-    /// with a `PUT`, as a plan that had seen it would; not found, the 409
-    /// is a failure.
+    /// 409: Camunda's duplicate rule says an authorization of this owner on
+    /// this resource exists already — made by an earlier attempt whose
+    /// answer was lost, by an earlier run the cluster's reads did not show
+    /// yet, or by someone else. It is looked up (waiting out the read lag,
+    /// a few seconds at most) and, when its permissions differ, given the
+    /// desired ones with a `PUT`, as a plan that had seen it would; not
+    /// found, the 409 is a failure. Never created twice.
     ConflictOnRepeatMeansDone,
     /// 404: it is gone already.
     NotFoundMeansDone,

@@ -103,7 +103,18 @@ fn recorded_paths(path: &std::path::Path, record: &PlanRecord) -> Result<Vec<Pat
         .unwrap_or(std::path::Path::new("."))
         .join(&record.base);
     for base in [from_plan, PathBuf::from(".")] {
-        let paths: Vec<PathBuf> = record.paths.iter().map(|p| base.join(p)).collect();
+        // `./access` and `access` name the same files; keep the plain form.
+        let paths: Vec<PathBuf> = record
+            .paths
+            .iter()
+            .map(|p| {
+                if base == std::path::Path::new(".") {
+                    PathBuf::from(p)
+                } else {
+                    base.join(p)
+                }
+            })
+            .collect();
         if paths.iter().all(|p| p.exists()) {
             return Ok(paths);
         }

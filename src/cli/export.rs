@@ -117,6 +117,7 @@ pub fn run(args: &ExportArgs, settings: &Settings, shell: &Shell) -> u8 {
         Ok(live) => live,
         Err(failure) => return failure.report(shell, false),
     };
+    crate::cli::prepare::spare_ids(&live.state);
     if let Err(failure) = check_visibility(&runtime, &connected.client, &live, None) {
         return failure.report(shell, false);
     }

@@ -157,6 +157,21 @@ fn disabled_kinds(desired: &Desired, live: &Live) -> Vec<Kind> {
         .collect()
 }
 
+/// Stops masking secret values that equal an ID of `state`.
+pub fn spare_ids(state: &AccessState) {
+    crate::secrets::spare(
+        state
+            .users
+            .keys()
+            .map(|k| k.as_str())
+            .chain(state.groups.keys().map(|k| k.as_str()))
+            .chain(state.roles.keys().map(|k| k.as_str()))
+            .chain(state.tenants.keys().map(|k| k.as_str()))
+            .chain(state.mapping_rules.keys().map(|k| k.as_str()))
+            .chain(state.memberships.iter().map(|m| m.member.id())),
+    );
+}
+
 /// Claim pairs the plan gives a mapping rule that a live rule holds which
 /// the files do not own and the plan does not delete.
 fn claim_conflicts(plan: &Plan, desired: &Desired, live: &AccessState) -> Vec<String> {
@@ -480,6 +495,9 @@ pub fn prepare(
             identities.push(user);
         }
     }
+    // IDs are shown, even when a secret value equals one.
+    spare_ids(&desired.state);
+    spare_ids(&live.state);
     let disabled = disabled_kinds(&desired, &live);
     if !disabled.is_empty() {
         let names: Vec<&str> = disabled.iter().map(|k| k.as_str()).collect();

@@ -305,7 +305,19 @@ fn parse_section(text: &str) -> Result<Value, String> {
     }
     let document: Value = serde_saphyr::from_str(text)
         .map_err(|e| format!("not YAML and no CAMUNDA_SECURITY_INITIALIZATION_ variables: {e}"))?;
-    let document = expand_dotted(document)?;
+    // Only the `camunda` part binds here: other settings (`logging.level:
+    // {io.camunda: INFO, io.camunda.zeebe: DEBUG}`) may use dots in ways
+    // that are not paths.
+    let document = match document {
+        Value::Object(map) => {
+            let camunda: Map<String, Value> = map
+                .into_iter()
+                .filter(|(k, _)| norm(k.split('.').next().unwrap_or(k)) == "camunda")
+                .collect();
+            expand_dotted(Value::Object(camunda))?
+        }
+        other => other,
+    };
     ["camunda", "security", "initialization"]
         .iter()
         .try_fold(&document, |node, key| get(node, key))
@@ -337,6 +349,13 @@ mod tests {
         );
         assert_eq!(expanded["a.b"], 1);
         assert!(expand_dotted(json!({"a.b": 1, "a": {"b": 2}})).is_err());
+    }
+
+    #[test]
+    fn other_settings_with_dots_are_left_alone() {
+        let text = "logging:\n  level:\n    io.camunda: INFO\n    io.camunda.zeebe: DEBUG\ncamunda.security.initialization:\n  users:\n    - username: demo\n";
+        let init = parse(text).unwrap();
+        assert_eq!(list(&init, "users").len(), 1);
     }
 
     #[test]

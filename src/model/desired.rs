@@ -145,7 +145,9 @@ impl fmt::Display for Origin {
 pub struct Reference {
     /// What is referenced.
     pub target: Referenced,
-    /// Where.
+    /// Where (not part of the desired state's fingerprint: the same files
+    /// named another way are the same configuration).
+    #[serde(skip)]
     pub origin: Origin,
 }
 

@@ -116,6 +116,10 @@ impl<'a> Planner<'a> {
         }
         let mut gone = BTreeSet::new();
         let mut deleted = Vec::new();
+        // A membership or key two deletions take (a pruned user in a pruned
+        // group) is listed, and counted, under the first only.
+        let mut taken_members = removed_members.clone();
+        let mut taken_keys = removed_keys;
         for change in &mut plan.changes {
             if let Change::Delete { kind, id, cascade } = change {
                 deleted.push((*kind, id.clone()));
@@ -123,9 +127,9 @@ impl<'a> Planner<'a> {
                     .into_iter()
                     .filter(|c| match c {
                         Cascaded::Membership { membership } => {
-                            !removed_members.contains(membership)
+                            taken_members.insert(membership.clone())
                         }
-                        Cascaded::Authorization { key, .. } => !removed_keys.contains(key),
+                        Cascaded::Authorization { key, .. } => taken_keys.insert(key.clone()),
                     })
                     .collect();
                 gone.extend(entity_principal(*kind, id));
@@ -133,6 +137,8 @@ impl<'a> Planner<'a> {
         }
         plan.unmanaged.retain(|u| match u {
             Unmanaged::Authorization { tuple } => !gone.contains(&tuple.owner),
+            // A membership another change removes is not left alone.
+            Unmanaged::Membership { membership } if removed_members.contains(membership) => false,
             Unmanaged::Membership { membership } => !deleted
                 .iter()
                 .any(|(kind, id)| cascades_membership(*kind, id, membership)),

@@ -186,6 +186,52 @@ mod tests {
         assert_eq!(lines, ["+ client:ci in role:admin"]);
     }
 
+    /// What two deletions take with them is counted once: a pruned user
+    /// in a pruned group leaves it under one of the two.
+    #[test]
+    fn a_membership_two_deletions_take_counts_once() {
+        let mut live = AccessState::default();
+        live.groups.insert(
+            "g".into(),
+            Group {
+                name: "G".into(),
+                description: String::new(),
+            },
+        );
+        live.users.insert(
+            "u".into(),
+            crate::model::state::User {
+                name: None,
+                email: None,
+                password: None,
+            },
+        );
+        live.memberships.insert(Membership {
+            container: Container::Group("g".into()),
+            member: Principal::User("u".into()),
+        });
+        let mut desired = declaring(&AccessState::default());
+        desired.state.roles.insert(
+            "keep".into(),
+            Role {
+                name: "Keep".into(),
+                description: String::new(),
+            },
+        );
+        let plan = Planner::new(&desired, &live).plan();
+        let cascaded: usize = plan
+            .changes
+            .iter()
+            .map(|c| match c {
+                Change::Delete { cascade, .. } => cascade.len(),
+                _ => 0,
+            })
+            .sum();
+        assert_eq!(cascaded, 1, "{:?}", plan.changes);
+        // The role to create, the group and the user (and their one membership).
+        assert_eq!(plan.counts(), (1, 0, 3));
+    }
+
     fn arb_state() -> impl Strategy<Value = AccessState> {
         let ids = prop::sample::select(vec!["a", "b", "c"]);
         (

@@ -10,11 +10,37 @@ pub mod validation;
 use std::borrow::Cow;
 use std::io::Write;
 
+/// Whether an SGR sequence's parameters (`31`, `1;38;5;8`) only set
+/// colours and weights: anything that conceals (`8`) is not passed.
+fn harmless_sgr(parameters: &str) -> bool {
+    let mut params = parameters.split(';');
+    while let Some(p) = params.next() {
+        match p {
+            // Extended colours: their operands are not attributes.
+            "38" | "48" | "58" => match params.next() {
+                Some("5") => {
+                    params.next();
+                }
+                Some("2") => {
+                    params.next();
+                    params.next();
+                    params.next();
+                }
+                _ => {}
+            },
+            "8" => return false,
+            _ => {}
+        }
+    }
+    true
+}
+
 /// `text` safe for a terminal: control characters from files, names and
-/// descriptions are shown escaped (`\x1b`, `\u{9b}`), so nothing printed
-/// can move the cursor, set the window title or hide what follows. Only
-/// the colour sequences this tool writes itself (`ESC [ digits ; m`),
-/// newlines and tabs pass.
+/// descriptions are shown escaped as `\u001b`, `\u009b` (valid escapes in
+/// JSON and YAML strings, so machine output stays parseable), so nothing
+/// printed can move the cursor, set the window title or hide what follows.
+/// Only colour sequences (`ESC [ digits ; m`, never concealing), newlines
+/// and tabs pass.
 pub fn safe(text: &str) -> Cow<'_, str> {
     let dangerous = |c: char| c.is_control() && c != '\n' && c != '\t';
     if !text.chars().any(dangerous) {
@@ -26,7 +52,7 @@ pub fn safe(text: &str) -> Cow<'_, str> {
         if c == '\x1b' {
             let colour = rest[1..].strip_prefix('[').and_then(|after| {
                 let end = after.find(|ch: char| !(ch.is_ascii_digit() || ch == ';'))?;
-                after[end..].starts_with('m').then_some(end + 3)
+                (after[end..].starts_with('m') && harmless_sgr(&after[..end])).then_some(end + 3)
             });
             if let Some(len) = colour {
                 out.push_str(&rest[..len]);
@@ -35,11 +61,7 @@ pub fn safe(text: &str) -> Cow<'_, str> {
             }
         }
         if dangerous(c) {
-            if u32::from(c) < 0x80 {
-                out.push_str(&format!("\\x{:02x}", u32::from(c)));
-            } else {
-                out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
-            }
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
         } else {
             out.push(c);
         }
@@ -82,12 +104,22 @@ mod tests {
     fn control_characters_are_escaped_and_colours_kept() {
         assert_eq!(safe("plain\ttext\n"), "plain\ttext\n");
         assert_eq!(safe("\x1b[31mred\x1b[0m"), "\x1b[31mred\x1b[0m");
+        assert_eq!(
+            safe("\x1b[1;38;5;8mgrey\x1b[0m"),
+            "\x1b[1;38;5;8mgrey\x1b[0m"
+        );
         // A title-setting sequence from a file, a carriage return, C1 CSI.
         assert_eq!(
             safe("name \x1b]0;owned\x07 x\ry \u{9b}2J"),
-            "name \\x1b]0;owned\\x07 x\\x0dy \\u{9b}2J"
+            "name \\u001b]0;owned\\u0007 x\\u000dy \\u009b2J"
         );
-        // An unfinished colour sequence is escaped too.
-        assert_eq!(safe("\x1b[31"), "\\x1b[31");
+        // An unfinished colour sequence, and one that conceals, are escaped.
+        assert_eq!(safe("\x1b[31"), "\\u001b[31");
+        assert_eq!(safe("\x1b[8mhidden"), "\\u001b[8mhidden");
+        // What serde_json leaves raw (DEL, C1) becomes a valid JSON escape.
+        let json = serde_json::to_string(&"a\u{7f}b\u{85}").unwrap();
+        let shown = safe(&json);
+        let back: String = serde_json::from_str(&shown).unwrap();
+        assert_eq!(back, "a\u{7f}b\u{85}");
     }
 }

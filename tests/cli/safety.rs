@@ -658,7 +658,7 @@ fn control_characters_in_files_are_shown_escaped() {
     assert_eq!(output.status.code(), Some(1), "{err}");
     assert!(!err.contains('\u{1b}'), "raw escape: {err:?}");
     assert!(!err.contains('\u{7}'), "raw bell: {err:?}");
-    assert!(err.contains("\\x1b]0;owned\\x07"), "{err}");
+    assert!(err.contains("\\u001b]0;owned\\u0007"), "{err}");
 }
 
 /// A plan warns about what it leaves undone: a protected object that
