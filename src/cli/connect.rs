@@ -59,6 +59,11 @@ pub struct ConnectArgs {
     /// match it [default: the target's id-pattern, else Camunda's].
     #[arg(long, value_name = "REGEX")]
     pub id_pattern: Option<String>,
+    /// Trust the read even where it looks filtered by missing READ
+    /// permissions (a cluster without the built-in admin role, <default>
+    /// tenant or their grants): skips the blind-spot check.
+    #[arg(long)]
+    pub no_visibility_check: bool,
 }
 
 /// A reachable cluster.

@@ -690,7 +690,9 @@ pub fn prepare(
             created.join(", ")
         )));
     }
-    check_visibility(&runtime, &connected.client, &live, Some(&plan))?;
+    if !connect_args.no_visibility_check {
+        check_visibility(&runtime, &connected.client, &live, Some(&plan))?;
+    }
     let files = file_hashes(&outcome.sources, paths);
     Ok(Prepared {
         runtime,

@@ -120,7 +120,7 @@ pub fn refusal(blind: &[Blind]) -> String {
         .collect();
     let evidence: Vec<String> = blind.iter().map(ToString::to_string).collect();
     format!(
-        "the principal this tool runs as cannot read everything it must compare ({}); Camunda hides what a principal may not read instead of refusing, so the cluster would look emptier than it is. Grant it {} on `*` and run again",
+        "the principal this tool runs as cannot read everything it must compare ({}); Camunda hides what a principal may not read instead of refusing, so the cluster would look emptier than it is. Grant it {} on `*` and run again (or, for a cluster that really lacks these built-ins, pass --no-visibility-check)",
         evidence.join("; "),
         grants.join(", ")
     )
