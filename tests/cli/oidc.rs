@@ -384,6 +384,26 @@ fn apply_as_an_oauth_client_and_refuse_its_own_lockout() {
     assert!(err.contains("invalid_client"), "{err}");
 }
 
+/// `apply . --auto-approve` in `dir` as the OAuth client `client` of
+/// `issuer` (its secret is `secret-of-<client>`).
+fn apply_as_client(
+    dir: &std::path::Path,
+    base: &str,
+    issuer: &Issuer,
+    client: &str,
+) -> std::process::Output {
+    crate::common::cmd(dir)
+        .args(["apply", ".", "--auto-approve"])
+        .env("CAMUNDA_REST_ADDRESS", base)
+        .env("CAMUNDA_CLIENT_ID", client)
+        .env("CAMUNDA_CLIENT_SECRET", format!("secret-of-{client}"))
+        .env("CAMUNDA_OAUTH_URL", format!("{}/token", issuer.url))
+        .env("CAMUNDA_TOKEN_AUDIENCE", AUDIENCE)
+        .env_remove("CAMUNDA_AUTH_STRATEGY")
+        .output()
+        .unwrap()
+}
+
 /// The tool as an OAuth client whose admin access comes through a group:
 /// pruning that group takes the client's membership with it (Camunda's
 /// cascade), so the guard refuses, nothing is written, and the client
@@ -435,16 +455,7 @@ fn pruning_the_group_that_makes_the_tool_admin_is_refused() {
         "version: 1\npolicy:\n  prune: [groups]\ngroups:\n  - id: team\n",
     )
     .unwrap();
-    let output = crate::common::cmd(tmp.path())
-        .args(["apply", ".", "--auto-approve"])
-        .env("CAMUNDA_REST_ADDRESS", &base)
-        .env("CAMUNDA_CLIENT_ID", "ci")
-        .env("CAMUNDA_CLIENT_SECRET", "secret-of-ci")
-        .env("CAMUNDA_OAUTH_URL", format!("{}/token", issuer.url))
-        .env("CAMUNDA_TOKEN_AUDIENCE", AUDIENCE)
-        .env_remove("CAMUNDA_AUTH_STRATEGY")
-        .output()
-        .unwrap();
+    let output = apply_as_client(tmp.path(), &base, &issuer, "ci");
     let err = String::from_utf8_lossy(&output.stderr).into_owned();
     assert_eq!(output.status.code(), Some(3), "{err}");
     assert!(
@@ -725,16 +736,7 @@ fn the_lockout_guard_watches_the_user_a_client_token_is_taken_for() {
         "version: 1\nroles:\n  - id: admin\n    members:\n      clients: [break-glass]\ngroups:\n  - id: team\n",
     )
     .unwrap();
-    let output = crate::common::cmd(tmp.path())
-        .args(["apply", ".", "--auto-approve"])
-        .env("CAMUNDA_REST_ADDRESS", &base)
-        .env("CAMUNDA_CLIENT_ID", "ops")
-        .env("CAMUNDA_CLIENT_SECRET", "secret-of-ops")
-        .env("CAMUNDA_OAUTH_URL", format!("{}/token", issuer.url))
-        .env("CAMUNDA_TOKEN_AUDIENCE", AUDIENCE)
-        .env_remove("CAMUNDA_AUTH_STRATEGY")
-        .output()
-        .unwrap();
+    let output = apply_as_client(tmp.path(), &base, &issuer, "ops");
     let err = String::from_utf8_lossy(&output.stderr).into_owned();
     assert_eq!(output.status.code(), Some(3), "{err}");
     assert!(

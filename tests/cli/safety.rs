@@ -51,6 +51,36 @@ fn as_user(base: &str, user: &str, method: &str, path: &str, body: Option<Value>
     (status, serde_json::from_str(&text).unwrap_or(Value::Null))
 }
 
+/// Creates the user `reader` (password `reader-pw`) as `root`.
+fn create_reader(base: &str) {
+    let (status, body) = as_user(
+        base,
+        "root",
+        "POST",
+        "/users",
+        Some(
+            json!({"username": "reader", "password": "reader-pw", "name": "Reader",
+                    "email": "reader@example.com"}),
+        ),
+    );
+    assert_eq!(status, 201, "{body}");
+}
+
+/// Lets `reader` read every resource of type `rt`.
+fn grant_read(base: &str, rt: &str) {
+    let (status, body) = as_user(
+        base,
+        "root",
+        "POST",
+        "/authorizations",
+        Some(
+            json!({"ownerId": "reader", "ownerType": "USER", "resourceType": rt,
+                    "resourceId": "*", "permissionTypes": ["READ"]}),
+        ),
+    );
+    assert_eq!(status, 201, "{body}");
+}
+
 /// Runs the binary as a basic-auth user.
 fn run_as(dir: &Path, base: &str, user: &str, args: &[&str]) -> std::process::Output {
     cmd(dir)
@@ -379,29 +409,8 @@ fn a_hand_made_admin_is_reported_by_drift() {
 fn a_principal_that_cannot_read_authorizations_is_told_so() {
     let sim = basic_sim(&["root"]);
     let base = sim.url();
-    let (status, _) = as_user(
-        &base,
-        "root",
-        "POST",
-        "/users",
-        Some(
-            json!({"username": "reader", "password": "reader-pw", "name": "Reader", "email": "reader@example.com"}),
-        ),
-    );
-    assert_eq!(status, 201);
-    let grant = |rt: &str| {
-        let (status, body) = as_user(
-            &base,
-            "root",
-            "POST",
-            "/authorizations",
-            Some(
-                json!({"ownerId": "reader", "ownerType": "USER", "resourceType": rt,
-                         "resourceId": "*", "permissionTypes": ["READ"]}),
-            ),
-        );
-        assert_eq!(status, 201, "{body}");
-    };
+    create_reader(&base);
+    let grant = |rt: &str| grant_read(&base, rt);
     for rt in ["GROUP", "ROLE", "TENANT", "MAPPING_RULE", "USER"] {
         grant(rt);
     }
@@ -783,28 +792,9 @@ fn an_apply_that_costs_the_tool_its_access_says_so() {
 fn a_hidden_group_is_found_out_by_asking_for_it() {
     let sim = basic_sim(&["root"]);
     let base = sim.url();
-    let (status, _) = as_user(
-        &base,
-        "root",
-        "POST",
-        "/users",
-        Some(
-            json!({"username": "reader", "password": "reader-pw", "name": "Reader", "email": "reader@example.com"}),
-        ),
-    );
-    assert_eq!(status, 201);
+    create_reader(&base);
     for rt in ["ROLE", "TENANT", "AUTHORIZATION", "MAPPING_RULE", "USER"] {
-        let (status, body) = as_user(
-            &base,
-            "root",
-            "POST",
-            "/authorizations",
-            Some(
-                json!({"ownerId": "reader", "ownerType": "USER", "resourceType": rt,
-                         "resourceId": "*", "permissionTypes": ["READ"]}),
-            ),
-        );
-        assert_eq!(status, 201, "{body}");
+        grant_read(&base, rt);
     }
     let (status, _) = as_user(
         &base,
