@@ -7,13 +7,19 @@
 pub mod apply;
 pub mod cli;
 pub mod config;
+pub mod error;
 pub mod export;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod live;
 pub mod model;
+pub mod ops;
 pub mod plan;
 pub mod render;
 pub mod schema;
 pub mod secrets;
 pub mod sim;
+#[doc(hidden)]
+pub mod test_support;
+
+pub use error::{Error, Result};

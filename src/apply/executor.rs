@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use reqwest::Method;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use tokio::task::JoinSet;
 
@@ -22,7 +22,7 @@ use crate::live::{AccessApi, ApiError};
 use crate::plan::{Order, Step};
 
 /// What became of one change.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "status", rename_all = "kebab-case")]
 pub enum Outcome {
     /// Written (or found already written).
@@ -523,7 +523,6 @@ pub async fn execute<A: AccessApi>(
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeSet;
     use std::sync::Mutex;
 
     use reqwest::Method;
@@ -531,7 +530,7 @@ mod tests {
 
     use super::*;
     use crate::model::state::{AccessState, Container, Group, Membership, Principal};
-    use crate::plan::{Change, EntityKind, Plan};
+    use crate::plan::{Change, Entity, Plan};
 
     /// A scripted answer: success, or (status, outcome unknown).
     type Answer = Result<(), (u16, bool)>;
@@ -676,9 +675,13 @@ mod tests {
 
     fn group(id: &str) -> Change {
         Change::Create {
-            kind: EntityKind::Group,
-            id: id.into(),
-            attributes: Default::default(),
+            entity: Entity::Group(
+                id.into(),
+                Group {
+                    name: id.into(),
+                    description: String::new(),
+                },
+            ),
         }
     }
 
@@ -689,37 +692,12 @@ mod tests {
         })
     }
 
-    fn desired_for(plan: &Plan) -> crate::model::desired::Desired {
-        let mut state = AccessState::default();
-        for c in &plan.changes {
-            if let Change::Create { id, .. } = c {
-                state.groups.insert(
-                    id.as_str().into(),
-                    Group {
-                        name: id.clone(),
-                        description: String::new(),
-                    },
-                );
-            }
-        }
-        crate::model::desired::Desired {
-            version: crate::model::CamundaVersion::V8_8,
-            state,
-            policy: Default::default(),
-            containers: Default::default(),
-            owners: BTreeSet::new(),
-            references: Vec::new(),
-            unset_passwords: Vec::new(),
-        }
-    }
-
     fn run(plan: &Plan, fake: Arc<Fake>, parallelism: usize) -> Vec<Outcome> {
         let order = Order::new(plan, &AccessState::default());
-        let desired = desired_for(plan);
         let writes = plan
             .changes
             .iter()
-            .map(|c| crate::apply::request::write_for(c, &desired))
+            .map(crate::apply::request::write_for)
             .collect();
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -869,11 +847,10 @@ mod tests {
             .build()
             .unwrap();
         let order = Order::new(&plan, &AccessState::default());
-        let desired = desired_for(&plan);
         let writes = plan
             .changes
             .iter()
-            .map(|c| crate::apply::request::write_for(c, &desired))
+            .map(crate::apply::request::write_for)
             .collect();
         let outcomes = rt
             .block_on(execute(

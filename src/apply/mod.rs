@@ -4,21 +4,24 @@
 
 pub mod executor;
 pub mod guards;
+pub mod report;
 pub mod request;
 
 use std::collections::BTreeSet;
 
+use crate::model::entity::EntityRef;
 use crate::model::state::{AuthorizationTuple, Membership};
-use crate::plan::{Change, EntityKind, Plan};
+use crate::plan::{Change, Plan};
 
 pub use executor::{Execution, Outcome, execute};
+pub use report::{ApplyDocument, ApplyReport, Ending};
 
 /// What a change is about: a plan that still has a change about the same
 /// thing has not seen the write yet.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Subject {
     /// An entity.
-    Entity(EntityKind, String),
+    Entity(EntityRef),
     /// A membership.
     Membership(Membership),
     /// An authorization tuple.
@@ -28,9 +31,10 @@ pub enum Subject {
 /// The subject of `change`.
 pub fn subject(change: &Change) -> Subject {
     match change {
-        Change::Create { kind, id, .. }
-        | Change::Update { kind, id, .. }
-        | Change::Delete { kind, id, .. } => Subject::Entity(*kind, id.clone()),
+        Change::Create { entity } | Change::Update { entity, .. } => {
+            Subject::Entity(entity.reference())
+        }
+        Change::Delete { entity, .. } => Subject::Entity(entity.clone()),
         Change::AddMember(m) | Change::RemoveMember(m) => Subject::Membership(m.clone()),
         Change::CreateAuthorization { tuple, .. }
         | Change::UpdateAuthorization { tuple, .. }

@@ -10,9 +10,9 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::live::client::segment;
-use crate::model::desired::Desired;
+use crate::model::entity::{Entity, EntityRef};
 use crate::model::state::{AuthorizationTuple, Container, Principal, ResourceSelector};
-use crate::plan::{Change, EntityKind};
+use crate::plan::Change;
 
 /// What an error answer to a (repeated) request tells.
 #[derive(Debug, Clone, PartialEq)]
@@ -67,16 +67,6 @@ impl std::fmt::Debug for Write {
     }
 }
 
-fn collection(kind: EntityKind) -> &'static str {
-    match kind {
-        EntityKind::Tenant => "tenants",
-        EntityKind::Group => "groups",
-        EntityKind::Role => "roles",
-        EntityKind::MappingRule => "mapping-rules",
-        EntityKind::User => "users",
-    }
-}
-
 fn container_path(container: &Container) -> String {
     let (collection, id) = match container {
         Container::Group(g) => ("groups", g.as_str()),
@@ -115,104 +105,113 @@ pub fn authorization_body<'a>(
     body
 }
 
-/// The request that carries out `change`. Entity attributes come from the
-/// desired state (a create needs the whole entity, a user's password too).
-pub fn write_for(change: &Change, desired: &Desired) -> Write {
-    let d = &desired.state;
+/// The body of `POST /{collection}`: the whole entity with its ID.
+fn create_body(entity: &Entity) -> Value {
+    let id = entity.reference();
+    let mut body = json!({ id.kind().id_key(): id.id() });
+    match entity {
+        Entity::Tenant(_, t) => {
+            body["name"] = json!(t.name);
+            body["description"] = json!(t.description);
+        }
+        Entity::Group(_, g) => {
+            body["name"] = json!(g.name);
+            body["description"] = json!(g.description);
+        }
+        Entity::Role(_, r) => {
+            body["name"] = json!(r.name);
+            body["description"] = json!(r.description);
+        }
+        Entity::MappingRule(_, m) => {
+            body["name"] = json!(m.name);
+            body["claimName"] = json!(m.claim_name);
+            body["claimValue"] = json!(m.claim_value);
+        }
+        Entity::User(username, u) => {
+            if let Some(password) = &u.password {
+                body["password"] = json!(password.expose());
+            }
+            // Camunda requires a name and an e-mail; both default to the username.
+            body["name"] = json!(u.name.clone().unwrap_or_else(|| username.to_string()));
+            if let Some(email) = &u.email {
+                body["email"] = json!(email);
+            }
+        }
+    }
+    body
+}
+
+/// The body of `PUT /{collection}/{id}`, and the fields to fill with live
+/// values just before sending.
+fn update_body(entity: &Entity) -> (Value, Vec<&'static str>) {
+    match entity {
+        Entity::Tenant(_, t) => (
+            json!({"name": t.name, "description": t.description}),
+            vec![],
+        ),
+        Entity::Group(_, g) => (
+            json!({"name": g.name, "description": g.description}),
+            vec![],
+        ),
+        Entity::Role(_, r) => (
+            json!({"name": r.name, "description": r.description}),
+            vec![],
+        ),
+        Entity::MappingRule(_, m) => (
+            json!({"name": m.name, "claimName": m.claim_name, "claimValue": m.claim_value}),
+            vec![],
+        ),
+        Entity::User(_, u) => {
+            // Camunda replaces name and e-mail together (an absent one
+            // becomes ""): what the files do not manage is sent with its
+            // live value. The password is never re-sent.
+            let mut body = json!({});
+            let mut live_fields = Vec::new();
+            for (field, value) in [("name", &u.name), ("email", &u.email)] {
+                match value {
+                    Some(value) => body[field] = json!(value),
+                    None => live_fields.push(field),
+                }
+            }
+            (body, live_fields)
+        }
+    }
+}
+
+fn entity_path(entity: &EntityRef) -> String {
+    format!("/{}/{}", entity.kind().collection(), segment(entity.id()))
+}
+
+/// The request that carries out `change`: everything it needs is in the
+/// change (a create carries the whole entity, a user's password too).
+pub fn write_for(change: &Change) -> Write {
     match change {
-        Change::Create { kind, id, .. } => {
-            let body = match kind {
-                EntityKind::Tenant => {
-                    let t = &d.tenants[&id.as_str().into()];
-                    json!({"tenantId": id, "name": t.name, "description": t.description})
-                }
-                EntityKind::Group => {
-                    let g = &d.groups[&id.as_str().into()];
-                    json!({"groupId": id, "name": g.name, "description": g.description})
-                }
-                EntityKind::Role => {
-                    let r = &d.roles[&id.as_str().into()];
-                    json!({"roleId": id, "name": r.name, "description": r.description})
-                }
-                EntityKind::MappingRule => {
-                    let m = &d.mapping_rules[&id.as_str().into()];
-                    json!({"mappingRuleId": id, "name": m.name, "claimName": m.claim_name, "claimValue": m.claim_value})
-                }
-                EntityKind::User => {
-                    let u = &d.users[&id.as_str().into()];
-                    let mut body = json!({"username": id});
-                    if let Some(password) = &u.password {
-                        body["password"] = json!(password.expose());
-                    }
-                    // Camunda requires a name and an e-mail; both default to the username.
-                    body["name"] = json!(u.name.clone().unwrap_or_else(|| id.clone()));
-                    if let Some(email) = &u.email {
-                        body["email"] = json!(email);
-                    }
-                    body
-                }
-            };
-            let update = write_for(
-                &Change::Update {
-                    kind: *kind,
-                    id: id.clone(),
-                    attributes: Vec::new(),
-                },
-                desired,
-            );
+        Change::Create { entity } => {
+            let update = write_for(&Change::Update {
+                entity: entity.clone(),
+                attributes: Vec::new(),
+            });
             Write {
                 method: Method::POST,
-                path: format!("/{}", collection(*kind)),
-                body: Some(body),
+                path: format!("/{}", entity.kind().collection()),
+                body: Some(create_body(entity)),
                 idempotence: Idempotence::ConflictThenUpdate(Box::new(update)),
                 live_fields: Vec::new(),
             }
         }
-        Change::Update { kind, id, .. } => {
-            let mut live_fields = Vec::new();
-            let body = match kind {
-                EntityKind::Tenant => {
-                    let t = &d.tenants[&id.as_str().into()];
-                    json!({"name": t.name, "description": t.description})
-                }
-                EntityKind::Group => {
-                    let g = &d.groups[&id.as_str().into()];
-                    json!({"name": g.name, "description": g.description})
-                }
-                EntityKind::Role => {
-                    let r = &d.roles[&id.as_str().into()];
-                    json!({"name": r.name, "description": r.description})
-                }
-                EntityKind::MappingRule => {
-                    let m = &d.mapping_rules[&id.as_str().into()];
-                    json!({"name": m.name, "claimName": m.claim_name, "claimValue": m.claim_value})
-                }
-                EntityKind::User => {
-                    // Camunda replaces name and e-mail together (an absent
-                    // one becomes ""): what the files do not manage is sent
-                    // with its live value. The password is never re-sent.
-                    let u = &d.users[&id.as_str().into()];
-                    let mut body = json!({});
-                    for (field, value) in [("name", &u.name), ("email", &u.email)] {
-                        match value {
-                            Some(value) => body[field] = json!(value),
-                            None => live_fields.push(field),
-                        }
-                    }
-                    body
-                }
-            };
+        Change::Update { entity, .. } => {
+            let (body, live_fields) = update_body(entity);
             Write {
                 method: Method::PUT,
-                path: format!("/{}/{}", collection(*kind), segment(id)),
+                path: entity_path(&entity.reference()),
                 body: Some(body),
                 idempotence: Idempotence::Repeatable,
                 live_fields,
             }
         }
-        Change::Delete { kind, id, .. } => Write {
+        Change::Delete { entity, .. } => Write {
             method: Method::DELETE,
-            path: format!("/{}/{}", collection(*kind), segment(id)),
+            path: entity_path(entity),
             body: None,
             idempotence: Idempotence::NotFoundMeansDone,
             live_fields: Vec::new(),
@@ -263,78 +262,69 @@ pub fn write_for(change: &Change, desired: &Desired) -> Write {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::desired::Desired;
     use crate::model::state::{Secret, User};
 
     #[test]
     fn a_user_create_carries_the_password_but_never_shows_it() {
-        let mut desired = Desired {
-            version: crate::model::CamundaVersion::V8_8,
-            state: Default::default(),
-            policy: Default::default(),
-            containers: Default::default(),
-            owners: Default::default(),
-            references: Vec::new(),
-            unset_passwords: Vec::new(),
+        let alice = User {
+            name: None,
+            email: None,
+            password: Some(Secret::new("canary-pw-991")),
         };
-        desired.state.users.insert(
-            "alice".into(),
-            User {
-                name: None,
-                email: None,
-                password: Some(Secret::new("canary-pw-991")),
-            },
-        );
-        let write = write_for(
-            &Change::Create {
-                kind: EntityKind::User,
-                id: "alice".into(),
-                attributes: Default::default(),
-            },
-            &desired,
-        );
+        let write = write_for(&Change::Create {
+            entity: Entity::User("alice".into(), alice),
+        });
+        assert_eq!(write.path, "/users");
+        assert_eq!(write.body.as_ref().unwrap()["username"], "alice");
         assert_eq!(write.body.as_ref().unwrap()["password"], "canary-pw-991");
         assert_eq!(write.body.as_ref().unwrap()["name"], "alice");
         assert!(!format!("{write:?}").contains("canary-pw-991"));
         // `<default>` and other IDs are one encoded segment.
-        let write = write_for(
-            &Change::AddMember(crate::model::state::Membership {
-                container: Container::Tenant("<default>".into()),
-                member: Principal::Client("a/b".into()),
-            }),
-            &desired,
-        );
+        let write = write_for(&Change::AddMember(crate::model::state::Membership {
+            container: Container::Tenant("<default>".into()),
+            member: Principal::Client("a/b".into()),
+        }));
         assert_eq!(write.path, "/tenants/%3Cdefault%3E/clients/a%2Fb");
     }
 
     #[test]
     fn a_user_update_takes_what_the_files_do_not_manage_from_the_cluster() {
-        let mut desired = Desired {
-            version: crate::model::CamundaVersion::V8_8,
-            state: Default::default(),
-            policy: Default::default(),
-            containers: Default::default(),
-            owners: Default::default(),
-            references: Vec::new(),
-            unset_passwords: Vec::new(),
+        let bob = User {
+            name: None,
+            email: Some("bob@example.com".into()),
+            password: Some(Secret::new("pw")),
         };
-        desired.state.users.insert(
-            "bob".into(),
-            User {
-                name: None,
-                email: Some("bob@example.com".into()),
-                password: Some(Secret::new("pw")),
-            },
-        );
-        let write = write_for(
-            &Change::Update {
-                kind: EntityKind::User,
-                id: "bob".into(),
-                attributes: Vec::new(),
-            },
-            &desired,
-        );
+        let write = write_for(&Change::Update {
+            entity: Entity::User("bob".into(), bob),
+            attributes: Vec::new(),
+        });
+        assert_eq!(write.path, "/users/bob");
         assert_eq!(write.body, Some(json!({"email": "bob@example.com"})));
         assert_eq!(write.live_fields, vec!["name"]);
+    }
+
+    #[test]
+    fn a_mapping_rule_create_names_its_id_field_and_claim() {
+        let write = write_for(&Change::Create {
+            entity: Entity::MappingRule(
+                "loans".into(),
+                crate::model::state::MappingRule {
+                    name: "Loans".into(),
+                    claim_name: "groups".into(),
+                    claim_value: "loans".into(),
+                },
+            ),
+        });
+        assert_eq!(
+            write.body,
+            Some(
+                json!({"mappingRuleId": "loans", "name": "Loans", "claimName": "groups", "claimValue": "loans"})
+            )
+        );
+        let Idempotence::ConflictThenUpdate(update) = write.idempotence else {
+            panic!("a create is settled by an update on 409");
+        };
+        assert_eq!(update.path, "/mapping-rules/loans");
+        assert_eq!(update.method, Method::PUT);
     }
 }

@@ -5,22 +5,22 @@ use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use clap::{Args, ValueEnum};
 
-use crate::apply::guards::{self, Inputs};
-use crate::apply::request::write_for;
-use crate::apply::{Outcome, execute, unconverged};
+use crate::apply::{ApplyReport, Ending};
 use crate::cli::connect::ConnectArgs;
-use crate::cli::failure::Failure;
-use crate::cli::prepare::{Prepared, Settle, prepare, record_of};
+use crate::cli::exit::Status;
+use crate::cli::prepare::{Prepared, prepare};
 use crate::cli::{Settings, exit};
-use crate::live::Reader;
-use crate::plan::{Change, Order, Planner, Review};
+use crate::error::{Error, Result};
+use crate::ops::Settle;
+use crate::ops::apply::{
+    ApplyOptions, GuardOptions, SavedPlan, apply, check_saved, guard, planned_entries,
+};
+use crate::plan::{Order, Review};
 use crate::render::Shell;
-use crate::render::apply::Ending;
-use crate::render::plan::PlanRecord;
 
 /// Report formats of `apply`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -72,134 +72,11 @@ pub struct ApplyArgs {
     pub connect: ConnectArgs,
 }
 
-/// A saved plan: the document and its record.
-struct Saved {
-    document: serde_json::Value,
-    record: PlanRecord,
-}
-
-fn read_saved(path: &std::path::Path) -> Result<Saved, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let document: serde_json::Value = serde_json::from_str(&text)
-        .map_err(|e| format!("{}: not a plan file: {e}", path.display()))?;
-    let record: PlanRecord = serde_json::from_value(document["record"].clone())
-        .map_err(|e| format!("{}: not a plan file (no record): {e}", path.display()))?;
-    Ok(Saved { document, record })
-}
-
-/// The configuration paths a saved plan was made from: relative to where
-/// `plan` ran (found from the plan file), else to the current directory.
-fn recorded_paths(path: &std::path::Path, record: &PlanRecord) -> Result<Vec<PathBuf>, String> {
-    if record.paths.is_empty() {
-        return Err(format!(
-            "{} records no configuration paths (made by an older camunda-access): name them, e.g. `apply access/ --plan {}`",
-            path.display(),
-            path.display()
-        ));
-    }
-    let from_plan = path
-        .parent()
-        .unwrap_or(std::path::Path::new("."))
-        .join(&record.base);
-    for base in [from_plan, PathBuf::from(".")] {
-        // `./access` and `access` name the same files; keep the plain form.
-        let paths: Vec<PathBuf> = record
-            .paths
-            .iter()
-            .map(|p| {
-                if base == std::path::Path::new(".") {
-                    PathBuf::from(p)
-                } else {
-                    base.join(p)
-                }
-            })
-            .collect();
-        if paths.iter().all(|p| p.exists()) {
-            return Ok(paths);
-        }
-    }
-    Err(format!(
-        "the configuration {} recorded in {} is neither next to the plan file nor here: name the paths",
-        record.paths.join(", "),
-        path.display()
-    ))
-}
-
-/// Checks a saved plan against what was just read; the reasons it is stale.
-fn stale(
-    saved: &Saved,
-    record: &PlanRecord,
-    prepared: &Prepared,
-    plan_json: &serde_json::Value,
-) -> Vec<String> {
-    let saved_record = &saved.record;
-    let saved = &saved.document;
-    let mut reasons = Vec::new();
-    if saved_record.target != record.target {
-        reasons.push(format!(
-            "the plan is for {}, this is {}",
-            saved_record.target, record.target
-        ));
-    }
-    if saved_record.tool_version != record.tool_version {
-        reasons.push(format!(
-            "the plan was made by camunda-access {}, this is {}",
-            saved_record.tool_version, record.tool_version
-        ));
-    }
-    if saved_record.desired_sha256 != record.desired_sha256 {
-        let then = &saved_record.files;
-        let now = &record.files;
-        let mut named: Vec<String> = Vec::new();
-        if !then.is_empty() {
-            for (file, hash) in now {
-                match then.get(file) {
-                    None => named.push(format!("{file} was added")),
-                    Some(h) if h != hash => named.push(format!("{file} was edited")),
-                    _ => {}
-                }
-            }
-            for file in then.keys().filter(|f| !now.contains_key(*f)) {
-                named.push(format!("{file} was removed"));
-            }
-        }
-        if named.is_empty() {
-            reasons.push("the configuration changed since the plan was made".to_owned());
-        } else {
-            reasons.push(format!(
-                "the configuration changed since the plan was made: {}",
-                named.join(", ")
-            ));
-        }
-    }
-    if saved_record.live_sha256 != record.live_sha256 {
-        let then: Option<crate::model::state::AccessState> =
-            serde_json::from_value(saved["live_state"].clone()).ok();
-        match then {
-            Some(then) => {
-                let changes = crate::plan::diff::differences(&then, &prepared.live.state);
-                if changes.is_empty() {
-                    reasons.push("the cluster changed since the plan was made".to_owned());
-                }
-                for change in changes {
-                    reasons.push(format!("since the plan was made, {change}"));
-                }
-            }
-            None => reasons.push("the cluster changed since the plan was made".to_owned()),
-        }
-    }
-    if reasons.is_empty() && saved["changes"] != plan_json["changes"] {
-        reasons.push("the saved changes differ from what the same inputs plan now".to_owned());
-    }
-    reasons
-}
-
-fn confirm(shell: &Shell, target: &str) -> Result<bool, String> {
+fn confirm(shell: &Shell, target: &str) -> Result<bool> {
     if !std::io::stdin().is_terminal() {
-        return Err(
+        return Err(Error::Cancelled(
             "there is no terminal to confirm on: pass --auto-approve, or apply a saved plan with --plan FILE".to_owned(),
-        );
+        ));
     }
     shell.err(&format!(
         "\nDo you want to perform these actions on {target}?\nOnly 'yes' will be accepted: "
@@ -208,89 +85,65 @@ fn confirm(shell: &Shell, target: &str) -> Result<bool, String> {
     std::io::stdin()
         .lock()
         .read_line(&mut answer)
-        .map_err(|e| format!("cannot read the answer: {e}"))?;
+        .map_err(|e| Error::Environment(format!("cannot read the answer: {e}")))?;
     Ok(answer.trim() == "yes")
 }
 
 /// Applies the configuration (or a saved plan) and reports.
-pub fn run(args: &ApplyArgs, settings: &Settings, shell: &Shell) -> u8 {
-    match applied(args, settings, shell) {
-        Ok(code) => code,
-        Err(failure) => failure.report(shell, args.format == Format::Json),
-    }
-}
-
-fn applied(args: &ApplyArgs, settings: &Settings, shell: &Shell) -> Result<u8, Failure> {
-    let saved = args.plan.as_deref().map(read_saved).transpose()?;
-    let paths = match (&saved, args.paths.is_empty(), &args.plan) {
-        (Some(saved), true, Some(file)) => recorded_paths(file, &saved.record)?,
-        (_, true, _) => vec![PathBuf::from(".")],
-        (_, false, _) => args.paths.clone(),
+pub fn run(args: &ApplyArgs, settings: &Settings, shell: &Shell) -> Result<Status> {
+    let saved = args.plan.as_deref().map(SavedPlan::read).transpose()?;
+    let paths = match (&saved, args.paths.is_empty()) {
+        (Some(saved), true) => saved.recorded_paths()?,
+        (None, true) => vec![PathBuf::from(".")],
+        (_, false) => args.paths.clone(),
     };
-    let prepared = prepare(&paths, &args.connect, Settle::ProblemsOnly, settings, shell)?;
     let Prepared {
         runtime,
-        connected,
-        live,
-        desired,
-        plan,
+        cluster,
+        session,
         ..
-    } = &prepared;
-    let target = connected.target.clone();
-    let review = Review::new(plan, &live.state, desired);
-    if let (Some(path), Some(saved)) = (&args.plan, &saved) {
-        // As the plan file holds it: secret values masked.
-        let plan_json: serde_json::Value = serde_json::from_str(&crate::secrets::redact(
-            &crate::render::plan::json(plan, &review, &target),
-        ))
-        .expect("own JSON parses");
-        let record = record_of(&prepared, &paths, None);
-        let reasons = stale(saved, &record, &prepared, &plan_json);
-        if !reasons.is_empty() {
-            return Err(Failure::refused(
-                format!("the plan in {} is stale", path.display()),
-                reasons,
-            ));
-        }
+    } = prepare(&paths, &args.connect, Settle::ProblemsOnly, settings, shell)?;
+    let target = &cluster.target;
+    let (plan, live) = (&session.plan, &session.live.state);
+    let review = Review::new(plan, live, &session.desired);
+    if let Some(saved) = &saved {
+        let record = session.record(target, &paths, None);
+        check_saved(saved, &record, live, &planned_entries(&session, &review))?;
     }
     if args.format == Format::Human {
         shell.out(&crate::render::plan::human(
             plan,
             &review,
-            &target,
+            target,
             settings.color_out,
         ));
     }
     if plan.is_empty() {
         if args.format == Format::Json {
-            shell.out(&crate::render::apply::json(
-                plan,
-                &[],
-                &Ending::Converged,
-                &target,
-            ));
+            let report = ApplyReport {
+                outcomes: Vec::new(),
+                ending: Ending::Converged,
+            };
+            shell.out(&crate::render::apply::json(plan, &report, target));
         }
-        return Ok(exit::OK);
+        return Ok(Status::Ok);
     }
-    let order = Order::new(plan, &live.state);
+    let order = Order::new(plan, live);
     for conflict in &order.conflicts {
-        shell.err(&format!("warning: {conflict}\n"));
+        shell.warn(conflict);
     }
-    let refusals = guards::check(&Inputs {
-        plan,
-        live: &live.state,
-        after: &review.after,
-        desired,
-        me: &prepared.identities,
-        max_deletes: args.max_deletes,
-        allow_lockout: args.allow_lockout,
-    });
-    if !refusals.is_empty() {
-        let reasons: Vec<String> = refusals.iter().map(ToString::to_string).collect();
-        return Err(Failure::refused("safety guards stop this plan", reasons));
-    }
-    if !args.auto_approve && args.plan.is_none() && !confirm(shell, &target)? {
-        return Err(Failure::error("apply cancelled; nothing was written"));
+    guard(
+        &session,
+        &review,
+        GuardOptions {
+            max_deletes: args.max_deletes,
+            allow_lockout: args.allow_lockout,
+        },
+    )?;
+    if !args.auto_approve && args.plan.is_none() && !confirm(shell, target)? {
+        return Err(Error::Cancelled(
+            "apply cancelled; nothing was written".to_owned(),
+        ));
     }
 
     // Ctrl-C once: start nothing new, let in-flight writes finish. Twice: exit now.
@@ -309,7 +162,6 @@ fn applied(args: &ApplyArgs, settings: &Settings, shell: &Shell) -> Result<u8, F
         });
     }
 
-    let writes = plan.changes.iter().map(|c| write_for(c, desired)).collect();
     let bar = if std::io::stderr().is_terminal() {
         let bar = indicatif::ProgressBar::new(plan.changes.len() as u64);
         bar.set_style(
@@ -320,12 +172,17 @@ fn applied(args: &ApplyArgs, settings: &Settings, shell: &Shell) -> Result<u8, F
     } else {
         None
     };
-    let execution = runtime.block_on(execute(
-        connected.client.clone(),
+    let options = ApplyOptions {
+        parallelism: usize::from(args.parallelism),
+        read_parallelism: usize::from(args.connect.read_parallelism),
+        wait: (!args.no_wait).then(|| Duration::from_secs(args.wait)),
+    };
+    let report = runtime.block_on(apply(
+        cluster.client.clone(),
+        &session,
         &order,
-        writes,
-        usize::from(args.parallelism),
-        stop.clone(),
+        options,
+        stop,
         |i, outcome| {
             let text = crate::render::apply::line(plan, i, outcome);
             match &bar {
@@ -344,85 +201,16 @@ fn applied(args: &ApplyArgs, settings: &Settings, shell: &Shell) -> Result<u8, F
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-
-    let outcomes = execution.outcomes;
-    let interrupted = stop.load(Ordering::SeqCst);
-    let complete = outcomes.iter().all(Outcome::is_done);
-    let ending = if let Some(cause) = execution.halted {
-        Ending::Unreachable(cause)
-    } else if interrupted {
-        Ending::Interrupted
-    } else if !complete {
-        Ending::Incomplete
-    } else if args.no_wait {
-        Ending::NotWaited
-    } else {
-        wait_for_convergence(
-            &prepared,
-            &outcomes,
-            Duration::from_secs(args.wait),
-            args.connect.read_parallelism,
-        )
-    };
-    match args.format {
-        Format::Human => shell.out(&crate::render::apply::human(plan, &outcomes, &ending)),
-        Format::Json => shell.out(&crate::render::apply::json(
-            plan, &outcomes, &ending, &target,
-        )),
-    }
-    Ok(match ending {
-        Ending::Converged | Ending::NotWaited => exit::OK,
-        Ending::NotConverged(_) => exit::NOT_CONVERGED,
+    shell.out(&match args.format {
+        Format::Human => crate::render::apply::human(plan, &report),
+        Format::Json => crate::render::apply::json(plan, &report, target),
+    });
+    Ok(match report.ending {
+        Ending::Converged | Ending::NotWaited => Status::Ok,
+        Ending::NotConverged(_) => Status::NotConverged,
         Ending::Incomplete
         | Ending::Interrupted
         | Ending::Unreachable(_)
-        | Ending::LostAccess(_) => exit::ERROR,
+        | Ending::LostAccess(_) => Status::Failed,
     })
-}
-
-/// Re-reads until a fresh plan no longer shows any change that was done,
-/// or `wait` ends.
-fn wait_for_convergence(
-    prepared: &Prepared,
-    outcomes: &[Outcome],
-    wait: Duration,
-    read_parallelism: u16,
-) -> Ending {
-    let done: Vec<&Change> = prepared
-        .plan
-        .changes
-        .iter()
-        .zip(outcomes)
-        .filter(|(_, o)| o.is_done())
-        .map(|(c, _)| c)
-        .collect();
-    let deadline = Instant::now() + wait;
-    let parallelism = usize::from(read_parallelism);
-    let mut pause = Duration::from_millis(200);
-    loop {
-        let read = prepared
-            .runtime
-            .block_on(Reader::new(prepared.connected.client.clone(), parallelism).read());
-        let pending = match read {
-            Ok(live) => {
-                let replan = Planner::new(&prepared.desired, &live.state).plan();
-                unconverged(&done, &replan)
-            }
-            // Refused on its own reads after writing: not read lag, the
-            // tool lost its access. Waiting would not help.
-            Err(e) if matches!(e.status(), Some(401 | 403)) => {
-                return Ending::LostAccess(e.to_string());
-            }
-            // A failed read is not a failed apply: the writes are done.
-            Err(_) => done.iter().map(|c| (*c).clone()).collect(),
-        };
-        if pending.is_empty() {
-            return Ending::Converged;
-        }
-        if Instant::now() + pause > deadline {
-            return Ending::NotConverged(pending.iter().map(ToString::to_string).collect());
-        }
-        std::thread::sleep(pause);
-        pause = (pause * 2).min(Duration::from_secs(2));
-    }
 }

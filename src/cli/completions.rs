@@ -3,7 +3,7 @@
 use clap::{Args, CommandFactory};
 use clap_complete::Shell as CompletionShell;
 
-use crate::cli::{Cli, exit};
+use crate::cli::Cli;
 use crate::render::Shell;
 
 /// Arguments of `completions`.
@@ -15,7 +15,10 @@ pub struct CompletionsArgs {
 }
 
 /// Prints the completion script.
-pub fn run(args: &CompletionsArgs, shell: &Shell) -> u8 {
+pub fn run(
+    args: &CompletionsArgs,
+    shell: &Shell,
+) -> crate::error::Result<crate::cli::exit::Status> {
     let mut script = Vec::new();
     clap_complete::generate(
         args.shell,
@@ -24,5 +27,5 @@ pub fn run(args: &CompletionsArgs, shell: &Shell) -> u8 {
         &mut script,
     );
     shell.out(&String::from_utf8_lossy(&script));
-    exit::OK
+    Ok(crate::cli::exit::Status::Ok)
 }

@@ -5,12 +5,14 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
+use crate::cli::Settings;
 use crate::cli::connect::ConnectArgs;
-use crate::cli::prepare::{Settle, prepare};
-use crate::cli::{Settings, exit};
-use crate::plan::{Change, Review};
+use crate::cli::exit::Status;
+use crate::cli::prepare::{Prepared, prepare};
+use crate::error::Result;
+use crate::ops::Settle;
+use crate::ops::drift::DriftReport;
 use crate::render::Shell;
-use crate::render::drift::Drift;
 
 /// Output formats of `drift`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -41,31 +43,17 @@ pub struct DriftArgs {
 }
 
 /// Compares the cluster with the files and reports.
-pub fn run(args: &DriftArgs, settings: &Settings, shell: &Shell) -> u8 {
-    let prepared = match prepare(&args.paths, &args.connect, Settle::Changes, settings, shell) {
-        Ok(prepared) => prepared,
-        Err(failure) => return failure.report(shell, args.format == Format::Json),
-    };
-    let transient: Vec<Change> = prepared
-        .first
-        .changes
-        .iter()
-        .filter(|c| !prepared.plan.changes.contains(c))
-        .cloned()
-        .collect();
-    let review = Review::new(&prepared.plan, &prepared.live.state, &prepared.desired);
-    let drift = Drift {
-        target: &prepared.connected.target,
-        plan: &prepared.plan,
-        review: &review,
-        transient: &transient,
-    };
+pub fn run(args: &DriftArgs, settings: &Settings, shell: &Shell) -> Result<Status> {
+    let Prepared {
+        session, cluster, ..
+    } = prepare(&args.paths, &args.connect, Settle::Changes, settings, shell)?;
+    let report = DriftReport::new(&session);
+    let target = &cluster.target;
     shell.out(&match args.format {
-        Format::Human => crate::render::drift::human(&drift),
-        Format::Json => crate::render::drift::json(&drift),
-        Format::Markdown => crate::render::drift::markdown(&drift),
+        Format::Human => crate::render::drift::human(&report, target),
+        Format::Json => crate::render::drift::json(&report, target),
+        Format::Markdown => crate::render::drift::markdown(&report, target),
     });
-    let drifted = !prepared.plan.is_empty()
-        || (args.fail_on_unmanaged && !prepared.plan.unmanaged.is_empty());
-    if drifted { exit::CHANGES } else { exit::OK }
+    let drifted = report.drifted() || (args.fail_on_unmanaged && !report.unmanaged.is_empty());
+    Ok(if drifted { Status::Changes } else { Status::Ok })
 }

@@ -4,10 +4,13 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
-use crate::cli::connect::{ConnectArgs, connect};
-use crate::cli::prepare::{check_visibility, fail, read};
-use crate::cli::{Settings, exit};
+use crate::cli::Settings;
+use crate::cli::connect::ConnectArgs;
+use crate::cli::exit::Status;
+use crate::cli::prepare::{connected, runtime};
+use crate::error::{Error, Result};
 use crate::export::{Layout, Options, export};
+use crate::ops;
 use crate::render::Shell;
 
 /// File layouts.
@@ -41,27 +44,35 @@ pub struct ExportArgs {
 pub fn write_files(
     dir: &std::path::Path,
     files: &std::collections::BTreeMap<String, String>,
-) -> Result<(), String> {
-    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+) -> Result<()> {
+    let io = |doing, path: &std::path::Path| {
+        let path = path.to_owned();
+        move |source| Error::Io {
+            doing,
+            path,
+            source,
+        }
+    };
+    std::fs::create_dir_all(dir).map_err(io("create", dir))?;
     let existing: Vec<String> = std::fs::read_dir(dir)
-        .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
-        .filter_map(Result::ok)
+        .map_err(io("read", dir))?
+        .filter_map(std::result::Result::ok)
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .filter(|n| n.ends_with(".yaml") || n.ends_with(".yml"))
         .collect();
     if !existing.is_empty() {
-        return Err(format!(
+        return Err(Error::Usage(format!(
             "{} already holds YAML files ({}); export into an empty directory so nothing is overwritten",
             dir.display(),
             existing.join(", ")
-        ));
+        )));
     }
     let schema = crate::schema::json_schema();
     let mut all = files.clone();
     all.insert("camunda-access.schema.json".to_owned(), schema);
     for (name, text) in &all {
         let path = dir.join(name);
-        std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        std::fs::write(&path, text).map_err(io("write", &path))?;
     }
     Ok(())
 }
@@ -98,39 +109,31 @@ fn inexpressible(state: &crate::model::state::AccessState) -> Vec<(&'static str,
 }
 
 /// Reads the cluster and writes it as YAML.
-pub fn run(args: &ExportArgs, settings: &Settings, shell: &Shell) -> u8 {
+pub fn run(args: &ExportArgs, settings: &Settings, shell: &Shell) -> Result<Status> {
     if args.layout == LayoutArg::PerKind && args.out.is_none() {
-        return fail(
-            shell,
-            "--layout per-kind writes several files: add --out DIR",
-        );
+        return Err(Error::Usage(
+            "--layout per-kind writes several files: add --out DIR".to_owned(),
+        ));
     }
-    let runtime = match tokio::runtime::Runtime::new() {
-        Ok(runtime) => runtime,
-        Err(e) => return fail(shell, &format!("cannot start a runtime: {e}")),
-    };
-    let connected = match connect(&args.connect, settings, shell) {
-        Ok(connected) => connected,
-        Err(e) => return fail(shell, &e),
-    };
-    let live = match read(&runtime, &connected.client, args.connect.read_parallelism) {
-        Ok(live) => live,
-        Err(failure) => return failure.report(shell, false),
-    };
-    crate::cli::prepare::spare_ids(&live.state);
-    if args.connect.no_visibility_check {
-        // The user vouches for the read.
-    } else if let Err(failure) = check_visibility(&runtime, &connected.client, &live, None) {
-        return failure.report(shell, false);
+    let runtime = runtime()?;
+    let connected = connected(&args.connect, settings, shell)?;
+    let client = &connected.client;
+    let live = runtime.block_on(ops::read(
+        client,
+        usize::from(args.connect.read_parallelism),
+    ))?;
+    ops::session::spare_ids(&live.state);
+    if !args.connect.no_visibility_check {
+        runtime.block_on(ops::checks::visibility(client, &live, None))?;
     }
     for item in &live.unknown {
-        shell.err(&format!("warning: left out of the export: {item}\n"));
+        shell.warn(format!("left out of the export: {item}"));
     }
     // A cluster with its own ID pattern may hold IDs the format cannot
     // express: `validate` of the exported files would refuse them.
     for (kind, id) in inexpressible(&live.state) {
-        shell.err(&format!(
-            "warning: {kind} {id:?} has an ID the format cannot express (Camunda's default pattern ^[a-zA-Z0-9_~@.+-]+$, at most 256 characters; tenants: letters, digits, _ . -, at most 31): it is exported, but `validate` of the files will reject it\n"
+        shell.warn(format!(
+            "{kind} {id:?} has an ID the format cannot express (Camunda's default pattern ^[a-zA-Z0-9_~@.+-]+$, at most 256 characters; tenants: letters, digits, _ . -, at most 31): it is exported, but `validate` of the files will reject it"
         ));
     }
     let options = Options {
@@ -158,9 +161,7 @@ pub fn run(args: &ExportArgs, settings: &Settings, shell: &Shell) -> u8 {
             }
         }
         Some(dir) => {
-            if let Err(e) = write_files(dir, &files) {
-                return fail(shell, &e);
-            }
+            write_files(dir, &files)?;
             let names: Vec<&str> = files.keys().map(String::as_str).collect();
             shell.err(&format!(
                 "Wrote {} and camunda-access.schema.json to {}.\n",
@@ -169,5 +170,5 @@ pub fn run(args: &ExportArgs, settings: &Settings, shell: &Shell) -> u8 {
             ));
         }
     }
-    exit::OK
+    Ok(Status::Ok)
 }

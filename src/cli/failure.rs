@@ -1,78 +1,79 @@
-//! Why a command stopped, rendered once: as `error:`/`refused:` lines on
-//! stderr, and — for `--format json` — as one JSON document on stdout, so a
-//! pipeline that parses the output always gets a document.
+//! Why a command stopped, rendered once: the configuration's diagnostics,
+//! then `error:`/`refused:` lines with their help on stderr, and — for
+//! `--format json` — one JSON document on stdout, so a pipeline that
+//! parses the output always gets a document.
 
-use serde_json::json;
+use miette::Diagnostic;
+use serde::{Deserialize, Serialize};
 
-use crate::cli::exit;
+use crate::error::Error;
+use crate::plan::document::to_json;
 use crate::render::Shell;
+use crate::render::diagnostics::{self, Style};
 
 /// Version of the error document.
 pub const ERROR_FORMAT_VERSION: u32 = 1;
 
-/// A command that could not finish, or a guard that refused.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Failure {
+/// What `--format json` prints when a command stops.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorDocument {
+    /// [`ERROR_FORMAT_VERSION`].
+    pub format_version: u32,
+    /// Always `false`.
+    pub ok: bool,
     /// The exit code.
-    pub code: u8,
-    /// What went wrong, in one sentence.
+    pub exit_code: u8,
+    /// What went wrong.
+    pub error: ErrorEntry,
+}
+
+/// The error of an [`ErrorDocument`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorEntry {
+    /// `refused` (a guard; nothing was written) or `error`.
+    pub kind: String,
+    /// One sentence.
     pub message: String,
-    /// A guard's reasons (exit 3), each its own line.
+    /// A refusal's reasons.
     pub reasons: Vec<String>,
 }
 
-impl Failure {
-    /// An error (exit 1).
-    pub fn error(message: impl Into<String>) -> Failure {
-        Failure {
-            code: exit::ERROR,
-            message: message.into(),
-            reasons: Vec::new(),
+/// Shows `error` (and, with `json`, its document on stdout) and gives the
+/// exit code.
+pub fn report(error: &Error, shell: &Shell, json: bool, color: bool) -> u8 {
+    let refused = matches!(error, Error::Refused { .. });
+    if let Error::Config {
+        diagnostics,
+        sources,
+        ..
+    } = error
+    {
+        let style = Style { color, width: 100 };
+        shell.err(&diagnostics::human(diagnostics, sources, style));
+    }
+    if refused {
+        shell.refused(error);
+        for reason in error.reasons() {
+            shell.refused(reason);
+        }
+        shell.status("Nothing was written.");
+    } else {
+        shell.error(error);
+        if let Some(help) = error.help() {
+            shell.help(help);
         }
     }
-
-    /// A refusal by safety guards (exit 3): nothing was written.
-    pub fn refused(message: impl Into<String>, reasons: Vec<String>) -> Failure {
-        Failure {
-            code: exit::REFUSED,
-            message: message.into(),
-            reasons,
-        }
+    if json {
+        shell.out(&to_json(&ErrorDocument {
+            format_version: ERROR_FORMAT_VERSION,
+            ok: false,
+            exit_code: error.exit_code(),
+            error: ErrorEntry {
+                kind: if refused { "refused" } else { "error" }.to_owned(),
+                message: error.to_string(),
+                reasons: error.reasons().to_vec(),
+            },
+        }));
     }
-
-    /// Prints the failure (and, with `json`, its document on stdout) and
-    /// gives the exit code.
-    pub fn report(&self, shell: &Shell, json: bool) -> u8 {
-        if self.code == exit::REFUSED {
-            shell.err(&format!("refused: {}\n", self.message));
-            for reason in &self.reasons {
-                shell.err(&format!("refused: {reason}\n"));
-            }
-            shell.err("Nothing was written.\n");
-        } else {
-            shell.err(&format!("error: {}\n", self.message));
-        }
-        if json {
-            let document = json!({
-                "format_version": ERROR_FORMAT_VERSION,
-                "ok": false,
-                "exit_code": self.code,
-                "error": {
-                    "kind": if self.code == exit::REFUSED { "refused" } else { "error" },
-                    "message": self.message,
-                    "reasons": self.reasons,
-                },
-            });
-            let mut text = serde_json::to_string_pretty(&document).expect("errors serialize");
-            text.push('\n');
-            shell.out(&text);
-        }
-        self.code
-    }
-}
-
-impl From<String> for Failure {
-    fn from(message: String) -> Failure {
-        Failure::error(message)
-    }
+    error.exit_code()
 }

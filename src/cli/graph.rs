@@ -4,9 +4,12 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
+use crate::cli::Settings;
 use crate::cli::connect::ConnectArgs;
-use crate::cli::prepare::{Settle, prepare};
-use crate::cli::{Settings, exit};
+use crate::cli::exit::Status;
+use crate::cli::prepare::{Prepared, prepare};
+use crate::error::Result;
+use crate::ops::Settle;
 use crate::plan::Order;
 use crate::render::Shell;
 
@@ -34,18 +37,16 @@ pub struct GraphArgs {
 }
 
 /// Plans and prints the plan's dependency graph.
-pub fn run(args: &GraphArgs, settings: &Settings, shell: &Shell) -> u8 {
-    let prepared = match prepare(&args.paths, &args.connect, Settle::Changes, settings, shell) {
-        Ok(prepared) => prepared,
-        Err(failure) => return failure.report(shell, false),
-    };
-    let order = Order::new(&prepared.plan, &prepared.live.state);
+pub fn run(args: &GraphArgs, settings: &Settings, shell: &Shell) -> Result<Status> {
+    let Prepared { session, .. } =
+        prepare(&args.paths, &args.connect, Settle::Changes, settings, shell)?;
+    let order = Order::new(&session.plan, &session.live.state);
     for conflict in &order.conflicts {
-        shell.err(&format!("warning: {conflict}\n"));
+        shell.warn(conflict);
     }
     shell.out(&match args.format {
-        Format::Dot => order.dot(&prepared.plan),
-        Format::Mermaid => order.mermaid(&prepared.plan),
+        Format::Dot => order.dot(&session.plan),
+        Format::Mermaid => order.mermaid(&session.plan),
     });
-    exit::OK
+    Ok(Status::Ok)
 }

@@ -5,9 +5,10 @@ use std::path::PathBuf;
 
 use clap::Args;
 
+use crate::cli::Settings;
+use crate::cli::exit::Status;
 use crate::cli::export::{LayoutArg, write_files};
-use crate::cli::prepare::fail;
-use crate::cli::{Settings, exit};
+use crate::error::{Error, Result};
 use crate::export::init::{convert, parse};
 use crate::export::{Layout, export};
 use crate::render::Shell;
@@ -28,29 +29,28 @@ pub struct ImportInitArgs {
 }
 
 /// Converts and writes.
-pub fn run(args: &ImportInitArgs, _settings: &Settings, shell: &Shell) -> u8 {
+pub fn run(args: &ImportInitArgs, _settings: &Settings, shell: &Shell) -> Result<Status> {
     if args.layout == LayoutArg::PerKind && args.out.is_none() {
-        return fail(
-            shell,
-            "--layout per-kind writes several files: add --out DIR",
-        );
+        return Err(Error::Usage(
+            "--layout per-kind writes several files: add --out DIR".to_owned(),
+        ));
     }
-    let text = match std::fs::read_to_string(&args.file) {
-        Ok(text) => text,
-        Err(e) => return fail(shell, &format!("cannot read {}: {e}", args.file.display())),
+    let path = &args.file;
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+        doing: "read",
+        path: path.clone(),
+        source,
+    })?;
+    let unreadable = |message: String| Error::Format {
+        path: path.clone(),
+        message,
     };
-    let init = match parse(&text) {
-        Ok(init) => init,
-        Err(e) => return fail(shell, &format!("{}: {e}", args.file.display())),
-    };
+    let init = parse(&text).map_err(|e| unreadable(e.to_string()))?;
     let layout = match args.layout {
         LayoutArg::Single => Layout::Single,
         LayoutArg::PerKind => Layout::PerKind,
     };
-    let mut converted = match convert(&init, layout) {
-        Ok(converted) => converted,
-        Err(e) => return fail(shell, &format!("{}: {e}", args.file.display())),
-    };
+    let mut converted = convert(&init, layout).map_err(|e| unreadable(e.to_string()))?;
     let name = args
         .file
         .file_name()
@@ -72,9 +72,7 @@ pub fn run(args: &ImportInitArgs, _settings: &Settings, shell: &Shell) -> u8 {
             }
         }
         Some(dir) => {
-            if let Err(e) = write_files(dir, &files) {
-                return fail(shell, &e);
-            }
+            write_files(dir, &files)?;
             shell.err(&format!("Wrote the files to {}.\n", dir.display()));
         }
     }
@@ -90,5 +88,5 @@ pub fn run(args: &ImportInitArgs, _settings: &Settings, shell: &Shell) -> u8 {
             names.join(", ")
         ));
     }
-    exit::OK
+    Ok(Status::Ok)
 }

@@ -37,6 +37,32 @@ pub mod exit {
     pub const REFUSED: u8 = 3;
     /// Applied, but the cluster had not shown convergence when the wait ended.
     pub const NOT_CONVERGED: u8 = 4;
+
+    /// How a command that ran to its end finished (an [`crate::Error`]
+    /// ends it otherwise).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum Status {
+        /// [`OK`].
+        Ok,
+        /// [`CHANGES`].
+        Changes,
+        /// [`ERROR`], its report already shown (invalid files, a failed change).
+        Failed,
+        /// [`NOT_CONVERGED`].
+        NotConverged,
+    }
+
+    impl Status {
+        /// The exit code.
+        pub fn code(self) -> u8 {
+            match self {
+                Status::Ok => OK,
+                Status::Changes => CHANGES,
+                Status::Failed => ERROR,
+                Status::NotConverged => NOT_CONVERGED,
+            }
+        }
+    }
 }
 
 /// Access control of Camunda 8 Orchestration Clusters as code.
@@ -124,6 +150,19 @@ pub enum Command {
     Completions(completions::CompletionsArgs),
 }
 
+impl Command {
+    /// Whether the command prints a JSON document on stdout, so an error
+    /// must be one too.
+    fn json_errors(&self) -> bool {
+        match self {
+            Command::Plan(args) => args.format == plan::Format::Json,
+            Command::Apply(args) => args.format == apply::Format::Json,
+            Command::Drift(args) => args.format == drift::Format::Json,
+            _ => false,
+        }
+    }
+}
+
 /// Parses the command line and runs the command.
 pub fn run() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -146,7 +185,8 @@ pub fn run() -> ExitCode {
     let shell = Shell {
         color: settings.color,
     };
-    let code = match cli.command {
+    let json_errors = cli.command.json_errors();
+    let result = match cli.command {
         Command::Validate(args) => validate::run(&args, &settings, &shell),
         Command::Plan(args) => plan::run(&args, &settings, &shell),
         Command::Apply(args) => apply::run(&args, &settings, &shell),
@@ -157,6 +197,10 @@ pub fn run() -> ExitCode {
         Command::Schema => schema::run(&shell),
         Command::Sim(args) => sim::run(&args, &shell),
         Command::Completions(args) => completions::run(&args, &shell),
+    };
+    let code = match result {
+        Ok(status) => status.code(),
+        Err(error) => failure::report(&error, &shell, json_errors, settings.color),
     };
     ExitCode::from(code)
 }

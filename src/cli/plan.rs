@@ -4,10 +4,12 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
+use crate::cli::Settings;
 use crate::cli::connect::ConnectArgs;
-use crate::cli::failure::Failure;
-use crate::cli::prepare::{Prepared, Settle, prepare, record_of};
-use crate::cli::{Settings, exit};
+use crate::cli::exit::Status;
+use crate::cli::prepare::{Prepared, prepare};
+use crate::error::{Error, Result};
+use crate::ops::Settle;
 use crate::plan::{Order, Review};
 use crate::render::Shell;
 
@@ -43,47 +45,36 @@ pub struct PlanArgs {
 }
 
 /// Plans and prints the plan.
-pub fn run(args: &PlanArgs, settings: &Settings, shell: &Shell) -> u8 {
-    match planned(args, settings, shell) {
-        Ok(code) => code,
-        Err(failure) => failure.report(shell, args.format == Format::Json),
-    }
-}
-
-fn planned(args: &PlanArgs, settings: &Settings, shell: &Shell) -> Result<u8, Failure> {
-    let prepared = prepare(&args.paths, &args.connect, Settle::Changes, settings, shell)?;
+pub fn run(args: &PlanArgs, settings: &Settings, shell: &Shell) -> Result<Status> {
     let Prepared {
-        live,
-        desired,
-        plan,
-        connected,
-        ..
-    } = &prepared;
-    let target = connected.target.clone();
-    let order = Order::new(plan, &live.state);
+        session, cluster, ..
+    } = prepare(&args.paths, &args.connect, Settle::Changes, settings, shell)?;
+    let target = &cluster.target;
+    let (plan, live) = (&session.plan, &session.live.state);
+    let order = Order::new(plan, live);
     for conflict in &order.conflicts {
-        shell.err(&format!("warning: {conflict}\n"));
+        shell.warn(conflict);
     }
-    let review = Review::new(plan, &live.state, desired);
+    let review = Review::new(plan, live, &session.desired);
     if let Some(path) = &args.out {
-        let record = record_of(&prepared, &args.paths, Some(path));
-        let text = crate::render::plan::file(plan, &review, &record, &live.state);
-        std::fs::write(path, crate::secrets::redact(&text).as_bytes())
-            .map_err(|e| Failure::error(format!("cannot write {}: {e}", path.display())))?;
+        let record = session.record(target, &args.paths, Some(path));
+        let text = crate::render::plan::file(plan, &review, &record, live);
+        std::fs::write(path, crate::secrets::redact(&text).as_bytes()).map_err(|source| {
+            Error::Io {
+                doing: "write",
+                path: path.clone(),
+                source,
+            }
+        })?;
     }
-    match args.format {
-        Format::Human => shell.out(&crate::render::plan::human(
-            plan,
-            &review,
-            &target,
-            settings.color_out,
-        )),
-        Format::Json => shell.out(&crate::render::plan::json(plan, &review, &target)),
-        Format::Markdown => shell.out(&crate::render::plan::markdown(plan, &review, &target)),
-    }
+    shell.out(&match args.format {
+        Format::Human => crate::render::plan::human(plan, &review, target, settings.color_out),
+        Format::Json => crate::render::plan::json(plan, &review, target),
+        Format::Markdown => crate::render::plan::markdown(plan, &review, target),
+    });
     Ok(if args.detailed_exitcode && !plan.is_empty() {
-        exit::CHANGES
+        Status::Changes
     } else {
-        exit::OK
+        Status::Ok
     })
 }

@@ -1,10 +1,9 @@
 //! `camunda-access schema`.
 
-use crate::cli::exit;
 use crate::render::Shell;
 
 /// Prints the JSON Schema.
-pub fn run(shell: &Shell) -> u8 {
+pub fn run(shell: &Shell) -> crate::error::Result<crate::cli::exit::Status> {
     shell.out(&crate::schema::json_schema());
-    exit::OK
+    Ok(crate::cli::exit::Status::Ok)
 }

@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use clap::{Args, ValueEnum};
 
-use crate::cli::exit;
+use crate::cli::exit::Status;
+use crate::error::{Error, Result};
 use crate::model::CamundaVersion;
 use crate::model::state::Secret;
 use crate::render::Shell;
@@ -106,20 +107,24 @@ pub struct SimArgs {
 #[derive(Debug, Clone)]
 pub struct AdminUser(String, Secret);
 
-fn parse_user(s: &str) -> Result<AdminUser, String> {
+fn parse_user(s: &str) -> Result<AdminUser> {
     match s.split_once(':') {
         Some((name, password)) if !name.is_empty() && !password.is_empty() => {
             Ok(AdminUser(name.to_owned(), Secret::new(password)))
         }
-        _ => Err("expected NAME:PASSWORD".to_owned()),
+        _ => Err(Error::Usage("expected NAME:PASSWORD".to_owned())),
     }
 }
 
-fn read(path: &PathBuf) -> Result<String, String> {
-    std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+fn read(path: &PathBuf) -> Result<String> {
+    std::fs::read_to_string(path).map_err(|source| Error::Io {
+        doing: "read",
+        path: path.clone(),
+        source,
+    })
 }
 
-fn config(args: &SimArgs) -> Result<SimConfig, String> {
+fn config(args: &SimArgs) -> Result<SimConfig> {
     let mut config = SimConfig::new(args.camunda_version);
     config.lag = Duration::from_millis(args.lag_ms);
     config.auth = match args.auth {
@@ -142,60 +147,55 @@ fn config(args: &SimArgs) -> Result<SimConfig, String> {
         .map(|AdminUser(name, password)| (name.clone(), password.clone()))
         .collect();
     if let Some(path) = &args.init {
-        config.init = Some(
-            crate::sim::init::parse(&read(path)?)
-                .map_err(|e| format!("{}: {e}", path.display()))?,
-        );
+        config.init =
+            Some(
+                crate::sim::init::parse(&read(path)?).map_err(|message| Error::Format {
+                    path: path.clone(),
+                    message,
+                })?,
+            );
     }
     if let Some(path) = &args.seed {
         config.seed = Some(
-            serde_json::from_str(&read(path)?)
-                .map_err(|e| format!("{}: not a simulator state: {e}", path.display()))?,
+            serde_json::from_str(&read(path)?).map_err(|e| Error::Format {
+                path: path.clone(),
+                message: format!("not a simulator state: {e}"),
+            })?,
         );
     }
     config.tenants_api = args.tenants_api == Switch::On;
     config.protected_defaults = args.protected_defaults;
     config.id_pattern = args.id_pattern.clone();
     if let (Some(cert), Some(key)) = (&args.tls_cert, &args.tls_key) {
-        let bytes =
-            |p: &PathBuf| std::fs::read(p).map_err(|e| format!("cannot read {}: {e}", p.display()));
+        let bytes = |p: &PathBuf| {
+            std::fs::read(p).map_err(|source| Error::Io {
+                doing: "read",
+                path: p.clone(),
+                source,
+            })
+        };
         config.tls = Some((bytes(cert)?, bytes(key)?));
     }
     Ok(config)
 }
 
 /// Runs the simulator until interrupted.
-pub fn run(args: &SimArgs, shell: &Shell) -> u8 {
-    let config = match config(args) {
-        Ok(config) => config,
-        Err(e) => {
-            shell.err(&format!("error: {e}\n"));
-            return exit::ERROR;
-        }
-    };
+pub fn run(args: &SimArgs, shell: &Shell) -> Result<Status> {
+    let config = config(args)?;
     if let AuthMode::Oidc(oidc) = &config.auth
         && oidc.client_id_claim.is_none()
         && !config.admin_clients.is_empty()
     {
-        shell.err(
-            "warning: --admin-client has no effect on tokens without --client-id-claim: like Camunda by default, every token is then a user named by its username claim\n",
+        shell.warn(
+            "--admin-client has no effect on tokens without --client-id-claim: like Camunda by default, every token is then a user named by its username claim",
         );
     }
-    let runtime = match tokio::runtime::Runtime::new() {
-        Ok(runtime) => runtime,
-        Err(e) => {
-            shell.err(&format!("error: cannot start a runtime: {e}\n"));
-            return exit::ERROR;
-        }
-    };
+    let runtime = crate::cli::prepare::runtime()?;
     runtime.block_on(async {
-        let running = match config.start(args.listen).await {
-            Ok(running) => running,
-            Err(e) => {
-                shell.err(&format!("error: {e}\n"));
-                return exit::ERROR;
-            }
-        };
+        let running = config
+            .start(args.listen)
+            .await
+            .map_err(Error::Environment)?;
         let scheme = if running.tls { "https" } else { "http" };
         shell.out(&format!(
             "camunda-access sim listening on {scheme}://{}\n",
@@ -203,6 +203,6 @@ pub fn run(args: &SimArgs, shell: &Shell) -> u8 {
         ));
         let _ = tokio::signal::ctrl_c().await;
         running.stop().await;
-        exit::OK
+        Ok(Status::Ok)
     })
 }

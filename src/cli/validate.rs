@@ -4,8 +4,10 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
-use crate::cli::{Settings, exit};
+use crate::cli::Settings;
+use crate::cli::exit::Status;
 use crate::config::{self, Loader};
+use crate::error::{Error, Result};
 use crate::model::CamundaVersion;
 use crate::render::Shell;
 use crate::render::validation::{self, StateReport};
@@ -37,16 +39,16 @@ pub struct ValidateArgs {
     pub format: Format,
 }
 
-fn parse_version(s: &str) -> Result<CamundaVersion, String> {
-    s.parse()
+fn parse_version(s: &str) -> Result<CamundaVersion, Error> {
+    s.parse().map_err(Error::Usage)
 }
 
 /// Validates every desired state found at the paths.
-pub fn run(args: &ValidateArgs, settings: &Settings, shell: &Shell) -> u8 {
+pub fn run(args: &ValidateArgs, settings: &Settings, shell: &Shell) -> Result<Status> {
     let (states, skipped) = Loader.discover(&args.paths);
     for dir in &skipped {
-        shell.err(&format!(
-            "note: skipped {}: no YAML file there declares `version:`, so it is not a desired state\n",
+        shell.note(format!(
+            "skipped {}: no YAML file there declares `version:`, so it is not a desired state",
             dir.display()
         ));
     }
@@ -68,5 +70,5 @@ pub fn run(args: &ValidateArgs, settings: &Settings, shell: &Shell) -> u8 {
         Format::Sarif => shell.out(&validation::sarif(&reports)),
         Format::Github => shell.out(&validation::github(&reports)),
     }
-    if valid { exit::OK } else { exit::ERROR }
+    Ok(if valid { Status::Ok } else { Status::Failed })
 }

@@ -47,7 +47,11 @@ pub struct Converted {
     pub options: Options,
 }
 
-fn members(state: &mut AccessState, container: &Container, entry: &Value) -> Result<(), String> {
+fn members(
+    state: &mut AccessState,
+    container: &Container,
+    entry: &Value,
+) -> Result<(), Unconvertible> {
     for key in ["users", "clients", "groups", "roles", "mapping-rules"] {
         for id in texts(entry, key) {
             let member = match key {
@@ -58,7 +62,9 @@ fn members(state: &mut AccessState, container: &Container, entry: &Value) -> Res
                 _ => Principal::MappingRule(id.as_str().into()),
             };
             if !container.accepts(&member) {
-                return Err(format!("{member} cannot be a member of {container}"));
+                return Err(Unconvertible(format!(
+                    "{member} cannot be a member of {container}"
+                )));
             }
             state.memberships.insert(Membership {
                 container: container.clone(),
@@ -69,8 +75,25 @@ fn members(state: &mut AccessState, container: &Container, entry: &Value) -> Res
     Ok(())
 }
 
+/// An initialization section this tool cannot express.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct Unconvertible(pub String);
+
+impl From<&str> for Unconvertible {
+    fn from(message: &str) -> Unconvertible {
+        Unconvertible(message.to_owned())
+    }
+}
+
+impl From<String> for Unconvertible {
+    fn from(message: String) -> Unconvertible {
+        Unconvertible(message)
+    }
+}
+
 /// Converts the initialization section.
-pub fn convert(init: &Value, layout: Layout) -> Result<Converted, String> {
+pub fn convert(init: &Value, layout: Layout) -> Result<Converted, Unconvertible> {
     let mut state = AccessState::default();
     let mut options = Options {
         layout,
@@ -158,7 +181,7 @@ pub fn convert(init: &Value, layout: Layout) -> Result<Converted, String> {
         }
     }
     for (i, a) in list(init, "authorizations").iter().enumerate() {
-        let invalid = |what: &str| format!("authorization {i}: {what}");
+        let invalid = |what: &str| Unconvertible(format!("authorization {i}: {what}"));
         let owner_type = text(a, "owner-type")
             .and_then(|t| OwnerType::parse(&t))
             .ok_or_else(|| invalid("no valid owner-type"))?;

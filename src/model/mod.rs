@@ -3,9 +3,11 @@
 
 pub mod catalogue;
 pub mod desired;
+pub mod entity;
 pub mod ids;
 pub mod state;
 
 pub use catalogue::{CamundaVersion, OwnerType, PermissionType, ResourceType};
 pub use desired::Desired;
+pub use entity::{Entity, EntityKind, EntityRef};
 pub use state::AccessState;

@@ -5,14 +5,15 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::model::catalogue::{PermissionType, ResourceType};
+use crate::model::entity::Entity;
 use crate::model::state::{AccessState, Container, Principal, ResourceSelector};
-use crate::plan::change::{Change, EntityKind};
+use crate::plan::change::Change;
 
 /// One permission on some resources.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Permission {
     /// Resource type.
     pub resource_type: ResourceType,
@@ -33,7 +34,7 @@ impl fmt::Display for Permission {
 }
 
 /// How a principal's effective access changes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccessChange {
     /// The user, client or mapping rule.
     pub principal: Principal,
@@ -144,7 +145,7 @@ pub fn access_changes(before: &AccessState, after: &AccessState) -> Vec<AccessCh
 }
 
 /// What kind of risk a change carries, for reviewers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Risk {
     /// Hands out a powerful permission (see [`powerful`]), directly or
@@ -271,9 +272,8 @@ pub fn risks_with(change: &Change, escalating: &dyn Fn(&Container) -> bool) -> B
     let mut risks = BTreeSet::new();
     match change {
         Change::Update {
-            kind: EntityKind::MappingRule,
+            entity: Entity::MappingRule(..),
             attributes,
-            ..
         } if attributes.iter().any(|a| a.name != "name") => {
             // A new claim or value decides who receives everything the
             // rule carries, and takes it from those it matched before.
@@ -525,10 +525,16 @@ mod tests {
     #[test]
     fn a_mapping_rule_claim_change_is_never_cosmetic() {
         let update = |name: &'static str| Change::Update {
-            kind: EntityKind::MappingRule,
-            id: "loans".into(),
+            entity: Entity::MappingRule(
+                "loans".into(),
+                crate::model::state::MappingRule {
+                    name: "Loans".into(),
+                    claim_name: "c".into(),
+                    claim_value: "b".into(),
+                },
+            ),
             attributes: vec![crate::plan::change::AttributeChange {
-                name,
+                name: name.to_owned(),
                 before: "a".into(),
                 after: "b".into(),
             }],

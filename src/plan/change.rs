@@ -1,47 +1,20 @@
 //! `Change`: one write a plan makes, and `Plan`: all of them, with what is
 //! left alone.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::model::catalogue::PermissionType;
+pub use crate::model::entity::{Entity, EntityKind, EntityRef};
 use crate::model::state::{AuthorizationTuple, Membership};
 
-/// Which kind of entity a change is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum EntityKind {
-    /// A tenant.
-    Tenant,
-    /// A group.
-    Group,
-    /// A role.
-    Role,
-    /// A mapping rule.
-    MappingRule,
-    /// An internal user.
-    User,
-}
-
-impl fmt::Display for EntityKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            EntityKind::Tenant => "tenant",
-            EntityKind::Group => "group",
-            EntityKind::Role => "role",
-            EntityKind::MappingRule => "mapping-rule",
-            EntityKind::User => "user",
-        })
-    }
-}
-
 /// One attribute that differs.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct AttributeChange {
     /// Attribute name as the format writes it.
-    pub name: &'static str,
+    pub name: String,
     /// Live value.
     pub before: String,
     /// Desired value.
@@ -51,7 +24,7 @@ pub struct AttributeChange {
 /// Something Camunda deletes together with an entity: the members of a
 /// deleted group, role or tenant; the memberships of a deleted user or
 /// mapping rule; the authorizations a deleted entity owns.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "kebab-case")]
 pub enum Cascaded {
     /// A membership.
@@ -86,34 +59,27 @@ impl fmt::Display for Cascaded {
     }
 }
 
-/// One write.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(tag = "action", rename_all = "kebab-case")]
+/// One write. An entity change carries the typed entity, with the
+/// attributes it is created or updated with, so it can be carried out
+/// without the desired state beside it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Change {
-    /// Create an entity with these attributes.
+    /// Create an entity.
     Create {
-        /// Kind.
-        kind: EntityKind,
-        /// ID.
-        id: String,
-        /// Attributes (name, description, claim, …); secrets are never listed.
-        attributes: BTreeMap<&'static str, String>,
+        /// The entity as the files declare it (a user's password too).
+        entity: Entity,
     },
     /// Change attributes of an entity.
     Update {
-        /// Kind.
-        kind: EntityKind,
-        /// ID.
-        id: String,
+        /// The entity as the files declare it.
+        entity: Entity,
         /// What differs.
         attributes: Vec<AttributeChange>,
     },
     /// Delete an entity. Camunda removes `cascade` with it.
     Delete {
-        /// Kind.
-        kind: EntityKind,
-        /// ID.
-        id: String,
+        /// The entity.
+        entity: EntityRef,
         /// The memberships and authorizations Camunda removes together with
         /// the entity, beyond those another change of the plan removes.
         cascade: Vec<Cascaded>,
@@ -151,6 +117,17 @@ pub enum Change {
     },
 }
 
+impl Change {
+    /// The entity a create, update or delete is about.
+    pub fn entity(&self) -> Option<EntityRef> {
+        match self {
+            Change::Create { entity } | Change::Update { entity, .. } => Some(entity.reference()),
+            Change::Delete { entity, .. } => Some(entity.clone()),
+            _ => None,
+        }
+    }
+}
+
 fn permissions(set: &BTreeSet<PermissionType>) -> String {
     set.iter()
         .map(|p| p.as_str())
@@ -161,16 +138,12 @@ fn permissions(set: &BTreeSet<PermissionType>) -> String {
 impl fmt::Display for Change {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Change::Create { kind, id, .. } => write!(f, "+ {kind} {id}"),
-            Change::Update {
-                kind,
-                id,
-                attributes,
-            } => {
-                let names: Vec<&str> = attributes.iter().map(|a| a.name).collect();
-                write!(f, "~ {kind} {id} ({})", names.join(", "))
+            Change::Create { entity } => write!(f, "+ {}", entity.reference()),
+            Change::Update { entity, attributes } => {
+                let names: Vec<&str> = attributes.iter().map(|a| a.name.as_str()).collect();
+                write!(f, "~ {} ({})", entity.reference(), names.join(", "))
             }
-            Change::Delete { kind, id, .. } => write!(f, "- {kind} {id}"),
+            Change::Delete { entity, .. } => write!(f, "- {entity}"),
             Change::AddMember(m) => write!(f, "+ {} in {}", m.member, m.container),
             Change::RemoveMember(m) => write!(f, "- {} in {}", m.member, m.container),
             Change::CreateAuthorization {
@@ -207,7 +180,7 @@ impl fmt::Display for Change {
 }
 
 /// Something in the cluster the configuration does not own.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "kebab-case")]
 pub enum Unmanaged {
     /// An entity nobody declared (and its kind is not pruned).

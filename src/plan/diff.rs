@@ -7,10 +7,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::catalogue::{BUILT_IN_ROLES, DEFAULT_TENANT};
 use crate::model::desired::{Desired, Kind, MembersMode, Referenced};
+use crate::model::entity::{Entity, EntityKind, EntityRef};
 use crate::model::state::{
     AccessState, AuthorizationTuple, Container, Grant, Membership, Principal, ResourceSelector,
 };
-use crate::plan::change::{AttributeChange, Cascaded, Change, EntityKind, Plan, Unmanaged};
+use crate::model::state::{Group, Role, Tenant};
+use crate::plan::change::{AttributeChange, Cascaded, Change, Plan, Unmanaged};
 
 /// Computes plans. Pure: no I/O.
 #[derive(Debug)]
@@ -22,7 +24,7 @@ pub struct Planner<'a> {
 fn attribute(name: &'static str, before: &str, after: &str, out: &mut Vec<AttributeChange>) {
     if before != after {
         out.push(AttributeChange {
-            name,
+            name: name.to_owned(),
             before: before.to_owned(),
             after: after.to_owned(),
         });
@@ -30,29 +32,37 @@ fn attribute(name: &'static str, before: &str, after: &str, out: &mut Vec<Attrib
 }
 
 /// An update when any attribute differs.
-fn updated(plan: &mut Plan, kind: EntityKind, id: String, attributes: Vec<AttributeChange>) {
+fn updated(plan: &mut Plan, entity: Entity, attributes: Vec<AttributeChange>) {
     if !attributes.is_empty() {
-        plan.changes.push(Change::Update {
-            kind,
-            id,
-            attributes,
-        });
+        plan.changes.push(Change::Update { entity, attributes });
     }
 }
 
 /// A live entity no file declares: deleted when its kind is pruned (and it
 /// is not protected), otherwise reported as unmanaged.
-fn undeclared(plan: &mut Plan, kind: EntityKind, id: &str, pruned: bool) {
-    let id = id.to_owned();
+fn undeclared(plan: &mut Plan, entity: EntityRef, pruned: bool) {
     if pruned {
         plan.changes.push(Change::Delete {
-            kind,
-            id,
+            entity,
             cascade: Vec::new(),
         });
     } else {
-        plan.unmanaged.push(Unmanaged::Entity { kind, id });
+        plan.unmanaged.push(Unmanaged::Entity {
+            kind: entity.kind(),
+            id: entity.id().to_owned(),
+        });
     }
+}
+
+/// Tenants, groups and roles: one shape, a name and a description.
+struct Named<'s, Id, T> {
+    kind: EntityKind,
+    desired: &'s BTreeMap<Id, T>,
+    live: &'s BTreeMap<Id, T>,
+    fields: fn(&T) -> (&str, &str),
+    entity: fn(Id, T) -> Entity,
+    reference: fn(Id) -> EntityRef,
+    container: fn(Id) -> Container,
 }
 
 impl<'a> Planner<'a> {
@@ -121,9 +131,9 @@ impl<'a> Planner<'a> {
         let mut taken_members = removed_members.clone();
         let mut taken_keys = removed_keys;
         for change in &mut plan.changes {
-            if let Change::Delete { kind, id, cascade } = change {
-                deleted.push((*kind, id.clone()));
-                *cascade = cascade_of(self.live, *kind, id)
+            if let Change::Delete { entity, cascade } = change {
+                deleted.push(entity.clone());
+                *cascade = cascade_of(self.live, entity)
                     .into_iter()
                     .filter(|c| match c {
                         Cascaded::Membership { membership } => {
@@ -132,7 +142,7 @@ impl<'a> Planner<'a> {
                         Cascaded::Authorization { key, .. } => taken_keys.insert(key.clone()),
                     })
                     .collect();
-                gone.extend(entity_principal(*kind, id));
+                gone.extend(entity.principal());
             }
         }
         plan.unmanaged.retain(|u| match u {
@@ -141,7 +151,7 @@ impl<'a> Planner<'a> {
             Unmanaged::Membership { membership } if removed_members.contains(membership) => false,
             Unmanaged::Membership { membership } => !deleted
                 .iter()
-                .any(|(kind, id)| cascades_membership(*kind, id, membership)),
+                .any(|entity| cascades_membership(entity, membership)),
             Unmanaged::Entity { .. } => true,
         });
     }
@@ -149,95 +159,42 @@ impl<'a> Planner<'a> {
     fn entities(&self, plan: &mut Plan) {
         let d = &self.desired.state;
         let l = self.live;
-        // Tenants, groups and roles share one shape.
-        let named = [
-            (
-                EntityKind::Tenant,
-                Kind::Tenants,
-                d.tenants
-                    .iter()
-                    .map(|(id, t)| (id.to_string(), (t.name.clone(), t.description.clone())))
-                    .collect::<BTreeMap<_, _>>(),
-                l.tenants
-                    .iter()
-                    .map(|(id, t)| (id.to_string(), (t.name.clone(), t.description.clone())))
-                    .collect::<BTreeMap<_, _>>(),
-            ),
-            (
-                EntityKind::Group,
-                Kind::Groups,
-                d.groups
-                    .iter()
-                    .map(|(id, g)| (id.to_string(), (g.name.clone(), g.description.clone())))
-                    .collect(),
-                l.groups
-                    .iter()
-                    .map(|(id, g)| (id.to_string(), (g.name.clone(), g.description.clone())))
-                    .collect(),
-            ),
-            (
-                EntityKind::Role,
-                Kind::Roles,
-                d.roles
-                    .iter()
-                    .map(|(id, r)| (id.to_string(), (r.name.clone(), r.description.clone())))
-                    .collect(),
-                l.roles
-                    .iter()
-                    .map(|(id, r)| (id.to_string(), (r.name.clone(), r.description.clone())))
-                    .collect(),
-            ),
-        ];
-        for (kind, prune_kind, desired, live) in named {
-            let container = |id: &str| match kind {
-                EntityKind::Tenant => Container::Tenant(id.into()),
-                EntityKind::Group => Container::Group(id.into()),
-                _ => Container::Role(id.into()),
-            };
-            for (id, (name, description)) in &desired {
-                if self.protected_container(&container(id)) {
-                    continue;
-                }
-                match live.get(id) {
-                    None => plan.changes.push(Change::Create {
-                        kind,
-                        id: id.clone(),
-                        attributes: BTreeMap::from([
-                            ("name", name.clone()),
-                            ("description", description.clone()),
-                        ]),
-                    }),
-                    Some((live_name, live_description)) => {
-                        let mut attributes = Vec::new();
-                        attribute("name", live_name, name, &mut attributes);
-                        attribute(
-                            "description",
-                            live_description,
-                            description,
-                            &mut attributes,
-                        );
-                        updated(plan, kind, id.clone(), attributes);
-                    }
-                }
-            }
-            for id in live.keys() {
-                let declared = desired.contains_key(id)
-                    || self.desired.containers.contains_key(&container(id));
-                let built_in = match kind {
-                    EntityKind::Role => BUILT_IN_ROLES.contains(&id.as_str()),
-                    EntityKind::Tenant => id == DEFAULT_TENANT,
-                    _ => false,
-                };
-                if declared || built_in {
-                    continue;
-                }
-                if self.prunes(prune_kind) && !self.protected_container(&container(id)) {
-                    self.delete_container(plan, kind, &container(id));
-                } else {
-                    undeclared(plan, kind, id, false);
-                }
-            }
-        }
+        self.named(
+            plan,
+            &Named {
+                kind: EntityKind::Tenant,
+                desired: &d.tenants,
+                live: &l.tenants,
+                fields: |t: &Tenant| (&t.name, &t.description),
+                entity: Entity::Tenant,
+                reference: EntityRef::Tenant,
+                container: Container::Tenant,
+            },
+        );
+        self.named(
+            plan,
+            &Named {
+                kind: EntityKind::Group,
+                desired: &d.groups,
+                live: &l.groups,
+                fields: |g: &Group| (&g.name, &g.description),
+                entity: Entity::Group,
+                reference: EntityRef::Group,
+                container: Container::Group,
+            },
+        );
+        self.named(
+            plan,
+            &Named {
+                kind: EntityKind::Role,
+                desired: &d.roles,
+                live: &l.roles,
+                fields: |r: &Role| (&r.name, &r.description),
+                entity: Entity::Role,
+                reference: EntityRef::Role,
+                container: Container::Role,
+            },
+        );
         for (id, rule) in &d.mapping_rules {
             let principal = Principal::MappingRule(id.clone());
             if self.protected_principal(&principal) {
@@ -245,13 +202,7 @@ impl<'a> Planner<'a> {
             }
             match l.mapping_rules.get(id) {
                 None => plan.changes.push(Change::Create {
-                    kind: EntityKind::MappingRule,
-                    id: id.to_string(),
-                    attributes: BTreeMap::from([
-                        ("name", rule.name.clone()),
-                        ("claim", rule.claim_name.clone()),
-                        ("value", rule.claim_value.clone()),
-                    ]),
+                    entity: Entity::MappingRule(id.clone(), rule.clone()),
                 }),
                 Some(live) => {
                     let mut attributes = Vec::new();
@@ -263,7 +214,11 @@ impl<'a> Planner<'a> {
                         &rule.claim_value,
                         &mut attributes,
                     );
-                    updated(plan, EntityKind::MappingRule, id.to_string(), attributes);
+                    updated(
+                        plan,
+                        Entity::MappingRule(id.clone(), rule.clone()),
+                        attributes,
+                    );
                 }
             }
         }
@@ -271,7 +226,7 @@ impl<'a> Planner<'a> {
             if !d.mapping_rules.contains_key(id) {
                 let pruned = self.prunes(Kind::MappingRules)
                     && !self.protected_principal(&Principal::MappingRule(id.clone()));
-                undeclared(plan, EntityKind::MappingRule, id.as_str(), pruned);
+                undeclared(plan, EntityRef::MappingRule(id.clone()), pruned);
             }
         }
         for (id, user) in &d.users {
@@ -280,12 +235,7 @@ impl<'a> Planner<'a> {
             }
             match l.users.get(id) {
                 None => plan.changes.push(Change::Create {
-                    kind: EntityKind::User,
-                    id: id.to_string(),
-                    attributes: [("name", &user.name), ("email", &user.email)]
-                        .into_iter()
-                        .filter_map(|(k, v)| v.clone().map(|v| (k, v)))
-                        .collect(),
+                    entity: Entity::User(id.clone(), user.clone()),
                 }),
                 Some(live) => {
                     // Only attributes the files manage; the password is never compared.
@@ -306,7 +256,7 @@ impl<'a> Planner<'a> {
                             &mut attributes,
                         );
                     }
-                    updated(plan, EntityKind::User, id.to_string(), attributes);
+                    updated(plan, Entity::User(id.clone(), user.clone()), attributes);
                 }
             }
         }
@@ -314,14 +264,14 @@ impl<'a> Planner<'a> {
             if !d.users.contains_key(id) {
                 let pruned = self.prunes(Kind::Users)
                     && !self.protected_principal(&Principal::User(id.clone()));
-                undeclared(plan, EntityKind::User, id.as_str(), pruned);
+                undeclared(plan, EntityRef::User(id.clone()), pruned);
             }
         }
     }
 
     /// Deleting a group or role leaves its own memberships in roles and
     /// tenants behind in Camunda (answers §1): remove them explicitly.
-    fn delete_container(&self, plan: &mut Plan, kind: EntityKind, container: &Container) {
+    fn delete_container(&self, plan: &mut Plan, entity: EntityRef, container: &Container) {
         let as_member = match container {
             Container::Group(g) => Some(Principal::Group(g.clone())),
             Container::Role(r) => Some(Principal::Role(r.clone())),
@@ -333,10 +283,54 @@ impl<'a> Planner<'a> {
             }
         }
         plan.changes.push(Change::Delete {
-            kind,
-            id: container.id().to_owned(),
+            entity,
             cascade: Vec::new(),
         });
+    }
+
+    /// Tenants, groups or roles: created, updated, deleted or left alone.
+    fn named<Id: Ord + Clone, T: Clone>(&self, plan: &mut Plan, n: &Named<'_, Id, T>) {
+        for (id, desired) in n.desired {
+            if self.protected_container(&(n.container)(id.clone())) {
+                continue;
+            }
+            let entity = || (n.entity)(id.clone(), desired.clone());
+            match n.live.get(id) {
+                None => plan.changes.push(Change::Create { entity: entity() }),
+                Some(live) => {
+                    let (name, description) = (n.fields)(desired);
+                    let (live_name, live_description) = (n.fields)(live);
+                    let mut attributes = Vec::new();
+                    attribute("name", live_name, name, &mut attributes);
+                    attribute(
+                        "description",
+                        live_description,
+                        description,
+                        &mut attributes,
+                    );
+                    updated(plan, entity(), attributes);
+                }
+            }
+        }
+        for id in n.live.keys() {
+            let container = (n.container)(id.clone());
+            let declared =
+                n.desired.contains_key(id) || self.desired.containers.contains_key(&container);
+            let built_in = match &container {
+                Container::Role(r) => BUILT_IN_ROLES.contains(&r.as_str()),
+                Container::Tenant(t) => t.as_str() == DEFAULT_TENANT,
+                Container::Group(_) => false,
+            };
+            if declared || built_in {
+                continue;
+            }
+            let entity = (n.reference)(id.clone());
+            if self.prunes(n.kind.prune_kind()) && !self.protected_container(&container) {
+                self.delete_container(plan, entity, &container);
+            } else {
+                undeclared(plan, entity, false);
+            }
+        }
     }
 
     fn memberships(&self, plan: &mut Plan) {
@@ -451,7 +445,7 @@ impl<'a> Planner<'a> {
 /// The live state as it will be after the plan, as a cluster applies it
 /// (cascades included). Used for effective access after the plan, and by
 /// tests: projecting plan(A→B) onto A gives B on everything the plan manages.
-pub fn projected(state: &AccessState, plan: &Plan, desired: &Desired) -> AccessState {
+pub fn projected(state: &AccessState, plan: &Plan) -> AccessState {
     let mut next = state.clone();
     for change in &plan.changes {
         match change {
@@ -461,34 +455,8 @@ pub fn projected(state: &AccessState, plan: &Plan, desired: &Desired) -> AccessS
             Change::RemoveMember(m) => {
                 next.memberships.remove(m);
             }
-            Change::Create { kind, id, .. } | Change::Update { kind, id, .. } => {
-                let d = &desired.state;
-                match kind {
-                    EntityKind::Tenant => {
-                        next.tenants
-                            .insert(id.as_str().into(), d.tenants[&id.as_str().into()].clone());
-                    }
-                    EntityKind::Group => {
-                        next.groups
-                            .insert(id.as_str().into(), d.groups[&id.as_str().into()].clone());
-                    }
-                    EntityKind::Role => {
-                        next.roles
-                            .insert(id.as_str().into(), d.roles[&id.as_str().into()].clone());
-                    }
-                    EntityKind::MappingRule => {
-                        next.mapping_rules.insert(
-                            id.as_str().into(),
-                            d.mapping_rules[&id.as_str().into()].clone(),
-                        );
-                    }
-                    EntityKind::User => {
-                        next.users
-                            .insert(id.as_str().into(), d.users[&id.as_str().into()].clone());
-                    }
-                }
-            }
-            Change::Delete { kind, id, .. } => delete_entity(&mut next, *kind, id),
+            Change::Create { entity } | Change::Update { entity, .. } => entity.put(&mut next),
+            Change::Delete { entity, .. } => delete_entity(&mut next, entity),
             Change::CreateAuthorization { tuple, permissions } => {
                 let grant = next.authorizations.entry(tuple.clone()).or_default();
                 grant.permissions = permissions.clone();
@@ -534,46 +502,26 @@ fn camunda_own(m: &Membership) -> bool {
         && matches!(&m.container, Container::Tenant(t) if t.as_str() == DEFAULT_TENANT)
 }
 
-/// The principal an entity is when it is a member or an owner.
-fn entity_principal(kind: EntityKind, id: &str) -> Option<Principal> {
-    match kind {
-        EntityKind::Tenant => None,
-        EntityKind::Group => Some(Principal::Group(id.into())),
-        EntityKind::Role => Some(Principal::Role(id.into())),
-        EntityKind::MappingRule => Some(Principal::MappingRule(id.into())),
-        EntityKind::User => Some(Principal::User(id.into())),
-    }
-}
-
 /// Whether Camunda removes `membership` when the entity is deleted: a
 /// group, role or tenant takes its members with it (a group's or role's
 /// own memberships stay behind as orphans); a user or mapping rule leaves
 /// every group, role and tenant.
-fn cascades_membership(kind: EntityKind, id: &str, membership: &Membership) -> bool {
-    match kind {
-        EntityKind::Tenant | EntityKind::Group | EntityKind::Role => {
-            membership.container.id() == id
-                && match &membership.container {
-                    Container::Tenant(_) => kind == EntityKind::Tenant,
-                    Container::Group(_) => kind == EntityKind::Group,
-                    Container::Role(_) => kind == EntityKind::Role,
-                }
-        }
-        EntityKind::MappingRule | EntityKind::User => {
-            entity_principal(kind, id).as_ref() == Some(&membership.member)
-        }
+fn cascades_membership(entity: &EntityRef, membership: &Membership) -> bool {
+    match entity.container() {
+        Some(container) => membership.container == container,
+        None => entity.principal().as_ref() == Some(&membership.member),
     }
 }
 
 /// What Camunda deletes together with an entity (reference §6, answers
 /// §1): members or memberships as [`cascades_membership`] says, and every
 /// authorization the entity owns.
-pub fn cascade_of(state: &AccessState, kind: EntityKind, id: &str) -> Vec<Cascaded> {
-    let owner = entity_principal(kind, id);
+pub fn cascade_of(state: &AccessState, entity: &EntityRef) -> Vec<Cascaded> {
+    let owner = entity.principal();
     let memberships = state
         .memberships
         .iter()
-        .filter(|m| cascades_membership(kind, id, m))
+        .filter(|m| cascades_membership(entity, m))
         .map(|m| Cascaded::Membership {
             membership: m.clone(),
         });
@@ -592,28 +540,28 @@ pub fn cascade_of(state: &AccessState, kind: EntityKind, id: &str) -> Vec<Cascad
 }
 
 /// Deletes an entity from `state` as Camunda does, cascade included.
-fn delete_entity(state: &mut AccessState, kind: EntityKind, id: &str) {
-    match kind {
-        EntityKind::Tenant => {
-            state.tenants.remove(&id.into());
+fn delete_entity(state: &mut AccessState, entity: &EntityRef) {
+    match entity {
+        EntityRef::Tenant(id) => {
+            state.tenants.remove(id);
         }
-        EntityKind::Group => {
-            state.groups.remove(&id.into());
+        EntityRef::Group(id) => {
+            state.groups.remove(id);
         }
-        EntityKind::Role => {
-            state.roles.remove(&id.into());
+        EntityRef::Role(id) => {
+            state.roles.remove(id);
         }
-        EntityKind::MappingRule => {
-            state.mapping_rules.remove(&id.into());
+        EntityRef::MappingRule(id) => {
+            state.mapping_rules.remove(id);
         }
-        EntityKind::User => {
-            state.users.remove(&id.into());
+        EntityRef::User(id) => {
+            state.users.remove(id);
         }
     }
     state
         .memberships
-        .retain(|m| !cascades_membership(kind, id, m));
-    if let Some(owner) = entity_principal(kind, id) {
+        .retain(|m| !cascades_membership(entity, m));
+    if let Some(owner) = entity.principal() {
         state.authorizations.retain(|t, _| t.owner != owner);
     }
 }

@@ -4,13 +4,15 @@
 pub mod access;
 pub mod change;
 pub mod diff;
+pub mod document;
 pub mod fingerprint;
 pub mod order;
 pub mod review;
 
 pub use access::{AccessChange, Risk, access_changes, risks};
-pub use change::{Change, EntityKind, Plan, Unmanaged};
+pub use change::{Change, Entity, EntityKind, EntityRef, Plan, Unmanaged};
 pub use diff::{Planner, projected};
+pub use document::{PlanDocument, PlanFile, PlanRecord};
 pub use order::{Order, Reason, Step};
 pub use review::{Review, Warning};
 
@@ -21,42 +23,14 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::model::catalogue::{CamundaVersion, PermissionType, ResourceType};
-    use crate::model::desired::{Desired, Kind, MembersMode, Policy};
+    use crate::model::catalogue::{PermissionType, ResourceType};
+    use crate::model::desired::MembersMode;
     use crate::model::state::{
         AccessState, AuthorizationTuple, Container, Grant, Group, MappingRule, Membership,
         Principal, ResourceSelector, Role, Tenant,
     };
 
-    /// A desired state that declares everything in `state` and prunes all kinds.
-    fn declaring(state: &AccessState) -> Desired {
-        let mut containers = BTreeMap::new();
-        for id in state.groups.keys() {
-            containers.insert(Container::Group(id.clone()), MembersMode::Authoritative);
-        }
-        for id in state.roles.keys() {
-            containers.insert(Container::Role(id.clone()), MembersMode::Authoritative);
-        }
-        for id in state.tenants.keys() {
-            containers.insert(Container::Tenant(id.clone()), MembersMode::Authoritative);
-        }
-        Desired {
-            version: CamundaVersion::V8_8,
-            state: state.clone(),
-            policy: Policy {
-                prune: Kind::ALL.into_iter().collect(),
-                protect: BTreeSet::new(),
-            },
-            containers,
-            owners: state
-                .authorizations
-                .keys()
-                .map(|t| t.owner.clone())
-                .collect(),
-            references: Vec::new(),
-            unset_passwords: Vec::new(),
-        }
-    }
+    use crate::test_support::declaring;
 
     fn without_keys(state: &AccessState) -> AccessState {
         let mut s = state.clone();
@@ -345,22 +319,17 @@ mod tests {
     }
 
     /// One change as the server applies it, cascades included.
-    fn server_applies(state: &AccessState, change: &Change, desired: &Desired) -> AccessState {
+    fn server_applies(state: &AccessState, change: &Change) -> AccessState {
         let one = Plan {
             changes: vec![change.clone()],
             unmanaged: Vec::new(),
         };
-        diff::projected(state, &one, desired)
+        diff::projected(state, &one)
     }
 
     /// Plays `plan` in `order` against the server's rules that ordering is
     /// about, and says what the server would refuse.
-    fn refused(
-        live: &AccessState,
-        plan: &Plan,
-        sequence: &[Step],
-        desired: &Desired,
-    ) -> Vec<String> {
+    fn refused(live: &AccessState, plan: &Plan, sequence: &[Step]) -> Vec<String> {
         let mut state = live.clone();
         let mut problems = Vec::new();
         let exists = |s: &AccessState, c: &Container| match c {
@@ -400,7 +369,7 @@ mod tests {
                 }
                 _ => {}
             }
-            state = server_applies(&state, change, desired);
+            state = server_applies(&state, change);
             let mut pairs = BTreeSet::new();
             for rule in state.mapping_rules.values() {
                 if !pairs.insert((&rule.claim_name, &rule.claim_value)) {
@@ -424,7 +393,7 @@ mod tests {
         fn applying_a_plan_reaches_the_desired_state(a in arb_state(), b in arb_state()) {
             let desired = declaring(&b);
             let plan = Planner::new(&desired, &a).plan();
-            let reached = diff::projected(&a, &plan, &desired);
+            let reached = diff::projected(&a, &plan);
             prop_assert_eq!(without_keys(&reached), without_keys(&b));
             // And planning again from there is empty.
             let again = Planner::new(&desired, &reached).plan();
@@ -446,7 +415,7 @@ mod tests {
             }
             // Swapped claim pairs are reported as conflicts (tested below).
             prop_assume!(order.conflicts.is_empty());
-            let problems = refused(&a, &plan, &sequence, &desired);
+            let problems = refused(&a, &plan, &sequence);
             prop_assert!(problems.is_empty(), "{:?}\n{:?}", problems, plan.changes);
             // Deterministic.
             prop_assert_eq!(Order::new(&plan, &a).sequence(), sequence);
@@ -528,7 +497,7 @@ mod tests {
                 "|",
             ]
         );
-        assert!(refused(&live, &plan, &sequence, &desired).is_empty());
+        assert!(refused(&live, &plan, &sequence).is_empty());
     }
 
     #[test]

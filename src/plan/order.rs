@@ -26,8 +26,9 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
 
 use crate::model::catalogue::ResourceType;
+use crate::model::entity::{Entity, EntityKind, EntityRef};
 use crate::model::state::{AccessState, Container, Principal, ResourceSelector};
-use crate::plan::change::{Change, EntityKind, Plan};
+use crate::plan::change::{Change, Plan};
 
 /// A node: one change of the plan (by position), or the make-before-break
 /// barrier between grants and revokes.
@@ -83,45 +84,35 @@ pub struct Order {
     pub conflicts: Vec<String>,
 }
 
-type Entity = (EntityKind, String);
-
 /// A mapping rule's (claim name, claim value).
 type ClaimPair = (String, String);
 
-fn container_entity(c: &Container) -> Entity {
+fn container_entity(c: &Container) -> EntityRef {
     match c {
-        Container::Group(g) => (EntityKind::Group, g.to_string()),
-        Container::Role(r) => (EntityKind::Role, r.to_string()),
-        Container::Tenant(t) => (EntityKind::Tenant, t.to_string()),
+        Container::Group(g) => EntityRef::Group(g.clone()),
+        Container::Role(r) => EntityRef::Role(r.clone()),
+        Container::Tenant(t) => EntityRef::Tenant(t.clone()),
     }
 }
 
-fn principal_entity(p: &Principal) -> Option<Entity> {
+fn principal_entity(p: &Principal) -> Option<EntityRef> {
     Some(match p {
-        Principal::User(u) => (EntityKind::User, u.to_string()),
-        Principal::Group(g) => (EntityKind::Group, g.to_string()),
-        Principal::Role(r) => (EntityKind::Role, r.to_string()),
-        Principal::MappingRule(m) => (EntityKind::MappingRule, m.to_string()),
+        Principal::User(u) => EntityRef::User(u.clone()),
+        Principal::Group(g) => EntityRef::Group(g.clone()),
+        Principal::Role(r) => EntityRef::Role(r.clone()),
+        Principal::MappingRule(m) => EntityRef::MappingRule(m.clone()),
         Principal::Client(_) => return None,
     })
 }
 
-fn resource_entity(resource_type: ResourceType, resource: &ResourceSelector) -> Option<Entity> {
+fn resource_entity(resource_type: ResourceType, resource: &ResourceSelector) -> Option<EntityRef> {
     let ResourceSelector::Id(id) = resource else {
         return None;
     };
     if id == "*" {
         return None;
     }
-    let kind = match resource_type {
-        ResourceType::Group => EntityKind::Group,
-        ResourceType::Role => EntityKind::Role,
-        ResourceType::Tenant => EntityKind::Tenant,
-        ResourceType::MappingRule => EntityKind::MappingRule,
-        ResourceType::User => EntityKind::User,
-        _ => return None,
-    };
-    Some((kind, id.clone()))
+    EntityKind::of_resource_type(resource_type).map(|kind| kind.with_id(id.as_str()))
 }
 
 /// Whether a change gives access (or is neutral) rather than taking it away.
@@ -140,35 +131,20 @@ pub fn is_grant(change: &Change) -> bool {
 
 /// Claim pairs a mapping-rule change gives up and takes.
 fn claims(change: &Change, live: &AccessState) -> (Option<ClaimPair>, Option<ClaimPair>) {
+    let pair = |claim: &str, value: &str| (claim.to_owned(), value.to_owned());
     match change {
         Change::Create {
-            kind: EntityKind::MappingRule,
-            attributes,
-            ..
-        } => (
-            None,
-            Some((
-                attributes.get("claim").cloned().unwrap_or_default(),
-                attributes.get("value").cloned().unwrap_or_default(),
-            )),
-        ),
+            entity: Entity::MappingRule(_, rule),
+        } => (None, Some(pair(&rule.claim_name, &rule.claim_value))),
         Change::Update {
-            kind: EntityKind::MappingRule,
-            id,
-            attributes,
+            entity: Entity::MappingRule(id, rule),
+            ..
         } => {
-            let Some(rule) = live.mapping_rules.get(&id.as_str().into()) else {
+            let Some(live) = live.mapping_rules.get(id) else {
                 return (None, None);
             };
-            let before = (rule.claim_name.clone(), rule.claim_value.clone());
-            let mut after = before.clone();
-            for a in attributes {
-                match a.name {
-                    "claim" => after.0 = a.after.clone(),
-                    "value" => after.1 = a.after.clone(),
-                    _ => {}
-                }
-            }
+            let before = pair(&live.claim_name, &live.claim_value);
+            let after = pair(&rule.claim_name, &rule.claim_value);
             if after == before {
                 (None, None)
             } else {
@@ -176,13 +152,12 @@ fn claims(change: &Change, live: &AccessState) -> (Option<ClaimPair>, Option<Cla
             }
         }
         Change::Delete {
-            kind: EntityKind::MappingRule,
-            id,
+            entity: EntityRef::MappingRule(id),
             ..
         } => (
             live.mapping_rules
-                .get(&id.as_str().into())
-                .map(|r| (r.claim_name.clone(), r.claim_value.clone())),
+                .get(id)
+                .map(|r| pair(&r.claim_name, &r.claim_value)),
             None,
         ),
         _ => (None, None),
@@ -196,16 +171,16 @@ impl Order {
         let nodes: Vec<NodeIndex> = (0..plan.changes.len())
             .map(|i| graph.add_node(Step::Change(i)))
             .collect();
-        let mut created: HashMap<Entity, usize> = HashMap::new();
-        let mut deleted: HashMap<Entity, usize> = HashMap::new();
+        let mut created: HashMap<EntityRef, usize> = HashMap::new();
+        let mut deleted: HashMap<EntityRef, usize> = HashMap::new();
         let mut released: HashMap<(String, String), usize> = HashMap::new();
         for (i, change) in plan.changes.iter().enumerate() {
             match change {
-                Change::Create { kind, id, .. } => {
-                    created.insert((*kind, id.clone()), i);
+                Change::Create { entity } => {
+                    created.insert(entity.reference(), i);
                 }
-                Change::Delete { kind, id, .. } => {
-                    deleted.insert((*kind, id.clone()), i);
+                Change::Delete { entity, .. } => {
+                    deleted.insert(entity.clone(), i);
                 }
                 _ => {}
             }
@@ -215,7 +190,7 @@ impl Order {
         }
         let mut edges: BTreeSet<(usize, usize, Reason)> = BTreeSet::new();
         for (i, change) in plan.changes.iter().enumerate() {
-            let mut before = |entity: Option<Entity>, reason: Reason| {
+            let mut before = |entity: Option<EntityRef>, reason: Reason| {
                 if let Some(&j) = entity.and_then(|e| created.get(&e)) {
                     edges.insert((j, i, reason));
                 }
@@ -235,7 +210,7 @@ impl Order {
                 }
                 _ => {}
             }
-            let mut after = |entity: Option<Entity>| {
+            let mut after = |entity: Option<EntityRef>| {
                 if let Some(&j) = entity.and_then(|e| deleted.get(&e)) {
                     edges.insert((i, j, Reason::DependantsFirst));
                 }

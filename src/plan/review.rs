@@ -4,12 +4,13 @@
 
 use std::collections::BTreeSet;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::model::desired::{Desired, Kind, Referenced};
+use crate::model::entity::EntityKind;
 use crate::model::state::{AccessState, Container, Principal};
 use crate::plan::access::{AccessChange, Risk, access_changes, escalating_containers, risks_with};
-use crate::plan::change::{Change, EntityKind, Plan, Unmanaged};
+use crate::plan::change::{Change, Plan, Unmanaged};
 use crate::plan::diff::{Planner, projected};
 
 /// A plan, reviewed.
@@ -27,7 +28,7 @@ pub struct Review {
 }
 
 /// Something the plan does not do, or cannot be trusted to show plainly.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "kebab-case")]
 pub enum Warning {
     /// A protected object the files declare differs from the cluster.
@@ -88,7 +89,7 @@ impl std::fmt::Display for Warning {
 impl Review {
     /// Reviews `plan`, planned from `desired` against `live`.
     pub fn new(plan: &Plan, live: &AccessState, desired: &Desired) -> Review {
-        let after = projected(live, plan, desired);
+        let after = projected(live, plan);
         let access = access_changes(live, &after);
         let mut warnings = protection_warnings(plan, live, desired);
         warnings.extend(not_pruned(plan));
@@ -110,35 +111,18 @@ impl Review {
 
 /// Whether `change` is about the object `target` names.
 fn touches(change: &Change, target: &Referenced) -> bool {
-    let entity = |kind: EntityKind, id: &str| match target {
-        Referenced::Container(c) => {
-            c.id() == id
-                && matches!(
-                    (c, kind),
-                    (Container::Group(_), EntityKind::Group)
-                        | (Container::Role(_), EntityKind::Role)
-                        | (Container::Tenant(_), EntityKind::Tenant)
-                )
-        }
-        Referenced::Principal(p) => {
-            p.id() == id
-                && matches!(
-                    (p, kind),
-                    (Principal::Group(_), EntityKind::Group)
-                        | (Principal::Role(_), EntityKind::Role)
-                        | (Principal::MappingRule(_), EntityKind::MappingRule)
-                        | (Principal::User(_), EntityKind::User)
-                )
-        }
+    let entity = |entity: &crate::model::entity::EntityRef| match target {
+        Referenced::Container(c) => entity.container().as_ref() == Some(c),
+        Referenced::Principal(p) => entity.principal().as_ref() == Some(p),
     };
     let principal = |p: &Principal| match target {
         Referenced::Principal(t) => t == p,
         Referenced::Container(c) => c.id() == p.id() && touches_as_container(c, p),
     };
     match change {
-        Change::Create { kind, id, .. }
-        | Change::Update { kind, id, .. }
-        | Change::Delete { kind, id, .. } => entity(*kind, id),
+        Change::Create { .. } | Change::Update { .. } | Change::Delete { .. } => {
+            change.entity().is_some_and(|e| entity(&e))
+        }
         Change::AddMember(m) | Change::RemoveMember(m) => {
             principal(&m.member)
                 || match target {
@@ -291,9 +275,11 @@ fn suspicious_ids(plan: &Plan) -> Vec<Warning> {
     };
     for change in &plan.changes {
         match change {
-            Change::Create { kind, id, .. }
-            | Change::Update { kind, id, .. }
-            | Change::Delete { kind, id, .. } => check(format!("{kind} {id:?}"), &[id]),
+            Change::Create { .. } | Change::Update { .. } | Change::Delete { .. } => {
+                if let Some(e) = change.entity() {
+                    check(format!("{} {:?}", e.kind(), e.id()), &[e.id()]);
+                }
+            }
             Change::AddMember(m) | Change::RemoveMember(m) => {
                 check(format!("{:?}", m.member.to_string()), &[m.member.id()]);
                 check(

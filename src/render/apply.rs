@@ -1,32 +1,9 @@
 //! Apply reports: every change as done, failed or skipped.
 
-use serde_json::json;
-
-use crate::apply::Outcome;
+use crate::apply::report::{ApplyDocument, ApplyReport, OutcomeCounts};
+use crate::apply::{Ending, Outcome};
 use crate::plan::Plan;
-
-/// Version of the JSON document `apply --format json` prints.
-pub const REPORT_FORMAT_VERSION: u32 = 1;
-
-/// How the run ended, beyond the outcomes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Ending {
-    /// Every write done and seen by a re-read.
-    Converged,
-    /// Every write done; not waited for (`--no-wait`).
-    NotWaited,
-    /// Every write done; the re-reads did not show them all before the wait ended.
-    NotConverged(Vec<String>),
-    /// Something failed or was skipped.
-    Incomplete,
-    /// Stopped by an interrupt.
-    Interrupted,
-    /// Writes stopped because the cluster stopped answering (the cause).
-    Unreachable(String),
-    /// The writes are done, but the tool can no longer read the cluster
-    /// (its own access went away): the error.
-    LostAccess(String),
-}
+use crate::plan::document::to_json;
 
 /// One line per finished change, for logs and CI.
 pub fn line(plan: &Plan, index: usize, outcome: &Outcome) -> String {
@@ -46,22 +23,15 @@ pub fn line(plan: &Plan, index: usize, outcome: &Outcome) -> String {
     }
 }
 
-fn counts(outcomes: &[Outcome]) -> (usize, usize, usize, usize) {
-    let mut c = (0, 0, 0, 0);
-    for o in outcomes {
-        match o {
-            Outcome::Done { .. } => c.0 += 1,
-            Outcome::Failed { .. } => c.1 += 1,
-            Outcome::Skipped { .. } => c.2 += 1,
-            Outcome::NotStarted => c.3 += 1,
-        }
-    }
-    c
-}
-
 /// The report as a person reads it.
-pub fn human(plan: &Plan, outcomes: &[Outcome], ending: &Ending) -> String {
-    let (done, failed, skipped, not_started) = counts(outcomes);
+pub fn human(plan: &Plan, report: &ApplyReport) -> String {
+    let (outcomes, ending) = (&report.outcomes, &report.ending);
+    let OutcomeCounts {
+        done,
+        failed,
+        skipped,
+        not_started,
+    } = OutcomeCounts::of(outcomes);
     let mut out = String::new();
     if failed + skipped + not_started > 0 {
         out.push_str("\nWhat did not happen:\n");
@@ -104,46 +74,6 @@ pub fn human(plan: &Plan, outcomes: &[Outcome], ending: &Ending) -> String {
 }
 
 /// The report as one JSON document.
-pub fn json(plan: &Plan, outcomes: &[Outcome], ending: &Ending, target: &str) -> String {
-    let (done, failed, skipped, not_started) = counts(outcomes);
-    let changes: Vec<serde_json::Value> = plan
-        .changes
-        .iter()
-        .zip(outcomes)
-        .map(|(change, outcome)| {
-            let mut value = serde_json::to_value(change).expect("changes serialize");
-            let outcome = serde_json::to_value(outcome).expect("outcomes serialize");
-            if let (Some(v), Some(o)) = (value.as_object_mut(), outcome.as_object()) {
-                for (k, x) in o {
-                    v.insert(k.clone(), x.clone());
-                }
-            }
-            value
-        })
-        .collect();
-    let (ending_name, pending) = match ending {
-        Ending::Converged => ("converged", Vec::new()),
-        Ending::NotWaited => ("not-waited", Vec::new()),
-        Ending::NotConverged(p) => ("not-converged", p.clone()),
-        Ending::Incomplete => ("incomplete", Vec::new()),
-        Ending::Interrupted => ("interrupted", Vec::new()),
-        Ending::Unreachable(_) => ("unreachable", Vec::new()),
-        Ending::LostAccess(_) => ("lost-access", Vec::new()),
-    };
-    let cause = match ending {
-        Ending::Unreachable(cause) | Ending::LostAccess(cause) => Some(cause.as_str()),
-        _ => None,
-    };
-    let document = json!({
-        "format_version": REPORT_FORMAT_VERSION,
-        "target": target,
-        "summary": {"done": done, "failed": failed, "skipped": skipped, "not_started": not_started},
-        "ending": ending_name,
-        "cause": cause,
-        "not_yet_visible": pending,
-        "changes": changes,
-    });
-    let mut text = serde_json::to_string_pretty(&document).expect("reports serialize");
-    text.push('\n');
-    text
+pub fn json(plan: &Plan, report: &ApplyReport, target: &str) -> String {
+    to_json(&ApplyDocument::new(plan, report, target))
 }

@@ -94,6 +94,36 @@ impl Shell {
         let _ = stderr.write_all(safe(&crate::secrets::redact(text)).as_bytes());
         let _ = stderr.flush();
     }
+
+    /// `warning: MESSAGE` on stderr.
+    pub fn warn(&self, message: impl std::fmt::Display) {
+        self.err(&format!("warning: {message}\n"));
+    }
+
+    /// `error: MESSAGE` on stderr.
+    pub fn error(&self, message: impl std::fmt::Display) {
+        self.err(&format!("error: {message}\n"));
+    }
+
+    /// `refused: MESSAGE` on stderr: a guard stopped the run.
+    pub fn refused(&self, message: impl std::fmt::Display) {
+        self.err(&format!("refused: {message}\n"));
+    }
+
+    /// `note: MESSAGE` on stderr.
+    pub fn note(&self, message: impl std::fmt::Display) {
+        self.err(&format!("note: {message}\n"));
+    }
+
+    /// `  help: MESSAGE` on stderr, under an error.
+    pub fn help(&self, message: impl std::fmt::Display) {
+        self.err(&format!("  help: {message}\n"));
+    }
+
+    /// A line of progress or a summary on stderr.
+    pub fn status(&self, message: impl std::fmt::Display) {
+        self.err(&format!("{message}\n"));
+    }
 }
 
 #[cfg(test)]

@@ -1,11 +1,7 @@
 //! Plans as text (Terraform-like) and as versioned JSON.
 
-use serde_json::json;
-
+use crate::plan::document::{PlanDocument, PlanFile, PlanRecord, to_json};
 use crate::plan::{Change, Plan, Review, Risk};
-
-/// Version of the JSON document `plan --format json` prints.
-pub const PLAN_FORMAT_VERSION: u32 = 1;
 
 const GREEN: &str = "\x1b[32m";
 const YELLOW: &str = "\x1b[33m";
@@ -102,7 +98,8 @@ pub fn human(plan: &Plan, review: &Review, target: &str, color: bool) -> String 
                 out.push_str(&format!("  {line}  {}\n", tags.join(" ")));
             }
             match change {
-                Change::Create { attributes, .. } => {
+                Change::Create { entity } => {
+                    let attributes = entity.attributes();
                     let width = attributes.keys().map(|k| k.len()).max().unwrap_or(0);
                     for (name, value) in attributes {
                         out.push_str(&format!("      {name:width$} = {value:?}\n"));
@@ -110,7 +107,7 @@ pub fn human(plan: &Plan, review: &Review, target: &str, color: bool) -> String 
                 }
                 Change::Update { attributes, .. } => {
                     for a in attributes {
-                        attribute_diff(&mut out, a.name, &a.before, &a.after, paint);
+                        attribute_diff(&mut out, &a.name, &a.before, &a.after, paint);
                     }
                 }
                 Change::UpdateAuthorization { before, after, .. } => {
@@ -170,34 +167,7 @@ pub fn human(plan: &Plan, review: &Review, target: &str, color: bool) -> String 
     out
 }
 
-/// What a saved plan records besides its changes, so `apply --plan` can
-/// refuse a stale one.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct PlanRecord {
-    /// This tool's version.
-    pub tool_version: String,
-    /// The cluster (address without credentials, or the embedded simulator).
-    pub target: String,
-    /// The cluster's Camunda version.
-    pub camunda_version: String,
-    /// sha256 of the desired state.
-    pub desired_sha256: String,
-    /// sha256 of the live state the plan was computed from.
-    pub live_sha256: String,
-    /// The configuration paths as `plan` was given them (relative to the
-    /// directory it ran in), so `apply --plan FILE` needs no paths.
-    #[serde(default)]
-    pub paths: Vec<String>,
-    /// Where `plan` ran, relative to the plan file's directory.
-    #[serde(default)]
-    pub base: String,
-    /// sha256 of each configuration file's text, by the name it was read
-    /// under, so a stale plan names the files that changed.
-    #[serde(default)]
-    pub files: std::collections::BTreeMap<String, String>,
-}
-
-/// A plan file: the JSON document plus the record, and the live state the
+/// A plan file: the document plus the record, and the live state the
 /// plan was computed from (so a stale plan can say what changed since).
 pub fn file(
     plan: &Plan,
@@ -205,56 +175,16 @@ pub fn file(
     record: &PlanRecord,
     live: &crate::model::state::AccessState,
 ) -> String {
-    let mut document: serde_json::Value =
-        serde_json::from_str(&json(plan, review, &record.target)).expect("own JSON parses");
-    document["record"] = json!(record);
-    document["live_state"] = json!(live);
-    let mut text = serde_json::to_string_pretty(&document).expect("plans serialize");
-    text.push('\n');
-    text
-}
-
-/// Changes as the JSON documents write them: each with its risk tags.
-pub fn changes_json(changes: &[Change], review: &Review) -> Vec<serde_json::Value> {
-    changes
-        .iter()
-        .map(|c| {
-            let mut value = serde_json::to_value(c).expect("changes serialize");
-            value["risks"] = json!(review.risks(c));
-            value
-        })
-        .collect()
-}
-
-/// Warnings as the JSON documents write them: each with its message.
-pub fn warnings_json(review: &Review) -> Vec<serde_json::Value> {
-    review
-        .warnings
-        .iter()
-        .map(|w| {
-            let mut value = serde_json::to_value(w).expect("warnings serialize");
-            value["message"] = json!(w.to_string());
-            value
-        })
-        .collect()
+    to_json(&PlanFile {
+        document: PlanDocument::new(plan, review, &record.target),
+        record: record.clone(),
+        live_state: Some(live.clone()),
+    })
 }
 
 /// The plan as one JSON document.
 pub fn json(plan: &Plan, review: &Review, target: &str) -> String {
-    let (add, change, destroy) = plan.counts();
-    let changes = changes_json(&plan.changes, review);
-    let document = json!({
-        "format_version": PLAN_FORMAT_VERSION,
-        "target": target,
-        "summary": {"add": add, "change": change, "destroy": destroy},
-        "changes": changes,
-        "effective_access": review.access,
-        "unmanaged": plan.unmanaged,
-        "warnings": warnings_json(review),
-    });
-    let mut text = serde_json::to_string_pretty(&document).expect("plans serialize");
-    text.push('\n');
-    text
+    to_json(&PlanDocument::new(plan, review, target))
 }
 
 /// Text inside a Markdown code span: backticks would end it early.
@@ -277,8 +207,8 @@ fn markdown_change(out: &mut String, change: &Change, review: &Review) {
     }
     out.push('\n');
     match change {
-        Change::Create { attributes, .. } => {
-            for (name, value) in attributes {
+        Change::Create { entity } => {
+            for (name, value) in entity.attributes() {
                 out.push_str(&format!("  - {name}: {}\n", code(&format!("{value:?}"))));
             }
         }
@@ -396,7 +326,8 @@ pub fn markdown(plan: &Plan, review: &Review, target: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plan::EntityKind;
+    use crate::model::state::Group;
+    use crate::plan::Entity;
     use crate::plan::change::AttributeChange;
 
     /// A review with nothing to say.
@@ -412,10 +343,15 @@ mod tests {
     fn update(before: &str, after: &str) -> Plan {
         Plan {
             changes: vec![Change::Update {
-                kind: EntityKind::Group,
-                id: "eng".into(),
+                entity: Entity::Group(
+                    "eng".into(),
+                    Group {
+                        name: "Eng".into(),
+                        description: after.into(),
+                    },
+                ),
                 attributes: vec![AttributeChange {
-                    name: "description",
+                    name: "description".into(),
                     before: before.into(),
                     after: after.into(),
                 }],

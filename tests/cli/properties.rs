@@ -1,23 +1,24 @@
 //! Properties against the simulator: applying plan(A→B) to a cluster
 //! holding A yields B, for random A and B.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
+use std::time::Duration;
 
-use camunda_access::apply::execute;
-use camunda_access::apply::request::write_for;
-use camunda_access::live::{Auth, Client, Reader};
+use camunda_access::apply::Ending;
+use camunda_access::live::{Auth, Client};
 use camunda_access::model::CamundaVersion;
 use camunda_access::model::catalogue::{
     BUILT_IN_ROLES, DEFAULT_TENANT, PermissionType, ResourceType,
 };
-use camunda_access::model::desired::{Desired, Kind, MembersMode, Policy};
+use camunda_access::model::desired::{Desired, Kind};
 use camunda_access::model::state::{
     AccessState, AuthorizationTuple, Container, Group, MappingRule, Membership, Principal,
     ResourceSelector, Role, Tenant,
 };
-use camunda_access::plan::{Order, Planner};
+use camunda_access::ops::{self, Session, apply::ApplyOptions};
+use camunda_access::plan::Order;
 use camunda_access::sim::{Background, SimConfig};
 use proptest::prelude::*;
 
@@ -139,49 +140,20 @@ fn arb_state() -> impl Strategy<Value = AccessState> {
         })
 }
 
+/// Everything in `state` declared, every kind but users pruned, and
+/// every principal the generator can make an owner.
 fn declaring(state: &AccessState) -> Desired {
-    let mut containers = BTreeMap::new();
-    for id in state.groups.keys() {
-        containers.insert(Container::Group(id.clone()), MembersMode::Authoritative);
-    }
-    for id in state.roles.keys() {
-        containers.insert(Container::Role(id.clone()), MembersMode::Authoritative);
-    }
-    for id in state.tenants.keys() {
-        containers.insert(Container::Tenant(id.clone()), MembersMode::Authoritative);
-    }
-    let mut owners: BTreeSet<Principal> = IDS
-        .iter()
-        .flat_map(|i| {
-            [
-                Principal::Client((*i).into()),
-                Principal::Group((*i).into()),
-                Principal::Role((*i).into()),
-                Principal::MappingRule((*i).into()),
-            ]
-        })
-        .collect();
-    owners.extend(state.authorizations.keys().map(|t| t.owner.clone()));
-    Desired {
-        version: CamundaVersion::V8_8,
-        state: state.clone(),
-        policy: Policy {
-            prune: [
-                Kind::Groups,
-                Kind::Roles,
-                Kind::Tenants,
-                Kind::MappingRules,
-                Kind::Authorizations,
-            ]
-            .into_iter()
-            .collect(),
-            protect: BTreeSet::new(),
-        },
-        containers,
-        owners,
-        references: Vec::new(),
-        unset_passwords: Vec::new(),
-    }
+    let mut desired = camunda_access::test_support::declaring(state);
+    desired.policy.prune.remove(&Kind::Users);
+    desired.owners.extend(IDS.iter().flat_map(|i| {
+        [
+            Principal::Client((*i).into()),
+            Principal::Group((*i).into()),
+            Principal::Role((*i).into()),
+            Principal::MappingRule((*i).into()),
+        ]
+    }));
+    desired
 }
 
 /// What a state holds besides Camunda's own defaults, without keys.
@@ -204,45 +176,39 @@ fn comparable(state: &AccessState) -> AccessState {
     s
 }
 
-/// Plans `target` against the cluster and applies it; returns the cluster
-/// after, or `None` for a plan with a conflict.
+/// Plans `target` against the cluster and applies it, as `apply` does;
+/// returns the cluster after, or `None` for a plan with a conflict.
 fn converge(
     rt: &tokio::runtime::Runtime,
     client: &Arc<Client>,
     target: &AccessState,
 ) -> Option<AccessState> {
-    let live = rt.block_on(Reader::new(client.clone(), 8).read()).unwrap();
-    let desired = declaring(target);
-    let plan = Planner::new(&desired, &live.state).plan();
-    let order = Order::new(&plan, &live.state);
+    let live = rt.block_on(ops::read(client, 8)).unwrap();
+    let session = Session::planned(live, declaring(target));
+    let order = Order::new(&session.plan, &session.live.state);
     // Rules swapping claim pairs: no order applies them in one run, and
     // `plan` reports it (tested in src/plan). Such cases are skipped.
     if !order.conflicts.is_empty() {
         return None;
     }
-    let writes = plan
-        .changes
-        .iter()
-        .map(|c| write_for(c, &desired))
-        .collect();
-    let outcomes = rt
-        .block_on(execute(
-            client.clone(),
-            &order,
-            writes,
-            4,
-            Arc::new(AtomicBool::new(false)),
-            |_, _| {},
-        ))
-        .outcomes;
-    for (change, outcome) in plan.changes.iter().zip(&outcomes) {
+    let options = ApplyOptions {
+        parallelism: 4,
+        read_parallelism: 8,
+        wait: Some(Duration::from_secs(10)),
+    };
+    let report = rt.block_on(ops::apply::apply(
+        client.clone(),
+        &session,
+        &order,
+        options,
+        Arc::new(AtomicBool::new(false)),
+        |_, _| {},
+    ));
+    for (change, outcome) in session.plan.changes.iter().zip(&report.outcomes) {
         assert!(outcome.is_done(), "{change}: {outcome:?}");
     }
-    Some(
-        rt.block_on(Reader::new(client.clone(), 8).read())
-            .unwrap()
-            .state,
-    )
+    assert_eq!(report.ending, Ending::Converged);
+    Some(rt.block_on(ops::read(client, 8)).unwrap().state)
 }
 
 proptest! {
