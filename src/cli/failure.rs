@@ -36,6 +36,9 @@ pub struct ErrorEntry {
     pub message: String,
     /// A refusal's reasons.
     pub reasons: Vec<String>,
+    /// What to do about it, when the tool can tell.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
 }
 
 /// Shows `error` (and, with `json`, its document on stdout) and gives the
@@ -72,6 +75,7 @@ pub fn report(error: &Error, shell: &Shell, json: bool, color: bool) -> u8 {
                 kind: if refused { "refused" } else { "error" }.to_owned(),
                 message: error.to_string(),
                 reasons: error.reasons().to_vec(),
+                help: error.help().map(|h| h.to_string()),
             },
         }));
     }

@@ -24,6 +24,23 @@ pub fn get<'a>(value: &'a Value, key: &str) -> Option<&'a Value> {
         .map(|(_, v)| v)
 }
 
+/// What is wrong with a Spring configuration's `camunda.security` section.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct SpringError(pub String);
+
+impl From<String> for SpringError {
+    fn from(message: String) -> SpringError {
+        SpringError(message)
+    }
+}
+
+impl From<&str> for SpringError {
+    fn from(message: &str) -> SpringError {
+        SpringError(message.to_owned())
+    }
+}
+
 /// A scalar under `key` as text.
 pub fn text(value: &Value, key: &str) -> Option<String> {
     match get(value, key)? {
@@ -64,7 +81,7 @@ pub fn texts(value: &Value, key: &str) -> Vec<String> {
 }
 
 /// Puts `value` at `path` in a tree of objects.
-fn insert(node: &mut Value, path: &[String], value: &str, key: &str) -> Result<(), String> {
+fn insert(node: &mut Value, path: &[String], value: &str, key: &str) -> Result<(), SpringError> {
     let map = node
         .as_object_mut()
         .ok_or_else(|| format!("{key}: conflicts with another variable"))?;
@@ -88,7 +105,7 @@ fn insert(node: &mut Value, path: &[String], value: &str, key: &str) -> Result<(
 /// `a: {b: x}` (`camunda.security.initialization:` as one key,
 /// `defaultRoles: {admin.users: [demo]}`). A key in brackets (`[a.b]`)
 /// stays one key.
-pub fn expand_dotted(value: Value) -> Result<Value, String> {
+pub fn expand_dotted(value: Value) -> Result<Value, SpringError> {
     match value {
         Value::Array(items) => items
             .into_iter()
@@ -113,7 +130,7 @@ pub fn expand_dotted(value: Value) -> Result<Value, String> {
 }
 
 /// Puts `value` at `path` in `node`, merging objects that meet.
-fn merge(node: &mut Value, path: &[String], value: Value, key: &str) -> Result<(), String> {
+fn merge(node: &mut Value, path: &[String], value: Value, key: &str) -> Result<(), SpringError> {
     let Some((first, rest)) = path.split_first() else {
         return Ok(());
     };
@@ -141,7 +158,7 @@ fn merge(node: &mut Value, path: &[String], value: Value, key: &str) -> Result<(
             }
             Ok(())
         }
-        (Some(_), _) => Err(format!("`{key}` is set twice")),
+        (Some(_), _) => Err(format!("`{key}` is set twice").into()),
     }
 }
 
@@ -260,7 +277,7 @@ fn place(text: &str, path: &str) -> String {
 /// `CAMUNDA_SECURITY_INITIALIZATION_…=value` lines. Dotted keys bind as
 /// Spring binds them; a key the initialization does not know is an error
 /// with its place (Camunda itself would ignore it silently).
-pub fn parse(text: &str) -> Result<Value, String> {
+pub fn parse(text: &str) -> Result<Value, SpringError> {
     let init = parse_section(text)?;
     let unknown = unknown_keys(&init);
     match unknown.first() {
@@ -273,11 +290,12 @@ pub fn parse(text: &str) -> Result<Value, String> {
             } else {
                 String::new()
             }
-        )),
+        )
+        .into()),
     }
 }
 
-fn parse_section(text: &str) -> Result<Value, String> {
+fn parse_section(text: &str) -> Result<Value, SpringError> {
     const PREFIX: &str = "CAMUNDA_SECURITY_INITIALIZATION_";
     let env_lines: Vec<(&str, &str)> = text
         .lines()
@@ -322,7 +340,7 @@ fn parse_section(text: &str) -> Result<Value, String> {
         .iter()
         .try_fold(&document, |node, key| get(node, key))
         .cloned()
-        .ok_or_else(|| "no camunda.security.initialization section".to_owned())
+        .ok_or_else(|| "no camunda.security.initialization section".into())
 }
 
 #[cfg(test)]
@@ -363,7 +381,9 @@ mod tests {
         let text = "CAMUNDA_SECURITY_INITIALIZATION_USERS_0_USERNAME=demo\nCAMUNDA_SECURITY_INITIALIZATION_USERS_0_PASSWRD=x\n";
         let error = parse(text).unwrap_err();
         assert!(
-            error.starts_with("line 2, column 41: `initialization.users[0].passwrd`"),
+            error
+                .0
+                .starts_with("line 2, column 41: `initialization.users[0].passwrd`"),
             "{error}"
         );
     }

@@ -55,11 +55,11 @@ fn members(
     for key in ["users", "clients", "groups", "roles", "mapping-rules"] {
         for id in texts(entry, key) {
             let member = match key {
-                "users" => Principal::User(id.as_str().into()),
-                "clients" => Principal::Client(id.as_str().into()),
-                "groups" => Principal::Group(id.as_str().into()),
-                "roles" => Principal::Role(id.as_str().into()),
-                _ => Principal::MappingRule(id.as_str().into()),
+                "users" => Principal::User(id.clone().into()),
+                "clients" => Principal::Client(id.clone().into()),
+                "groups" => Principal::Group(id.clone().into()),
+                "roles" => Principal::Role(id.clone().into()),
+                _ => Principal::MappingRule(id.clone().into()),
             };
             if !container.accepts(&member) {
                 return Err(Unconvertible(format!(
@@ -103,7 +103,7 @@ pub fn convert(init: &Value, layout: Layout) -> Result<Converted, Unconvertible>
     for user in list(init, "users") {
         let username = text(&user, "username").ok_or("a user has no username")?;
         state.users.insert(
-            username.as_str().into(),
+            username.clone().into(),
             User {
                 name: text(&user, "name").filter(|n| !n.is_empty()),
                 email: text(&user, "email").filter(|e| !e.is_empty()),
@@ -117,7 +117,7 @@ pub fn convert(init: &Value, layout: Layout) -> Result<Converted, Unconvertible>
     for rule in list(init, "mapping-rules") {
         let id = text(&rule, "mapping-rule-id").ok_or("a mapping rule has no mapping-rule-id")?;
         state.mapping_rules.insert(
-            id.as_str().into(),
+            id.clone().into(),
             MappingRule {
                 name: text(&rule, "name").unwrap_or_else(|| id.clone()),
                 claim_name: text(&rule, "claim-name").ok_or("a mapping rule has no claim-name")?,
@@ -140,20 +140,20 @@ pub fn convert(init: &Value, layout: Layout) -> Result<Converted, Unconvertible>
                 "groups" => {
                     state
                         .groups
-                        .insert(id.as_str().into(), Group { name, description });
-                    Container::Group(id.as_str().into())
+                        .insert(id.clone().into(), Group { name, description });
+                    Container::Group(id.clone().into())
                 }
                 "roles" => {
                     state
                         .roles
-                        .insert(id.as_str().into(), Role { name, description });
-                    Container::Role(id.as_str().into())
+                        .insert(id.clone().into(), Role { name, description });
+                    Container::Role(id.clone().into())
                 }
                 _ => {
                     state
                         .tenants
-                        .insert(id.as_str().into(), Tenant { name, description });
-                    Container::Tenant(id.as_str().into())
+                        .insert(id.clone().into(), Tenant { name, description });
+                    Container::Tenant(id.clone().into())
                 }
             };
             members(&mut state, &container, &entry)?;

@@ -537,7 +537,7 @@ mod round_trip {
                 0 => {
                     let name = text(next());
                     s.tenants.insert(
-                        format!("t{i}").as_str().into(),
+                        format!("t{i}").into(),
                         Tenant {
                             name: if name.is_empty() {
                                 format!("t{i}")
@@ -551,7 +551,7 @@ mod round_trip {
                 1 => {
                     let name = text(next());
                     s.groups.insert(
-                        format!("g{i}").as_str().into(),
+                        format!("g{i}").into(),
                         Group {
                             name: if name.is_empty() {
                                 format!("g{i}")
@@ -565,7 +565,7 @@ mod round_trip {
                 2 => {
                     let name = text(next());
                     s.roles.insert(
-                        format!("r{i}").as_str().into(),
+                        format!("r{i}").into(),
                         Role {
                             name: if name.is_empty() {
                                 format!("r{i}")
@@ -579,7 +579,7 @@ mod round_trip {
                 3 => {
                     let name = text(next());
                     s.mapping_rules.insert(
-                        format!("m{i}").as_str().into(),
+                        format!("m{i}").into(),
                         MappingRule {
                             name: if name.is_empty() {
                                 format!("m{i}")
@@ -593,7 +593,7 @@ mod round_trip {
                 }
                 _ => {
                     s.users.insert(
-                        format!("u{i}").as_str().into(),
+                        format!("u{i}").into(),
                         User {
                             name: (next() % 2 == 0).then(|| format!("User {i}")),
                             email: (next() % 2 == 0).then(|| format!("u{i}@example.com")),
@@ -622,7 +622,7 @@ mod round_trip {
             )
             .chain(s.users.keys().map(|u| Principal::User(u.clone())))
             .collect();
-        principals.extend((0..3).map(|c| Principal::Client(format!("client-{c}").as_str().into())));
+        principals.extend((0..3).map(|c| Principal::Client(format!("client-{c}").into())));
         principals.push(Principal::User("external-user".into()));
         if !containers.is_empty() {
             for _ in 0..size * 2 {

@@ -16,7 +16,7 @@ use crate::sim::store::{AuthorizationRecord, EntityType, MemberRow, Relation, St
 /// Reads the initialization section of an `application.yaml` (or its
 /// environment-variable form).
 pub fn parse(text: &str) -> Result<Value, String> {
-    crate::config::spring::parse(text)
+    crate::config::spring::parse(text).map_err(|e| e.0)
 }
 
 /// Applies the initialization to `store`, creating only what is missing.

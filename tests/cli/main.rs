@@ -6,6 +6,7 @@ mod common;
 mod connect;
 mod docs;
 mod e2e_oidc;
+mod errors;
 mod fidelity;
 mod fuzz_regressions;
 mod hostile;
