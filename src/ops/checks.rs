@@ -293,7 +293,7 @@ fn passwords(plan: &Plan, desired: &Desired, sources: &Sources) -> Result<()> {
 }
 
 /// Refuses a read that cannot see everything it holds (see
-/// [`visibility`]); `plan` is the plan computed from it, whose creations
+/// [`crate::live::visibility`]); `plan` is the plan computed from it, whose creations
 /// are asked for one by one.
 pub async fn visibility(client: &Arc<Client>, live: &Live, plan: Option<&Plan>) -> Result<()> {
     let mut blind = visibility::blind_spots(live);

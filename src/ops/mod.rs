@@ -10,7 +10,7 @@
 //!    written. The result is a [`Session`].
 //! 3. [`apply`]: refuse a stale saved plan, run the safety guards, execute
 //!    the writes in dependency order ([`crate::apply::execute`]) and wait
-//!    until the cluster shows them: an [`apply::ApplyReport`].
+//!    until the cluster shows them: an [`crate::apply::ApplyReport`].
 //! 4. [`drift`]: the plan of a scheduled run, split into drift and
 //!    differences that vanished on a re-read: a [`drift::DriftReport`].
 

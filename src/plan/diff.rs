@@ -514,7 +514,7 @@ fn cascades_membership(entity: &EntityRef, membership: &Membership) -> bool {
 }
 
 /// What Camunda deletes together with an entity (reference §6, answers
-/// §1): members or memberships as [`cascades_membership`] says, and every
+/// §1): members or memberships as `cascades_membership` says, and every
 /// authorization the entity owns.
 pub fn cascade_of(state: &AccessState, entity: &EntityRef) -> Vec<Cascaded> {
     let owner = entity.principal();
