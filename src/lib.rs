@@ -18,8 +18,8 @@
 //!   the safety guards, the apply report.
 //! - [`ops`]: the pipeline the commands run — load, settle, check, apply,
 //!   drift — each a function returning a typed report.
-//! - [`export`]: a state as YAML files, and Camunda's bootstrap
-//!   configuration converted (pure).
+//! - [`export`]: a state as YAML files (pure); [`import`]: Camunda's
+//!   bootstrap configuration converted to a state (pure).
 //! - [`render`]: the only code that prints: plans, reports, diagnostics.
 //! - [`cli`]: one thin file per command; [`error::Error`] is rendered once
 //!   there.
@@ -35,6 +35,7 @@ pub mod error;
 pub mod export;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod import;
 pub mod live;
 pub mod model;
 pub mod ops;

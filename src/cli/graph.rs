@@ -45,8 +45,8 @@ pub fn run(args: &GraphArgs, settings: &Settings, shell: &Shell) -> Result<Statu
         shell.warn(conflict);
     }
     shell.out(&match args.format {
-        Format::Dot => order.dot(&session.plan),
-        Format::Mermaid => order.mermaid(&session.plan),
+        Format::Dot => crate::render::graph::dot(&order, &session.plan),
+        Format::Mermaid => crate::render::graph::mermaid(&order, &session.plan),
     });
     Ok(Status::Ok)
 }

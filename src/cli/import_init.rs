@@ -9,8 +9,8 @@ use crate::cli::Settings;
 use crate::cli::exit::Status;
 use crate::cli::export::{LayoutArg, write_files};
 use crate::error::{Error, Result};
-use crate::export::init::{convert, parse};
 use crate::export::{Layout, export};
+use crate::import::{convert, parse};
 use crate::render::Shell;
 
 /// Arguments of `import-init`.

@@ -11,8 +11,6 @@
 //! never changed). The authorization Camunda gives every user on itself is
 //! left out. Output is deterministic.
 
-pub mod init;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 

@@ -541,7 +541,7 @@ mod tests {
                 "- client:ci in group:old",
             ]
         );
-        let dot = order.dot(&plan);
+        let dot = crate::render::graph::dot(&order, &plan);
         assert!(
             dot.contains("c0 -> c1 [label=\"container first\"];"),
             "{dot}"
@@ -550,7 +550,7 @@ mod tests {
             dot.contains("barrier -> c2 [label=\"make before break\"];"),
             "{dot}"
         );
-        let mermaid = order.mermaid(&plan);
+        let mermaid = crate::render::graph::mermaid(&order, &plan);
         assert!(mermaid.starts_with("flowchart LR\n"), "{mermaid}");
         assert!(mermaid.contains("c0 -->|container first| c1"), "{mermaid}");
     }

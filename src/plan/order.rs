@@ -19,7 +19,6 @@
 
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap};
-use std::fmt::Write as _;
 
 use petgraph::Direction;
 use petgraph::graph::{DiGraph, NodeIndex};
@@ -385,62 +384,11 @@ impl Order {
         out
     }
 
-    fn label(step: Step, plan: &Plan) -> String {
-        match step {
-            Step::Change(i) => plan.changes[i].to_string(),
-            Step::Barrier => "grants done".to_owned(),
-        }
-    }
-
-    /// Graphviz DOT.
-    pub fn dot(&self, plan: &Plan) -> String {
-        let mut out = String::from("digraph plan {\n  rankdir=LR;\n  node [shape=box];\n");
+    /// Every step, in order of plan position (the barrier last).
+    pub fn steps(&self) -> Vec<Step> {
         let mut steps: Vec<Step> = self.graph.node_weights().copied().collect();
         steps.sort();
-        for step in &steps {
-            let _ = writeln!(
-                out,
-                "  {} [label={}];",
-                dot_id(*step),
-                dot_string(&Self::label(*step, plan))
-            );
-        }
-        for (from, to, reason) in self.edges() {
-            let _ = writeln!(
-                out,
-                "  {} -> {} [label={}];",
-                dot_id(from),
-                dot_id(to),
-                dot_string(reason.label())
-            );
-        }
-        out.push_str("}\n");
-        out
-    }
-
-    /// A Mermaid flowchart.
-    pub fn mermaid(&self, plan: &Plan) -> String {
-        let mut out = String::from("flowchart LR\n");
-        let mut steps: Vec<Step> = self.graph.node_weights().copied().collect();
-        steps.sort();
-        for step in &steps {
-            let _ = writeln!(
-                out,
-                "  {}[\"{}\"]",
-                dot_id(*step),
-                mermaid_text(&Self::label(*step, plan))
-            );
-        }
-        for (from, to, reason) in self.edges() {
-            let _ = writeln!(
-                out,
-                "  {} -->|{}| {}",
-                dot_id(from),
-                reason.label(),
-                dot_id(to)
-            );
-        }
-        out
+        steps
     }
 
     /// Edges by reason, for summaries and tests.
@@ -451,40 +399,4 @@ impl Order {
         }
         counts
     }
-}
-
-fn dot_id(step: Step) -> String {
-    match step {
-        Step::Change(i) => format!("c{i}"),
-        Step::Barrier => "barrier".to_owned(),
-    }
-}
-
-fn dot_string(text: &str) -> String {
-    let mut out = String::from("\"");
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// Mermaid labels: quotes and brackets as HTML entities.
-fn mermaid_text(text: &str) -> String {
-    let mut out = String::new();
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("#quot;"),
-            '<' => out.push_str("#lt;"),
-            '>' => out.push_str("#gt;"),
-            '#' => out.push_str("#35;"),
-            c => out.push(c),
-        }
-    }
-    out
 }

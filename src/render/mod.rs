@@ -3,6 +3,7 @@
 pub mod apply;
 pub mod diagnostics;
 pub mod drift;
+pub mod graph;
 pub mod log;
 pub mod plan;
 pub mod validation;
