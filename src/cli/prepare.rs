@@ -469,9 +469,7 @@ pub fn prepare(
         )) {
             Ok(answer) => answer,
             Err(e) => {
-                crate::render::log::debug(|| {
-                    format!("cannot tell how the cluster sees this tool: {e}")
-                });
+                tracing::debug!("cannot tell how the cluster sees this tool: {e}");
                 None
             }
         },

@@ -3,7 +3,6 @@
 pub mod apply;
 pub mod diagnostics;
 pub mod drift;
-pub mod log;
 pub mod plan;
 pub mod validation;
 
