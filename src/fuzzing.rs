@@ -5,6 +5,7 @@ use serde_json::Value;
 
 use crate::config::{self, Variables};
 use crate::live::reader::{Live, add_entities, member_of};
+use crate::live::wire::{MemberKind, SearchPage};
 use crate::model::CamundaVersion;
 use crate::render::diagnostics::{Style, human};
 
@@ -31,11 +32,13 @@ pub fn api_responses(data: &[u8]) {
     let Ok(answer) = serde_json::from_slice::<Value>(data) else {
         return;
     };
-    let items: Vec<Value> = answer
-        .get("items")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_else(|| vec![answer.clone()]);
+    // A search page's items, or the whole answer as one item.
+    let page = SearchPage::of(answer.clone());
+    let items: Vec<Value> = if matches!(answer.get("items"), Some(Value::Array(_))) {
+        page.items
+    } else {
+        vec![answer]
+    };
     let mut live = Live {
         version: CamundaVersion::V8_9,
         gateway_version: String::new(),
@@ -44,7 +47,7 @@ pub fn api_responses(data: &[u8]) {
         unknown: Vec::new(),
     };
     add_entities(&mut live, std::array::from_fn(|_| Some(items.clone())));
-    for kind in ["users", "clients", "groups", "roles", "mapping-rules"] {
+    for kind in MemberKind::ALL {
         for item in &items {
             let _ = member_of(kind, item);
         }

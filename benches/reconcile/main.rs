@@ -65,6 +65,10 @@ impl Figure {
     }
 }
 
+#[allow(
+    clippy::disallowed_methods,
+    reason = "a benchmark binary reads its own knobs, not the tool's settings"
+)]
 fn runs() -> usize {
     std::env::var("CAMUNDA_ACCESS_BENCH_RUNS")
         .ok()
@@ -608,6 +612,10 @@ fn machine() -> String {
     format!("{cpus} CPUs, {model}")
 }
 
+#[allow(
+    clippy::disallowed_methods,
+    reason = "a benchmark binary reads its own knobs, not the tool's settings"
+)]
 fn main() {
     // `cargo bench` passes `--bench`; `cargo test --all-targets` runs this
     // binary without it, and a test run must not take minutes.

@@ -215,21 +215,24 @@ pub fn without_credentials(address: &str) -> String {
     }
 }
 
-/// The host of a plain `http://` address that is not loopback.
+/// The host of a plain `http://` address that is not loopback, parsed as
+/// reqwest parses it to connect (so `http://0x7f.1` is loopback too).
 fn plain_http_host(address: &str) -> Option<String> {
-    let rest = address.strip_prefix("http://")?;
-    let authority = rest.split('/').next().unwrap_or_default();
-    let authority = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-    let host = if let Some(v6) = authority.strip_prefix('[') {
-        v6.split(']').next().unwrap_or_default().to_owned()
-    } else {
-        authority.split(':').next().unwrap_or_default().to_owned()
-    };
+    let url = reqwest::Url::parse(address).ok()?;
+    if url.scheme() != "http" {
+        return None;
+    }
+    // IPv6 hosts come in brackets; IPv4 ones in dotted decimal, whatever
+    // form the address wrote them in.
+    let host = url
+        .host_str()?
+        .trim_start_matches('[')
+        .trim_end_matches(']');
     let loopback = host == "localhost"
         || host
             .parse::<std::net::IpAddr>()
             .is_ok_and(|ip| ip.is_loopback());
-    (!loopback).then_some(host)
+    (!loopback).then(|| host.to_owned())
 }
 
 /// Starts the embedded cluster or resolves the real one, and builds a client.
@@ -309,7 +312,7 @@ pub fn connect(
             "warning: {shown} is plain http to {host}, not a loopback address: credentials and tokens travel unencrypted; use https\n"
         ));
     }
-    crate::render::log::info(|| format!("cluster: {shown}"));
+    tracing::info!(cluster = %shown, "cluster: {shown}");
     Ok(Connected {
         embedded: None,
         client: Arc::new(client),
@@ -353,6 +356,13 @@ mod tests {
         assert_eq!(plain_http_host("http://127.0.0.1:8080"), None);
         assert_eq!(plain_http_host("http://[::1]:8080"), None);
         assert_eq!(plain_http_host("https://camunda.example"), None);
+        assert_eq!(plain_http_host("http://user:pw@[::1]:8080/v2"), None);
+        assert_eq!(plain_http_host("http://0x7f.1:8080"), None);
+        assert_eq!(
+            plain_http_host("http://ci:s3cret@[fd00::1]:8080"),
+            Some("fd00::1".into())
+        );
+        assert_eq!(plain_http_host("not an address"), None);
     }
 
     #[test]

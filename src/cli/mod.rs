@@ -180,7 +180,7 @@ pub fn run() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    crate::render::log::set_verbosity(cli.verbose);
+    settings::log_to_stderr(cli.verbose);
     let settings = Settings::from_env(cli.color);
     let shell = Shell {
         color: settings.color,

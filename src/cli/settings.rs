@@ -1,6 +1,16 @@
-//! `Settings`: the environment, read once.
+//! `Settings`: the environment, read once; and where log events go.
 
+use std::fmt;
 use std::io::IsTerminal;
+
+use tracing::field::{Field, Visit};
+use tracing::level_filters::LevelFilter;
+use tracing::{Event, Subscriber};
+use tracing_subscriber::filter::Targets;
+use tracing_subscriber::fmt::format::Writer;
+use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields};
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::registry::LookupSpan;
 
 use crate::cli::ColorChoice;
 use crate::config::Variables;
@@ -45,6 +55,10 @@ pub struct Connection {
     pub ca_path: Option<String>,
 }
 
+#[allow(
+    clippy::disallowed_methods,
+    reason = "the one place the environment is read"
+)]
 fn var(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
@@ -68,6 +82,10 @@ impl Connection {
 
 impl Settings {
     /// Reads the process environment.
+    #[allow(
+        clippy::disallowed_methods,
+        reason = "the one place the environment is read"
+    )]
     pub fn from_env(color: ColorChoice) -> Self {
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         let choice = color;
@@ -92,6 +110,80 @@ impl Settings {
             color_out,
             variables,
             connection: Connection::from_env(),
+        }
+    }
+}
+
+/// The log level: `-v` info, `-vv` debug; `RUST_LOG` (`info`, `debug`,
+/// `trace`) raises it. Only this tool's own events are shown, never those
+/// of the HTTP or TLS libraries underneath.
+fn log_level(flags: u8) -> LevelFilter {
+    let from_env = match var("RUST_LOG").as_deref() {
+        Some(v) if v.contains("trace") || v.contains("debug") => 2,
+        Some(v) if v.contains("info") => 1,
+        _ => 0,
+    };
+    match flags.max(from_env) {
+        0 => LevelFilter::OFF,
+        1 => LevelFilter::INFO,
+        _ => LevelFilter::DEBUG,
+    }
+}
+
+/// Sends this tool's `tracing` events to stderr as `[level] message`
+/// lines, at the level of `-v`/`-vv` and `RUST_LOG`.
+pub fn log_to_stderr(flags: u8) {
+    let level = log_level(flags);
+    if level == LevelFilter::OFF {
+        return;
+    }
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_max_level(level)
+        .event_format(Bracketed)
+        .finish()
+        .with(Targets::new().with_target(env!("CARGO_CRATE_NAME"), level));
+    // Set once per process; a second call keeps the first.
+    let _ = tracing::subscriber::set_global_default(subscriber);
+}
+
+/// `[info] GET /v2/topology -> 200 (3 ms)`: the level and the message; the
+/// structured fields (`method`, `path`, `status`, `elapsed_ms`, …) are for
+/// other subscribers, the message already says them.
+struct Bracketed;
+
+impl<S, N> FormatEvent<S, N> for Bracketed
+where
+    S: Subscriber + for<'a> LookupSpan<'a>,
+    N: for<'a> FormatFields<'a> + 'static,
+{
+    fn format_event(
+        &self,
+        _: &FmtContext<'_, S, N>,
+        mut writer: Writer<'_>,
+        event: &Event<'_>,
+    ) -> fmt::Result {
+        let mut message = Message::default();
+        event.record(&mut message);
+        let level = event.metadata().level().as_str().to_ascii_lowercase();
+        writeln!(writer, "[{level}] {}", message.0)
+    }
+}
+
+/// The `message` field of an event.
+#[derive(Default)]
+struct Message(String);
+
+impl Visit for Message {
+    fn record_str(&mut self, field: &Field, value: &str) {
+        if field.name() == "message" {
+            value.clone_into(&mut self.0);
+        }
+    }
+
+    fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
+        if field.name() == "message" {
+            self.0 = format!("{value:?}");
         }
     }
 }

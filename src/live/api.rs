@@ -1,13 +1,12 @@
 //! `AccessApi`: the one door to a cluster. `Reader` and the apply executor
-//! speak to it; `Client` (reqwest) is the implementation that goes over
-//! HTTP, and tests can put a fake in its place.
+//! speak to it; [`crate::live::Client`] (reqwest) is the implementation that
+//! goes over HTTP, and tests can put a fake in its place.
 
 use std::future::Future;
 
 use reqwest::Method;
 use serde_json::Value;
 
-use crate::live::client::Client;
 use crate::live::error::ApiError;
 
 /// Sends requests to a cluster's `/v2` API.
@@ -26,20 +25,5 @@ pub trait AccessApi: Send + Sync + 'static {
     /// cluster has given so far, so callers can slow down.
     fn backpressure(&self) -> u64 {
         0
-    }
-}
-
-impl AccessApi for Client {
-    async fn send(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<&Value>,
-    ) -> Result<Option<Value>, ApiError> {
-        self.request(method, path, body).await
-    }
-
-    fn backpressure(&self) -> u64 {
-        self.backpressure_seen()
     }
 }

@@ -82,3 +82,19 @@ impl ApiError {
         }
     }
 }
+
+/// reqwest's error text without the URL (which may carry credentials in a
+/// user-supplied address).
+pub(crate) fn without_url(e: &reqwest::Error) -> String {
+    let mut message = e.to_string();
+    if let Some(url) = e.url() {
+        message = message.replace(url.as_str(), "");
+    }
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        message.push_str(": ");
+        message.push_str(&s.to_string());
+        source = s.source();
+    }
+    message.replace(" ()", "").trim().to_owned()
+}

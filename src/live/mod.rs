@@ -1,13 +1,19 @@
 //! Talking to a live cluster: the HTTP client (authentication, retries,
-//! errors that name the request) and reading the whole state into the model.
+//! errors that name the request), the `/v2` wire format, and reading the
+//! whole state into the model.
 
 pub mod api;
+pub mod auth;
 pub mod client;
 pub mod error;
 pub mod reader;
+pub mod retry;
 pub mod visibility;
+pub mod wire;
 
 pub use api::AccessApi;
-pub use client::{Auth, Client};
+pub use auth::Auth;
+pub use client::Client;
 pub use error::ApiError;
 pub use reader::{Live, Reader};
+pub use retry::RetryPolicy;

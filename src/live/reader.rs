@@ -6,13 +6,19 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use reqwest::Method;
-use serde_json::{Value, json};
+use serde::Deserialize;
+use serde_json::Value;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use crate::live::api::AccessApi;
 use crate::live::client::segment;
 use crate::live::error::ApiError;
+use crate::live::wire::{
+    AuthorizationItem, ClientMember, GroupItem, GroupMember, MappingRuleItem, MappingRuleMember,
+    MemberKind, PageRequest, RoleItem, RoleMember, SearchPage, SearchRequest, TenantItem, Topology,
+    UserItem, UserMember,
+};
 use crate::model::catalogue::{CamundaVersion, OwnerType, PermissionType, ResourceType};
 use crate::model::desired::Kind;
 use crate::model::state::{
@@ -145,8 +151,9 @@ fn decode(path: &str, message: impl Into<String>) -> ApiError {
     }
 }
 
-fn text(item: &Value, key: &str) -> Option<String> {
-    item.get(key).and_then(Value::as_str).map(str::to_owned)
+/// One item as a wire type; `None` when it does not have that shape.
+fn item<T: for<'de> Deserialize<'de>>(item: &Value) -> Option<T> {
+    T::deserialize(item).ok()
 }
 
 /// Every item of a search, following cursors.
@@ -154,28 +161,28 @@ async fn search_all<A: AccessApi>(client: &A, path: &str) -> Result<Vec<Value>, 
     let mut items = Vec::new();
     let mut after: Option<String> = None;
     loop {
-        let page = match &after {
-            None => json!({"limit": PAGE_SIZE}),
-            Some(cursor) => json!({"limit": PAGE_SIZE, "after": cursor}),
+        let request = SearchRequest {
+            page: PageRequest {
+                limit: PAGE_SIZE,
+                after: after.clone(),
+            },
         };
-        let body = client
-            .send(Method::POST, path, Some(&json!({ "page": page })))
+        let body = serde_json::to_value(&request).expect("a search request serialises");
+        let answer = client
+            .send(Method::POST, path, Some(&body))
             .await?
             .ok_or_else(|| decode(path, "empty search answer"))?;
-        let batch = body
-            .get("items")
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default();
+        let SearchPage { items: batch, page } = SearchPage::of(answer);
         let count = batch.len();
         items.extend(batch);
-        let total = body["page"]["totalItems"].as_u64();
-        let more_total = body["page"]["hasMoreTotalItems"].as_bool().unwrap_or(false);
+        let more_total = page.has_more_total_items.unwrap_or(false);
         // A short page is the last; so is reaching the reported total.
-        if count < PAGE_SIZE || (!more_total && total.is_some_and(|t| items.len() as u64 >= t)) {
+        if count < PAGE_SIZE
+            || (!more_total && page.total_items.is_some_and(|t| items.len() as u64 >= t))
+        {
             return Ok(items);
         }
-        match text(&body["page"], "endCursor") {
+        match page.end_cursor {
             Some(cursor) if after.as_ref() == Some(&cursor) => {
                 return Err(decode(path, "the server returned the same page twice"));
             }
@@ -183,21 +190,6 @@ async fn search_all<A: AccessApi>(client: &A, path: &str) -> Result<Vec<Value>, 
             None => return Ok(items),
         }
     }
-}
-
-/// (ID, name, description) of tenants, groups or roles; items without an ID are skipped.
-fn named(items: Option<Vec<Value>>, id_key: &str) -> Vec<(String, String, String)> {
-    items
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|item| {
-            Some((
-                text(item, id_key)?,
-                text(item, "name").unwrap_or_default(),
-                text(item, "description").unwrap_or_default(),
-            ))
-        })
-        .collect()
 }
 
 fn is_disabled(error: &ApiError) -> bool {
@@ -246,8 +238,9 @@ impl<A: AccessApi> Reader<A> {
             .send(Method::GET, "/topology", None)
             .await?
             .ok_or_else(|| decode("/topology", "empty topology"))?;
-        let gateway_version = text(&topology, "gatewayVersion")
-            .ok_or_else(|| decode("/topology", "no gatewayVersion"))?;
+        let gateway_version = Topology::deserialize(&topology)
+            .map_err(|_| decode("/topology", "no gatewayVersion"))?
+            .gateway_version;
         let version = version_of(&gateway_version);
         let mut live = Live {
             version,
@@ -290,22 +283,23 @@ impl<A: AccessApi> Reader<A> {
 
     /// One member search per container and member kind, bounded.
     async fn read_members(&self, live: &mut Live) -> Result<(), ApiError> {
-        let mut lists: Vec<(Container, &'static str, &'static str)> = Vec::new();
+        use MemberKind::{Clients, Groups, MappingRules, Users};
+        let mut lists: Vec<(Container, &'static str, MemberKind)> = Vec::new();
         for id in live.state.groups.keys() {
             let c = Container::Group(id.clone());
-            for kind in ["users", "clients", "mapping-rules"] {
+            for kind in [Users, Clients, MappingRules] {
                 lists.push((c.clone(), "groups", kind));
             }
         }
         for id in live.state.roles.keys() {
             let c = Container::Role(id.clone());
-            for kind in ["users", "clients", "groups", "mapping-rules"] {
+            for kind in [Users, Clients, Groups, MappingRules] {
                 lists.push((c.clone(), "roles", kind));
             }
         }
         for id in live.state.tenants.keys() {
             let c = Container::Tenant(id.clone());
-            for kind in ["users", "clients", "groups", "roles", "mapping-rules"] {
+            for kind in MemberKind::ALL {
                 lists.push((c.clone(), "tenants", kind));
             }
         }
@@ -323,6 +317,9 @@ impl<A: AccessApi> Reader<A> {
                 "the {kind} of {container}: its ID cannot be addressed in a URL path"
             ));
         }
+        // Items that could not be read are listed as they come in: sorted
+        // afterwards, so the warnings do not depend on timing.
+        let unread_from = live.unknown.len();
         // A task is spawned only once the window has room for it, so no
         // more searches than the window exist at a time (spawning them all
         // up front held tens of thousands of waiting tasks in memory), and
@@ -341,7 +338,11 @@ impl<A: AccessApi> Reader<A> {
             let client = self.client.clone();
             let window = window.clone();
             tasks.spawn(async move {
-                let path = format!("/{collection}/{}/{kind}/search", segment(container.id()));
+                let path = format!(
+                    "/{collection}/{}/{}/search",
+                    segment(container.id()),
+                    kind.path()
+                );
                 let result = search_all(client.as_ref(), &path).await;
                 window.finish(permit, client.backpressure());
                 (container, kind, result)
@@ -350,12 +351,13 @@ impl<A: AccessApi> Reader<A> {
         while let Some(joined) = tasks.join_next().await {
             take_members(live, joined, &mut tasks)?;
         }
+        live.unknown[unread_from..].sort();
         Ok(())
     }
 }
 
 /// What one member search finished with.
-type MemberSearch = (Container, &'static str, Result<Vec<Value>, ApiError>);
+type MemberSearch = (Container, MemberKind, Result<Vec<Value>, ApiError>);
 
 /// Adds the members one search found; on an error, stops the others.
 fn take_members(
@@ -375,26 +377,40 @@ fn take_members(
         }
     };
     for item in items {
-        if let Some(member) = member_of(kind, &item) {
-            live.state.memberships.insert(Membership {
-                container: container.clone(),
-                member,
-            });
+        match member_of(kind, &item) {
+            Some(member) => {
+                live.state.memberships.insert(Membership {
+                    container: container.clone(),
+                    member,
+                });
+            }
+            None => live.unknown.push(format!(
+                "an item of the {kind} of {container} this tool cannot read: {item}"
+            )),
         }
     }
     Ok(())
 }
 
-/// The member in one item of a member search of `kind` (`users`,
-/// `clients`, `groups`, `roles`, `mapping-rules`).
-pub fn member_of(kind: &str, item: &Value) -> Option<Principal> {
-    match kind {
-        "users" => text(item, "username").map(|id| Principal::User(id.as_str().into())),
-        "clients" => text(item, "clientId").map(|id| Principal::Client(id.as_str().into())),
-        "groups" => text(item, "groupId").map(|id| Principal::Group(id.as_str().into())),
-        "roles" => text(item, "roleId").map(|id| Principal::Role(id.as_str().into())),
-        _ => text(item, "mappingRuleId").map(|id| Principal::MappingRule(id.as_str().into())),
-    }
+/// The member in one item of a member search of `kind`; `None` when the
+/// item lacks the ID that kind of member carries.
+pub fn member_of(kind: MemberKind, value: &Value) -> Option<Principal> {
+    Some(match kind {
+        MemberKind::Users => Principal::User(item::<UserMember>(value)?.username.as_str().into()),
+        MemberKind::Clients => {
+            Principal::Client(item::<ClientMember>(value)?.client_id.as_str().into())
+        }
+        MemberKind::Groups => {
+            Principal::Group(item::<GroupMember>(value)?.group_id.as_str().into())
+        }
+        MemberKind::Roles => Principal::Role(item::<RoleMember>(value)?.role_id.as_str().into()),
+        MemberKind::MappingRules => Principal::MappingRule(
+            item::<MappingRuleMember>(value)?
+                .mapping_rule_id
+                .as_str()
+                .into(),
+        ),
+    })
 }
 
 /// Adds the items of the six entity searches (tenants, groups, roles,
@@ -404,44 +420,84 @@ pub fn member_of(kind: &str, item: &Value) -> Option<Principal> {
 pub fn add_entities(live: &mut Live, answers: [Option<Vec<Value>>; 6]) {
     let [tenants, groups, roles, rules, users, authorizations] = answers;
     let s = &mut live.state;
-    for (id, name, description) in named(tenants, "tenantId") {
-        s.tenants
-            .insert(id.as_str().into(), Tenant { name, description });
-    }
-    for (id, name, description) in named(groups, "groupId") {
-        s.groups
-            .insert(id.as_str().into(), Group { name, description });
-    }
-    for (id, name, description) in named(roles, "roleId") {
-        s.roles
-            .insert(id.as_str().into(), Role { name, description });
-    }
-    for item in rules.unwrap_or_default() {
-        if let Some(id) = text(&item, "mappingRuleId") {
-            s.mapping_rules.insert(
-                id.as_str().into(),
-                MappingRule {
-                    name: text(&item, "name").unwrap_or_default(),
-                    claim_name: text(&item, "claimName").unwrap_or_default(),
-                    claim_value: text(&item, "claimValue").unwrap_or_default(),
-                },
-            );
+    let unknown = &mut live.unknown;
+    let mut unreadable = |what: &str, value: &Value| {
+        unknown.push(format!("{what} this tool cannot read: {value}"));
+    };
+    for value in tenants.unwrap_or_default() {
+        match item::<TenantItem>(&value) {
+            Some(t) => {
+                s.tenants.insert(
+                    t.tenant_id.as_str().into(),
+                    Tenant {
+                        name: t.name.unwrap_or_default(),
+                        description: t.description.unwrap_or_default(),
+                    },
+                );
+            }
+            None => unreadable("a tenant", &value),
         }
     }
-    for item in users.unwrap_or_default() {
-        if let Some(id) = text(&item, "username") {
-            s.users.insert(
-                id.as_str().into(),
-                User {
-                    name: text(&item, "name").filter(|n| !n.is_empty()),
-                    email: text(&item, "email").filter(|e| !e.is_empty()),
-                    password: None,
-                },
-            );
+    for value in groups.unwrap_or_default() {
+        match item::<GroupItem>(&value) {
+            Some(g) => {
+                s.groups.insert(
+                    g.group_id.as_str().into(),
+                    Group {
+                        name: g.name.unwrap_or_default(),
+                        description: g.description.unwrap_or_default(),
+                    },
+                );
+            }
+            None => unreadable("a group", &value),
         }
     }
-    for item in authorizations.unwrap_or_default() {
-        match authorization(&item) {
+    for value in roles.unwrap_or_default() {
+        match item::<RoleItem>(&value) {
+            Some(r) => {
+                s.roles.insert(
+                    r.role_id.as_str().into(),
+                    Role {
+                        name: r.name.unwrap_or_default(),
+                        description: r.description.unwrap_or_default(),
+                    },
+                );
+            }
+            None => unreadable("a role", &value),
+        }
+    }
+    for value in rules.unwrap_or_default() {
+        match item::<MappingRuleItem>(&value) {
+            Some(r) => {
+                s.mapping_rules.insert(
+                    r.mapping_rule_id.as_str().into(),
+                    MappingRule {
+                        name: r.name.unwrap_or_default(),
+                        claim_name: r.claim_name.unwrap_or_default(),
+                        claim_value: r.claim_value.unwrap_or_default(),
+                    },
+                );
+            }
+            None => unreadable("a mapping rule", &value),
+        }
+    }
+    for value in users.unwrap_or_default() {
+        match item::<UserItem>(&value) {
+            Some(u) => {
+                s.users.insert(
+                    u.username.as_str().into(),
+                    User {
+                        name: u.name.filter(|n| !n.is_empty()),
+                        email: u.email.filter(|e| !e.is_empty()),
+                        password: None,
+                    },
+                );
+            }
+            None => unreadable("a user", &value),
+        }
+    }
+    for value in authorizations.unwrap_or_default() {
+        match item::<AuthorizationItem>(&value).and_then(authorization) {
             Some((key, tuple, permissions)) => {
                 let grant = s.authorizations.entry(tuple).or_default();
                 grant.permissions.extend(permissions);
@@ -452,34 +508,36 @@ pub fn add_entities(live: &mut Live, answers: [Option<Vec<Value>>; 6]) {
                     grant.keys.sort();
                 }
             }
-            None => live.unknown.push(format!(
-                "an authorization this tool does not understand: {item}"
+            None => unknown.push(format!(
+                "an authorization this tool does not understand: {value}"
             )),
         }
     }
 }
 
-fn authorization(item: &Value) -> Option<(String, AuthorizationTuple, BTreeSet<PermissionType>)> {
-    let key = text(item, "authorizationKey")?;
-    let owner_type = OwnerType::parse(&text(item, "ownerType")?)?;
-    let owner = Principal::new(owner_type, &text(item, "ownerId")?);
-    let resource_type = ResourceType::parse(&text(item, "resourceType")?)?;
+/// An authorization in normal form; `None` for an owner type, resource
+/// type or permission this tool does not know, or no resource at all.
+fn authorization(
+    item: AuthorizationItem,
+) -> Option<(String, AuthorizationTuple, BTreeSet<PermissionType>)> {
+    let owner_type = OwnerType::parse(&item.owner_type)?;
+    let owner = Principal::new(owner_type, &item.owner_id);
+    let resource_type = ResourceType::parse(&item.resource_type)?;
     let resource = match (
-        text(item, "resourcePropertyName").filter(|p| !p.is_empty()),
-        text(item, "resourceId"),
+        item.resource_property_name.filter(|p| !p.is_empty()),
+        item.resource_id,
     ) {
         (Some(property), _) => ResourceSelector::Property(property),
         (None, Some(id)) => ResourceSelector::Id(id),
         (None, None) => return None,
     };
     let permissions = item
-        .get("permissionTypes")?
-        .as_array()?
+        .permission_types
         .iter()
-        .map(|p| p.as_str().and_then(PermissionType::parse))
+        .map(|p| PermissionType::parse(p))
         .collect::<Option<BTreeSet<_>>>()?;
     Some((
-        key,
+        item.authorization_key,
         AuthorizationTuple {
             owner,
             resource_type,
@@ -492,6 +550,7 @@ fn authorization(item: &Value) -> Option<(String, AuthorizationTuple, BTreeSet<P
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     /// Takes a permit and gives it back with `pressure`.
     async fn one(window: &ReadWindow, pressure: u64) {
@@ -545,12 +604,105 @@ mod tests {
 
     #[test]
     fn authorizations_in_normal_form() {
-        let item = json!({"authorizationKey": "7", "ownerId": "ci", "ownerType": "CLIENT", "resourceType": "MESSAGE", "resourceId": "*", "resourcePropertyName": null, "permissionTypes": ["READ", "CREATE"]});
-        let (key, tuple, perms) = authorization(&item).unwrap();
+        let read = |value: Value| item::<AuthorizationItem>(&value).and_then(authorization);
+        let (key, tuple, perms) = read(json!({"authorizationKey": "7", "ownerId": "ci", "ownerType": "CLIENT", "resourceType": "MESSAGE", "resourceId": "*", "resourcePropertyName": null, "permissionTypes": ["READ", "CREATE"]})).unwrap();
         assert_eq!(key, "7");
         assert_eq!(tuple.to_string(), "client:ci on MESSAGE:*");
         assert_eq!(perms.len(), 2);
+        let (_, tuple, _) = read(json!({"authorizationKey": "9", "ownerId": "ci", "ownerType": "CLIENT", "resourceType": "PROCESS_DEFINITION", "resourceId": "", "resourcePropertyName": "assignee", "permissionTypes": ["READ"]})).unwrap();
+        assert_eq!(
+            tuple.resource,
+            ResourceSelector::Property("assignee".into())
+        );
         let unknown = json!({"authorizationKey": "8", "ownerId": "ci", "ownerType": "CLIENT", "resourceType": "SOMETHING_NEW", "resourceId": "*", "permissionTypes": ["READ"]});
-        assert!(authorization(&unknown).is_none());
+        assert!(read(unknown).is_none());
+        let no_resource = json!({"authorizationKey": "8", "ownerId": "ci", "ownerType": "CLIENT", "resourceType": "MESSAGE", "permissionTypes": ["READ"]});
+        assert!(read(no_resource).is_none());
+        let new_permission = json!({"authorizationKey": "8", "ownerId": "ci", "ownerType": "CLIENT", "resourceType": "MESSAGE", "resourceId": "*", "permissionTypes": ["READ", "TELEPORT"]});
+        assert!(read(new_permission).is_none());
+    }
+
+    #[test]
+    fn members_by_kind_and_nothing_else() {
+        let item = json!({"username": "ann", "clientId": "ci", "groupId": "g", "roleId": "r", "mappingRuleId": "m"});
+        assert_eq!(
+            member_of(MemberKind::Users, &item),
+            Some(Principal::User("ann".into()))
+        );
+        assert_eq!(
+            member_of(MemberKind::Clients, &item),
+            Some(Principal::Client("ci".into()))
+        );
+        assert_eq!(
+            member_of(MemberKind::Groups, &item),
+            Some(Principal::Group("g".into()))
+        );
+        assert_eq!(
+            member_of(MemberKind::Roles, &item),
+            Some(Principal::Role("r".into()))
+        );
+        assert_eq!(
+            member_of(MemberKind::MappingRules, &item),
+            Some(Principal::MappingRule("m".into()))
+        );
+        // A client item is not a mapping rule.
+        assert_eq!(
+            member_of(MemberKind::MappingRules, &json!({"clientId": "ci"})),
+            None
+        );
+        assert_eq!(member_of(MemberKind::Users, &json!({"username": 7})), None);
+    }
+
+    fn empty_live() -> Live {
+        Live {
+            version: CamundaVersion::V8_9,
+            gateway_version: "8.9.0".into(),
+            state: AccessState::default(),
+            disabled: BTreeSet::new(),
+            unknown: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn entity_items_are_read_one_by_one() {
+        let mut live = empty_live();
+        add_entities(
+            &mut live,
+            [
+                Some(vec![
+                    json!({"tenantId": "acme", "name": "Acme", "key": 1}),
+                    json!({"name": "no ID"}),
+                ]),
+                Some(vec![json!({"groupId": "eng", "name": null})]),
+                Some(vec![
+                    json!({"roleId": "admin", "description": "all"}),
+                    json!(42),
+                ]),
+                Some(vec![
+                    json!({"mappingRuleId": "m", "claimName": "groups", "claimValue": "eng"}),
+                ]),
+                Some(vec![
+                    json!({"username": "ann", "name": "", "email": "ann@example.com"}),
+                ]),
+                None,
+            ],
+        );
+        let s = &live.state;
+        assert_eq!(s.tenants[&"acme".into()].name, "Acme");
+        assert_eq!(s.groups[&"eng".into()].name, "");
+        assert_eq!(s.roles[&"admin".into()].description, "all");
+        assert_eq!(s.mapping_rules[&"m".into()].claim_value, "eng");
+        let ann = &s.users[&"ann".into()];
+        assert_eq!(
+            (ann.name.as_deref(), ann.email.as_deref()),
+            (None, Some("ann@example.com"))
+        );
+        assert_eq!(
+            live.unknown,
+            vec![
+                r#"a tenant this tool cannot read: {"name":"no ID"}"#.to_owned(),
+                "a role this tool cannot read: 42".to_owned(),
+            ]
+        );
     }
 }

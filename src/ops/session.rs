@@ -159,7 +159,10 @@ pub async fn load(
             .request(reqwest::Method::GET, "/authentication/me", None)
             .await
             // Without an answer the tool cannot tell; nothing depends on it.
-            .unwrap_or(None),
+            .unwrap_or_else(|e| {
+                tracing::debug!("cannot tell how the cluster sees this tool: {e}");
+                None
+            }),
         _ => None,
     };
     if let Some(warning) =

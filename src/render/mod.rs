@@ -4,7 +4,6 @@ pub mod apply;
 pub mod diagnostics;
 pub mod drift;
 pub mod graph;
-pub mod log;
 pub mod plan;
 pub mod validation;
 

@@ -193,7 +193,7 @@ fn an_exhausted_retry_budget_is_named() {
             .await
             .unwrap();
         let client = Client::new(&sim.url(), Auth::None).unwrap().with_retry(
-            camunda_access::live::client::RetryPolicy {
+            camunda_access::live::RetryPolicy {
                 max_attempts: 6,
                 base_delay: std::time::Duration::from_millis(1),
                 max_delay: std::time::Duration::from_millis(2),
