@@ -17,6 +17,7 @@ use clap::Args;
 
 use crate::cli::Settings;
 use crate::config::targets::{self, Target};
+use crate::error::Error;
 use crate::live::client::Options;
 use crate::live::{Auth, Client};
 use crate::model::CamundaVersion;
@@ -121,7 +122,7 @@ fn pick<T: Clone>(
 pub fn resolve(
     env: &crate::cli::settings::Connection,
     target: Option<&Target>,
-) -> Result<Resolved, String> {
+) -> Result<Resolved, Error> {
     let empty = Target::default();
     let t = target.unwrap_or(&empty);
     let mut o = Vec::new();
@@ -169,7 +170,7 @@ pub fn resolve(
         "BASIC" => match (username, password) {
             (Some(username), Some(password)) => Auth::Basic { username, password },
             _ => {
-                return Err("BASIC authentication needs CAMUNDA_BASIC_AUTH_USERNAME and CAMUNDA_BASIC_AUTH_PASSWORD (or username and password in the target)".to_owned());
+                return Err(Error::Connect("BASIC authentication needs CAMUNDA_BASIC_AUTH_USERNAME and CAMUNDA_BASIC_AUTH_PASSWORD (or username and password in the target)".to_owned()));
             }
         },
         "OAUTH" => match (client_id, client_secret) {
@@ -182,13 +183,13 @@ pub fn resolve(
                 scope,
             },
             _ => {
-                return Err("OAUTH authentication needs CAMUNDA_CLIENT_ID and CAMUNDA_CLIENT_SECRET (or client-id and client-secret in the target)".to_owned());
+                return Err(Error::Connect("OAUTH authentication needs CAMUNDA_CLIENT_ID and CAMUNDA_CLIENT_SECRET (or client-id and client-secret in the target)".to_owned()));
             }
         },
         other => {
-            return Err(format!(
+            return Err(Error::Connect(format!(
                 "the authentication strategy is '{other}'; use NONE, BASIC or OAUTH"
-            ));
+            )));
         }
     };
     Ok(Resolved {
@@ -236,23 +237,23 @@ fn plain_http_host(address: &str) -> Option<String> {
 }
 
 /// Starts the embedded cluster or resolves the real one, and builds a client.
-pub fn connect(
-    args: &ConnectArgs,
-    settings: &Settings,
-    shell: &Shell,
-) -> Result<Connected, String> {
+pub fn connect(args: &ConnectArgs, settings: &Settings, shell: &Shell) -> Result<Connected, Error> {
     if args.sim {
         let mut config = SimConfig::new(args.camunda_version);
         if let Some(path) = &args.sim_seed {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-            config.seed = Some(
-                serde_json::from_str(&text)
-                    .map_err(|e| format!("{}: not a simulator state: {e}", path.display()))?,
-            );
+            let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+                doing: "read",
+                path: path.clone(),
+                source,
+            })?;
+            config.seed = Some(serde_json::from_str(&text).map_err(|e| Error::Format {
+                path: path.clone(),
+                message: format!("not a simulator state: {e}"),
+            })?);
         }
-        let sim = Background::start(config)?;
-        let client = Client::new(&sim.url(), Auth::None).map_err(|e| e.to_string())?;
+        let sim = Background::start(config).map_err(Error::Environment)?;
+        let client =
+            Client::new(&sim.url(), Auth::None).map_err(|e| Error::Connect(e.to_string()))?;
         return Ok(Connected {
             target: format!(
                 "an embedded simulated Camunda {} cluster",
@@ -270,24 +271,23 @@ pub fn connect(
                 .targets_file
                 .clone()
                 .unwrap_or_else(|| PathBuf::from(targets::FILE_NAME));
-            Some(targets::load(&path, name, &settings.variables)?)
+            Some(targets::load(&path, name, &settings.variables).map_err(Error::Connect)?)
         }
         None => None,
     };
     let resolved = resolve(&settings.connection, target.as_ref())?;
     if let Some(t) = &target {
         for variable in &resolved.overridden {
-            shell.err(&format!(
-                "warning: {variable} overrides the value of target '{}'\n",
+            shell.warn(format!(
+                "{variable} overrides the value of target '{}'",
                 t.name
             ));
         }
     }
     let ca_pem = match &resolved.ca_path {
-        Some(path) => Some(
-            std::fs::read(path)
-                .map_err(|e| format!("cannot read the CA file {}: {e}", path.display()))?,
-        ),
+        Some(path) => Some(std::fs::read(path).map_err(|e| {
+            Error::Connect(format!("cannot read the CA file {}: {e}", path.display()))
+        })?),
         None => None,
     };
     let timeout = args.timeout.or(resolved.timeout_seconds).unwrap_or(60);
@@ -298,18 +298,18 @@ pub fn connect(
     let me = match &resolved.auth {
         Auth::None => None,
         Auth::Basic { username, .. } => Some(crate::model::state::Principal::User(
-            username.as_str().into(),
+            username.clone().into(),
         )),
         Auth::OAuth { client_id, .. } => Some(crate::model::state::Principal::Client(
-            client_id.as_str().into(),
+            client_id.clone().into(),
         )),
     };
     let client = Client::with_options(&resolved.address, resolved.auth, &options)
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| Error::Connect(e.to_string()))?;
     let shown = without_credentials(&resolved.address);
     if let Some(host) = plain_http_host(&resolved.address) {
-        shell.err(&format!(
-            "warning: {shown} is plain http to {host}, not a loopback address: credentials and tokens travel unencrypted; use https\n"
+        shell.warn(format!(
+            "{shown} is plain http to {host}, not a loopback address: credentials and tokens travel unencrypted; use https"
         ));
     }
     tracing::info!(cluster = %shown, "cluster: {shown}");
@@ -428,11 +428,16 @@ mod tests {
             ..Connection::default()
         };
         let e = resolve(&env, None).unwrap_err();
-        assert!(e.contains("CAMUNDA_BASIC_AUTH_PASSWORD"), "{e}");
+        assert!(e.to_string().contains("CAMUNDA_BASIC_AUTH_PASSWORD"), "{e}");
         let env = Connection {
             strategy: Some("KERBEROS".into()),
             ..Connection::default()
         };
-        assert!(resolve(&env, None).unwrap_err().contains("'KERBEROS'"));
+        assert!(
+            resolve(&env, None)
+                .unwrap_err()
+                .to_string()
+                .contains("'KERBEROS'")
+        );
     }
 }

@@ -36,7 +36,7 @@ pub fn runtime() -> Result<Runtime> {
 
 /// Connects as `args` say.
 pub fn connected(args: &ConnectArgs, settings: &Settings, shell: &Shell) -> Result<Connected> {
-    connect(args, settings, shell).map_err(Error::Connect)
+    connect(args, settings, shell)
 }
 
 /// The cluster behind a connection, as the pipeline sees it.

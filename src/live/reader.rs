@@ -396,14 +396,10 @@ fn take_members(
 /// item lacks the ID that kind of member carries.
 pub fn member_of(kind: MemberKind, value: &Value) -> Option<Principal> {
     Some(match kind {
-        MemberKind::Users => Principal::User(item::<UserMember>(value)?.username.as_str().into()),
-        MemberKind::Clients => {
-            Principal::Client(item::<ClientMember>(value)?.client_id.as_str().into())
-        }
-        MemberKind::Groups => {
-            Principal::Group(item::<GroupMember>(value)?.group_id.as_str().into())
-        }
-        MemberKind::Roles => Principal::Role(item::<RoleMember>(value)?.role_id.as_str().into()),
+        MemberKind::Users => Principal::User(item::<UserMember>(value)?.username.into()),
+        MemberKind::Clients => Principal::Client(item::<ClientMember>(value)?.client_id.into()),
+        MemberKind::Groups => Principal::Group(item::<GroupMember>(value)?.group_id.into()),
+        MemberKind::Roles => Principal::Role(item::<RoleMember>(value)?.role_id.into()),
         MemberKind::MappingRules => Principal::MappingRule(
             item::<MappingRuleMember>(value)?
                 .mapping_rule_id
@@ -428,7 +424,7 @@ pub fn add_entities(live: &mut Live, answers: [Option<Vec<Value>>; 6]) {
         match item::<TenantItem>(&value) {
             Some(t) => {
                 s.tenants.insert(
-                    t.tenant_id.as_str().into(),
+                    t.tenant_id.into(),
                     Tenant {
                         name: t.name.unwrap_or_default(),
                         description: t.description.unwrap_or_default(),
@@ -442,7 +438,7 @@ pub fn add_entities(live: &mut Live, answers: [Option<Vec<Value>>; 6]) {
         match item::<GroupItem>(&value) {
             Some(g) => {
                 s.groups.insert(
-                    g.group_id.as_str().into(),
+                    g.group_id.into(),
                     Group {
                         name: g.name.unwrap_or_default(),
                         description: g.description.unwrap_or_default(),
@@ -456,7 +452,7 @@ pub fn add_entities(live: &mut Live, answers: [Option<Vec<Value>>; 6]) {
         match item::<RoleItem>(&value) {
             Some(r) => {
                 s.roles.insert(
-                    r.role_id.as_str().into(),
+                    r.role_id.into(),
                     Role {
                         name: r.name.unwrap_or_default(),
                         description: r.description.unwrap_or_default(),
@@ -470,7 +466,7 @@ pub fn add_entities(live: &mut Live, answers: [Option<Vec<Value>>; 6]) {
         match item::<MappingRuleItem>(&value) {
             Some(r) => {
                 s.mapping_rules.insert(
-                    r.mapping_rule_id.as_str().into(),
+                    r.mapping_rule_id.into(),
                     MappingRule {
                         name: r.name.unwrap_or_default(),
                         claim_name: r.claim_name.unwrap_or_default(),
@@ -485,7 +481,7 @@ pub fn add_entities(live: &mut Live, answers: [Option<Vec<Value>>; 6]) {
         match item::<UserItem>(&value) {
             Some(u) => {
                 s.users.insert(
-                    u.username.as_str().into(),
+                    u.username.into(),
                     User {
                         name: u.name.filter(|n| !n.is_empty()),
                         email: u.email.filter(|e| !e.is_empty()),
