@@ -194,6 +194,12 @@ macro_rules! id_type {
                 Self(id.to_owned())
             }
         }
+
+        impl From<String> for $name {
+            fn from(id: String) -> Self {
+                Self(id)
+            }
+        }
     };
 }
 
