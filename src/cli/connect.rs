@@ -267,7 +267,7 @@ pub fn connect(
                 .targets_file
                 .clone()
                 .unwrap_or_else(|| PathBuf::from(targets::FILE_NAME));
-            Some(targets::load(&path, name, &settings.variables)?)
+            Some(targets::load(&path, name, &settings.variables).map_err(|e| e.to_string())?)
         }
         None => None,
     };
