@@ -146,6 +146,8 @@ impl Engine {
         Ok(())
     }
 
+    /// What deleting a user or mapping rule takes with it: the
+    /// authorizations it owns and its memberships, then `last`.
     fn leave_everything(
         &self,
         store: &Store,
