@@ -155,5 +155,24 @@ impl miette::Diagnostic for Error {
     }
 }
 
+impl From<crate::config::targets::TargetsError> for Error {
+    /// A targets-file problem with a place is shown at its line, like any
+    /// configuration problem; one without (no file, no such target) is a
+    /// connection error.
+    fn from(e: crate::config::targets::TargetsError) -> Error {
+        if e.diagnostic.primary.is_none() {
+            return Error::Connect(e.to_string());
+        }
+        let message = e.to_string();
+        let mut diagnostics = Diagnostics::default();
+        diagnostics.push(*e.diagnostic);
+        Error::Config {
+            message,
+            diagnostics,
+            sources: e.sources,
+        }
+    }
+}
+
 /// Results of the pipeline.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -271,7 +271,7 @@ pub fn connect(args: &ConnectArgs, settings: &Settings, shell: &Shell) -> Result
                 .targets_file
                 .clone()
                 .unwrap_or_else(|| PathBuf::from(targets::FILE_NAME));
-            Some(targets::load(&path, name, &settings.variables).map_err(Error::Connect)?)
+            Some(targets::load(&path, name, &settings.variables)?)
         }
         None => None,
     };

@@ -99,6 +99,8 @@ codes! {
     DuplicateAuthorization = "duplicate-authorization", Error, "The same owner, resource type and resource are declared twice; list all permissions once.";
     OwnerDeclaredElsewhere = "owner-declared-elsewhere", Warning, "`authorizations` names an owner that is declared in its own section; put the permissions there.";
     CreateNeedsWildcard = "create-needs-wildcard", Warning, "Camunda documents RESOURCE:CREATE as meaningful only on `*`.";
+    // Targets file
+    TargetsFile = "targets-file", Error, "The targets file (`camunda-access.toml`) cannot be read or parsed, lacks the chosen target, or holds a literal secret or an unset variable.";
 }
 
 impl fmt::Display for Code {

@@ -15,12 +15,16 @@
 //! is refused.
 
 use std::collections::BTreeMap;
+use std::fmt;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::config::diagnostic::{Code, Diagnostic};
 use crate::config::interpolate::{InterpolationError, Variables, interpolate};
+use crate::config::source::{SourceFile, Sources};
 use crate::model::state::Secret;
 
 /// The default file name, looked up in the current directory.
@@ -82,69 +86,113 @@ pub struct Target {
     pub id_pattern: Option<String>,
 }
 
-fn position(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, column)
+/// Why a target could not be read: one diagnostic (code `targets-file`),
+/// located in the file when it points at a place, with the file it is about.
+#[derive(Debug)]
+pub struct TargetsError {
+    /// The targets file, when it could be read.
+    pub sources: Sources,
+    /// What is wrong (boxed: errors stay small).
+    pub diagnostic: Box<Diagnostic>,
 }
 
+impl TargetsError {
+    fn unlocated(message: String) -> Self {
+        TargetsError {
+            sources: Sources::default(),
+            diagnostic: Box::new(Diagnostic::unlocated(Code::TargetsFile, message)),
+        }
+    }
+}
+
+/// `file:line:column: message`, or the message alone when it has no place.
+impl fmt::Display for TargetsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(label) = &self.diagnostic.primary {
+            let file = self.sources.get(label.loc.file);
+            write!(f, "{}:{}:{}: ", file.name, label.loc.line, label.loc.column)?;
+        }
+        f.write_str(&self.diagnostic.message)
+    }
+}
+
+impl std::error::Error for TargetsError {}
+
 /// Reads target `name` from the file at `path`.
-pub fn load(path: &Path, name: &str, vars: &Variables) -> Result<Target, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read the targets file {}: {e}", path.display()))?;
+pub fn load(path: &Path, name: &str, vars: &Variables) -> Result<Target, TargetsError> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        TargetsError::unlocated(format!(
+            "cannot read the targets file {}: {e}",
+            path.display()
+        ))
+    })?;
     parse(&text, path, name, vars)
 }
 
 /// Parses `text` (the contents of `path`) and picks target `name`.
-pub fn parse(text: &str, path: &Path, name: &str, vars: &Variables) -> Result<Target, String> {
+pub fn parse(
+    text: &str,
+    path: &Path,
+    name: &str,
+    vars: &Variables,
+) -> Result<Target, TargetsError> {
     let shown = path.display();
-    let file: RawFile = toml::from_str(text).map_err(|e| {
-        let at = e
-            .span()
-            .map(|s| {
-                let (line, column) = position(text, s.start);
-                format!(":{line}:{column}")
-            })
-            .unwrap_or_default();
-        format!("{shown}{at}: {}", e.message())
-    })?;
-    let Some(raw) = file.targets.get(name) else {
-        let known: Vec<&str> = file.targets.keys().map(String::as_str).collect();
-        return Err(if known.is_empty() {
+    let mut sources = Sources::default();
+    let file = sources.add(SourceFile::new(shown.to_string(), text));
+    // A problem at a place in the file.
+    let at = |span: Option<Range<usize>>, message: String| {
+        let diagnostic = match span {
+            Some(span) => {
+                let loc = sources.get(file).loc_of_range(file, span.start, span.len());
+                Diagnostic::new(Code::TargetsFile, loc, message)
+            }
+            None => Diagnostic::unlocated(Code::TargetsFile, format!("{shown}: {message}")),
+        };
+        TargetsError {
+            sources: sources.clone(),
+            diagnostic: Box::new(diagnostic),
+        }
+    };
+    let parsed: RawFile = toml::from_str(text).map_err(|e| at(e.span(), e.message().to_owned()))?;
+    let Some(raw) = parsed.targets.get(name) else {
+        let known: Vec<&str> = parsed.targets.keys().map(String::as_str).collect();
+        return Err(TargetsError::unlocated(if known.is_empty() {
             format!("{shown} names no targets; add a [targets.{name}] table")
         } else {
             format!(
                 "{shown} has no target '{name}'; it has: {}",
                 known.join(", ")
             )
-        });
+        }));
     };
-    let at = |span: std::ops::Range<usize>| {
-        let (line, column) = position(text, span.start);
-        format!("{shown}:{line}:{column}")
-    };
-    let value = |field: &str, v: &Option<Spanned<String>>| -> Result<Option<String>, String> {
-        let Some(v) = v else { return Ok(None) };
-        interpolate(v.get_ref(), vars)
-            .map(|s| Some(s.into_owned()))
-            .map_err(|e| match e {
-                InterpolationError::Unset { name: var } => format!(
-                    "{}: {field} of target '{name}' refers to ${{env:{var}}}, which is not set",
-                    at(v.span())
-                ),
-                InterpolationError::Malformed { reason } => {
-                    format!("{}: {field}: {reason}", at(v.span()))
-                }
-            })
-    };
-    let secret = |field: &str, v: &Option<Spanned<String>>| -> Result<Option<Secret>, String> {
+    let value =
+        |field: &str, v: &Option<Spanned<String>>| -> Result<Option<String>, TargetsError> {
+            let Some(v) = v else { return Ok(None) };
+            interpolate(v.get_ref(), vars)
+                .map(|s| Some(s.into_owned()))
+                .map_err(|e| match e {
+                    InterpolationError::Unset { name: var } => at(
+                        Some(v.span()),
+                        format!(
+                            "{field} of target '{name}' refers to ${{env:{var}}}, which is not set"
+                        ),
+                    ),
+                    InterpolationError::Malformed { reason } => {
+                        at(Some(v.span()), format!("{field}: {reason}"))
+                    }
+                })
+        };
+    let secret = |field: &str,
+                  v: &Option<Spanned<String>>|
+     -> Result<Option<Secret>, TargetsError> {
         if let Some(raw) = v
             && !raw.get_ref().trim_start().starts_with("${env:")
         {
-            return Err(format!(
-                "{}: {field} of target '{name}' is a literal; secrets in {FILE_NAME} must be ${{env:VAR}} references",
-                at(raw.span())
+            return Err(at(
+                Some(raw.span()),
+                format!(
+                    "{field} of target '{name}' is a literal; secrets in {FILE_NAME} must be ${{env:VAR}} references"
+                ),
             ));
         }
         Ok(value(field, v)?.map(Secret::new))
@@ -210,8 +258,9 @@ address = "http://localhost:8080"
     #[test]
     fn an_unknown_target_lists_the_known_ones() {
         let e = parse(FILE, Path::new("camunda-access.toml"), "staging", &vars()).unwrap_err();
+        assert_eq!(e.diagnostic.code, Code::TargetsFile);
         assert_eq!(
-            e,
+            e.to_string(),
             "camunda-access.toml has no target 'staging'; it has: dev, prod"
         );
     }
@@ -219,7 +268,9 @@ address = "http://localhost:8080"
     #[test]
     fn literal_secrets_are_refused_with_their_place() {
         let text = "[targets.prod]\naddress = \"http://x\"\nclient-secret = \"hunter2\"\n";
-        let e = parse(text, Path::new("camunda-access.toml"), "prod", &vars()).unwrap_err();
+        let e = parse(text, Path::new("camunda-access.toml"), "prod", &vars())
+            .unwrap_err()
+            .to_string();
         assert!(
             e.starts_with("camunda-access.toml:3:17: client-secret of target 'prod' is a literal"),
             "{e}"
@@ -231,12 +282,16 @@ address = "http://localhost:8080"
     fn unset_variables_and_unknown_keys_point_at_the_line() {
         let text = "[targets.prod]\nclient-secret = \"${env:NOPE}\"\n";
         let e = parse(text, Path::new("t.toml"), "prod", &vars()).unwrap_err();
+        let loc = e.diagnostic.primary.as_ref().expect("located").loc;
+        assert_eq!((loc.line, loc.column), (2, 17));
         assert_eq!(
-            e,
+            e.to_string(),
             "t.toml:2:17: client-secret of target 'prod' refers to ${env:NOPE}, which is not set"
         );
         let text = "[targets.prod]\nadress = \"http://x\"\n";
-        let e = parse(text, Path::new("t.toml"), "prod", &vars()).unwrap_err();
+        let e = parse(text, Path::new("t.toml"), "prod", &vars())
+            .unwrap_err()
+            .to_string();
         assert!(e.starts_with("t.toml:2:1: unknown field `adress`"), "{e}");
     }
 }

@@ -99,6 +99,10 @@ impl IdRules {
 }
 
 /// Collects validation messages.
+///
+/// The checks of required values hand the value back, so a handler reads
+/// on with plain values: a missing one comes back as the default (empty),
+/// and then [`Violations::finish`] fails, so that placeholder is never used.
 #[derive(Debug)]
 pub struct Violations<'a> {
     rules: &'a IdRules,
@@ -115,46 +119,54 @@ impl<'a> Violations<'a> {
     }
 
     /// A required, non-blank value.
-    pub fn required(&mut self, key: &str, value: Option<&str>) {
-        if value.is_none_or(|v| v.trim().is_empty()) {
-            self.messages.push(format!("No {key} provided"));
+    pub fn required<S: AsRef<str> + Default>(&mut self, key: &str, value: Option<S>) -> S {
+        match value {
+            Some(v) if !v.as_ref().trim().is_empty() => v,
+            _ => {
+                self.messages.push(format!("No {key} provided"));
+                S::default()
+            }
         }
     }
 
-    /// An ID with the default pattern and length.
-    pub fn id(&mut self, key: &str, value: Option<&str>) {
-        let Some(value) = value.filter(|v| !v.trim().is_empty()) else {
-            self.messages.push(format!("No {key} provided"));
-            return;
-        };
-        if value.chars().count() > MAX_ID_LENGTH {
+    /// An ID with the cluster's pattern and the length limit.
+    pub fn id<S: AsRef<str> + Default>(&mut self, key: &str, value: Option<S>) -> S {
+        let value = self.required(key, value);
+        let id = value.as_ref();
+        if id.is_empty() {
+            return value; // reported as missing
+        }
+        if id.chars().count() > MAX_ID_LENGTH {
             self.messages.push(format!(
                 "The provided {key} exceeds the limit of {MAX_ID_LENGTH} characters"
             ));
-        } else if !self.rules.matches(value) {
+        } else if !self.rules.matches(id) {
             self.messages.push(format!(
                 "The provided {key} contains illegal characters. It must match the pattern '{}'",
                 self.rules.pattern()
             ));
         }
+        value
     }
 
     /// A tenant ID.
-    pub fn tenant_id(&mut self, value: Option<&str>) {
-        let Some(value) = value.filter(|v| !v.trim().is_empty()) else {
-            self.messages.push("No tenantId provided".to_owned());
-            return;
-        };
-        if value.chars().count() > crate::model::ids::MAX_TENANT_ID_LENGTH {
+    pub fn tenant_id<S: AsRef<str> + Default>(&mut self, value: Option<S>) -> S {
+        let value = self.required("tenantId", value);
+        let id = value.as_ref();
+        if id.is_empty() {
+            return value; // reported as missing
+        }
+        if id.chars().count() > crate::model::ids::MAX_TENANT_ID_LENGTH {
             self.messages.push(format!(
                 "The provided tenantId exceeds the limit of {} characters",
                 crate::model::ids::MAX_TENANT_ID_LENGTH
             ));
-        } else if crate::model::ids::check_tenant_id(value).is_err() {
+        } else if crate::model::ids::check_tenant_id(id).is_err() {
             self.messages.push(format!(
                 "The provided tenantId contains illegal characters. It must match the pattern '{TENANT_ID_PATTERN}'"
             ));
         }
+        value
     }
 
     /// An e-mail address, when given and not blank.
@@ -279,7 +291,7 @@ mod tests {
     fn violations_join_like_the_gateway() {
         let rules = IdRules::default();
         let mut v = Violations::new(&rules);
-        v.id("groupId", None);
+        v.id("groupId", None::<&str>);
         v.required("name", Some(" "));
         assert_eq!(
             v.finish().unwrap_err().detail,
