@@ -7,8 +7,8 @@ use camunda_access::model::CamundaVersion;
 use camunda_access::sim::{Background, SimConfig};
 use serde_json::{Value, json};
 
-use crate::common::{against, cmd, root, stderr, stdout};
-use crate::plan::send;
+use crate::common::{Case, against, cmd, root, stderr, stdout};
+use crate::fixtures::{group, send};
 
 /// A seeded random cluster built request by request: tenants, groups,
 /// roles, mapping rules and users (`entities` in all), memberships of every
@@ -671,20 +671,11 @@ fn export_names_ids_the_format_cannot_express() {
     let mut config = SimConfig::new(CamundaVersion::V8_8);
     config.lag = Duration::ZERO;
     config.id_pattern = Some("^[a-zA-Z0-9 _-]+$".into());
-    let sim = Background::start(config).unwrap();
-    let base = sim.url();
-    send(
-        &base,
-        "POST",
-        "/v2/groups",
-        Some(json!({"groupId": "night shift", "name": "Night shift"})),
-    );
     let tmp = tempfile::tempdir().unwrap();
-    let output = against(tmp.path(), &base, &["export"]);
-    let err = stderr(&output);
-    assert_eq!(output.status.code(), Some(0), "{err}");
-    assert!(
-        err.contains("warning: group \"night shift\" has an ID the format cannot express"),
-        "{err}"
-    );
+    let case = Case::in_dir(tmp.path()).sim_with(config);
+    group(&case.url(), "night shift", "Night shift");
+    case.args(["export"])
+        .code(0)
+        .stderr_has("warning: group \"night shift\" has an ID the format cannot express")
+        .run();
 }

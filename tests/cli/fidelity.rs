@@ -10,41 +10,7 @@ use camunda_access::sim::{Background, SimConfig};
 use serde_json::{Value, json};
 
 use crate::common::{against, stderr, stdout};
-
-fn sim(version: CamundaVersion) -> Background {
-    Background::start(SimConfig::new(version)).unwrap()
-}
-
-/// One request to a simulator: (status, JSON body or `null`).
-pub fn call(base: &str, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let http = reqwest::Client::new();
-    let mut request = http
-        .request(method.parse().unwrap(), format!("{base}{path}"))
-        .timeout(Duration::from_secs(20));
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let (status, text) = rt.block_on(async {
-        let response = request.send().await.unwrap();
-        let status = response.status().as_u16();
-        (status, response.text().await.unwrap())
-    });
-    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
-}
-
-/// Like `call`, insisting on success.
-fn ok(base: &str, method: &str, path: &str, body: Option<Value>) -> Value {
-    let (status, body) = call(base, method, path, body);
-    assert!(
-        (200..300).contains(&status),
-        "{method} {path}: {status} {body}"
-    );
-    body
-}
+use crate::fixtures::{call, send, sim};
 
 fn apply(dir: &std::path::Path, base: &str) {
     let output = against(dir, base, &["apply", ".", "--auto-approve"]);
@@ -62,9 +28,9 @@ fn apply(dir: &std::path::Path, base: &str) {
 #[test]
 fn user_updates_replace_name_and_email() {
     for version in [CamundaVersion::V8_8, CamundaVersion::V8_9] {
-        let sim = sim(version);
+        let sim = sim(version, 0);
         let base = sim.url();
-        ok(
+        send(
             &base,
             "POST",
             "/v2/users",
@@ -72,7 +38,7 @@ fn user_updates_replace_name_and_email() {
                 json!({"username": "carol", "password": "pw", "name": "Carol", "email": "carol@example.com"}),
             ),
         );
-        let updated = ok(
+        let updated = send(
             &base,
             "PUT",
             "/v2/users/carol",
@@ -83,15 +49,15 @@ fn user_updates_replace_name_and_email() {
             json!({"username": "carol", "name": "", "email": "c@example.com"}),
             "{version}"
         );
-        let read = ok(&base, "GET", "/v2/users/carol", None);
+        let read = send(&base, "GET", "/v2/users/carol", None);
         assert_eq!(read["name"], "", "{version}");
-        ok(
+        send(
             &base,
             "PUT",
             "/v2/users/carol",
             Some(json!({"name": "Carol C."})),
         );
-        let read = ok(&base, "GET", "/v2/users/carol", None);
+        let read = send(&base, "GET", "/v2/users/carol", None);
         assert_eq!(read["name"], "Carol C.", "{version}");
         assert_eq!(read["email"], "", "{version}");
     }
@@ -102,9 +68,9 @@ fn user_updates_replace_name_and_email() {
 #[test]
 fn an_unmanaged_user_name_survives_an_email_update() {
     for version in [CamundaVersion::V8_8, CamundaVersion::V8_9] {
-        let sim = sim(version);
+        let sim = sim(version, 0);
         let base = sim.url();
-        ok(
+        send(
             &base,
             "POST",
             "/v2/users",
@@ -119,7 +85,7 @@ fn an_unmanaged_user_name_survives_an_email_update() {
         )
         .unwrap();
         apply(tmp.path(), &base);
-        let read = ok(&base, "GET", "/v2/users/dora", None);
+        let read = send(&base, "GET", "/v2/users/dora", None);
         assert_eq!(read["name"], "Dora by hand", "{version}");
         assert_eq!(read["email"], "new@example.com", "{version}");
 
@@ -130,7 +96,7 @@ fn an_unmanaged_user_name_survives_an_email_update() {
         )
         .unwrap();
         apply(tmp.path(), &base);
-        let read = ok(&base, "GET", "/v2/users/dora", None);
+        let read = send(&base, "GET", "/v2/users/dora", None);
         assert_eq!(read["name"], "Dora", "{version}");
         assert_eq!(read["email"], "new@example.com", "{version}");
     }
@@ -138,7 +104,7 @@ fn an_unmanaged_user_name_survives_an_email_update() {
 
 /// Authorizations in the simulator's primary state, per owner.
 fn authorizations_of(base: &str, owner_type: &str) -> Vec<Value> {
-    let state = ok(base, "GET", "/_sim/state", None);
+    let state = send(base, "GET", "/_sim/state", None);
     state["authorizations"]
         .as_object()
         .unwrap()
@@ -165,7 +131,7 @@ fn writes_answered_504_502_and_503_converge_without_duplicates() {
         ));
     }
     fs::write(tmp.path().join("access.yaml"), yaml).unwrap();
-    ok(
+    send(
         &base,
         "POST",
         "/_sim/faults",
@@ -213,9 +179,9 @@ fn writes_answered_504_502_and_503_converge_without_duplicates() {
     assert!(converged, "five applies did not converge");
     assert!(settled > 0, "the faults hit some writes");
     // The faults answered, and a 503 was not applied.
-    let counters = ok(&base, "GET", "/_sim/requests", None);
+    let counters = send(&base, "GET", "/_sim/requests", None);
     assert!(counters["POST /v2 (injected fault)"].as_u64().unwrap_or(0) > 0);
-    ok(&base, "DELETE", "/_sim/faults", None);
+    send(&base, "DELETE", "/_sim/faults", None);
     let grants = authorizations_of(&base, "GROUP");
     assert_eq!(grants.len(), 200, "exactly one authorization per group");
     let mut owners: Vec<&str> = grants
@@ -234,10 +200,10 @@ fn writes_answered_504_502_and_503_converge_without_duplicates() {
 /// and reads never see `UNAVAILABLE` (they go to secondary storage).
 #[test]
 fn gateway_faults_answer_like_camunda() {
-    let sim = sim(CamundaVersion::V8_9);
+    let sim = sim(CamundaVersion::V8_9, 0);
     let base = sim.url();
     let group = |id: &str| Some(json!({"groupId": id, "name": id}));
-    let faults = |body: Value| ok(&base, "POST", "/_sim/faults", Some(body));
+    let faults = |body: Value| send(&base, "POST", "/_sim/faults", Some(body));
 
     faults(json!({"timeoutAfterWrite": {"next": 1}}));
     let (status, problem) = call(&base, "POST", "/v2/groups", group("timed-out"));
@@ -284,7 +250,7 @@ fn gateway_faults_answer_like_camunda() {
 /// with no items, as tenants do (Camunda's own API tests expect it).
 #[test]
 fn member_searches_of_missing_groups_and_roles_are_empty() {
-    let sim = sim(CamundaVersion::V8_8);
+    let sim = sim(CamundaVersion::V8_8, 0);
     let base = sim.url();
     for path in [
         "/v2/groups/ghost/users/search",
@@ -306,7 +272,7 @@ fn member_searches_of_missing_groups_and_roles_are_empty() {
 
 /// The authorizations a user owns on its own USER resource.
 fn self_authorizations(base: &str, username: &str) -> Vec<Value> {
-    let found = ok(
+    let found = send(
         base,
         "POST",
         "/v2/authorizations/search",
@@ -325,9 +291,9 @@ fn self_authorizations(base: &str, username: &str) -> Vec<Value> {
 /// own on itself, deleted with the user; the tool treats it as built-in.
 #[test]
 fn a_created_user_owns_an_authorization_on_itself_which_the_tool_leaves_alone() {
-    let sim = sim(CamundaVersion::V8_9);
+    let sim = sim(CamundaVersion::V8_9, 0);
     let base = sim.url();
-    ok(
+    send(
         &base,
         "POST",
         "/v2/users",
@@ -399,7 +365,7 @@ fn a_created_user_owns_an_authorization_on_itself_which_the_tool_leaves_alone() 
     assert_eq!(own[0]["permissionTypes"], json!(["READ", "UPDATE"]));
 
     // Deleted with its user.
-    ok(&base, "DELETE", "/v2/users/erin", None);
+    send(&base, "DELETE", "/v2/users/erin", None);
     assert!(self_authorizations(&base, "erin").is_empty());
 }
 
@@ -412,23 +378,23 @@ fn detail(answer: &(u16, Value)) -> String {
 /// Camunda's engine and gateway.
 #[test]
 fn check_orders_and_wordings_of_the_third_pass() {
-    let sim = sim(CamundaVersion::V8_8);
+    let sim = sim(CamundaVersion::V8_8, 0);
     let base = sim.url();
     let post = |path: &str, body: Value| call(&base, "POST", path, Some(body));
     let auth = |owner: &str, rt: &str, id: &str, perms: Value| json!({"ownerId": owner, "ownerType": "CLIENT", "resourceType": rt, "resourceId": id, "permissionTypes": perms});
-    ok(
+    send(
         &base,
         "POST",
         "/v2/roles",
         Some(json!({"roleId": "r1", "name": "R1"})),
     );
-    ok(
+    send(
         &base,
         "POST",
         "/v2/groups",
         Some(json!({"groupId": "g", "name": "G"})),
     );
-    ok(
+    send(
         &base,
         "POST",
         "/v2/tenants",
@@ -444,7 +410,7 @@ fn check_orders_and_wordings_of_the_third_pass() {
         .0,
         201
     );
-    ok(&base, "DELETE", "/v2/roles/r1", None);
+    send(&base, "DELETE", "/v2/roles/r1", None);
     let answer = post(
         "/v2/authorizations",
         auth("c", "ROLE", "r1", json!(["READ"])),
@@ -479,7 +445,7 @@ fn check_orders_and_wordings_of_the_third_pass() {
         (answer.0, detail(&answer)),
         (404, "Command 'REMOVE_ENTITY' rejected with code 'NOT_FOUND': Expected to remove an entity with ID 'ghost' and type 'MAPPING_RULE' from group with ID 'g', but the entity does not exist.".to_owned())
     );
-    ok(
+    send(
         &base,
         "POST",
         "/v2/roles",
@@ -547,13 +513,13 @@ fn check_orders_and_wordings_of_the_third_pass() {
     let answer = call(&base, "GET", "/v2/authentication/me", None);
     assert_eq!(answer, (401, Value::Null));
     // `/setup/user` refuses everything with 403 FORBIDDEN.
-    ok(
+    send(
         &base,
         "POST",
         "/v2/users",
         Some(json!({"username": "root", "password": "pw"})),
     );
-    ok(&base, "PUT", "/v2/roles/admin/users/root", None);
+    send(&base, "PUT", "/v2/roles/admin/users/root", None);
     let answer = post(
         "/v2/setup/user",
         json!({"username": "other", "password": "pw"}),
@@ -579,7 +545,7 @@ fn check_orders_and_wordings_of_the_third_pass() {
 }
 
 fn sim_89() -> Background {
-    sim(CamundaVersion::V8_9)
+    sim(CamundaVersion::V8_9, 0)
 }
 
 /// Camunda resolves the caller's groups, roles, tenants and mapping rules
