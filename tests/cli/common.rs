@@ -127,6 +127,9 @@ enum Check {
 #[must_use = "a case does nothing until it is run"]
 pub struct Case {
     dir: Dir,
+    /// `--color never`, before the other arguments, when run against a
+    /// cluster.
+    no_colour: bool,
     args: Vec<OsString>,
     env: Vec<(OsString, Option<OsString>)>,
     sim: Option<Background>,
@@ -144,6 +147,7 @@ impl Case {
     pub fn new() -> Case {
         Case {
             dir: Dir::Root,
+            no_colour: false,
             args: Vec::new(),
             env: Vec::new(),
             sim: None,
@@ -217,19 +221,17 @@ impl Case {
 
     /// Runs against the cluster at `base`, without credentials and without
     /// colour.
-    pub fn against(self, base: &str) -> Case {
-        self.arg("--color")
-            .arg("never")
-            .env("CAMUNDA_REST_ADDRESS", base)
+    pub fn against(mut self, base: &str) -> Case {
+        self.no_colour = true;
+        self.env("CAMUNDA_REST_ADDRESS", base)
             .env("CAMUNDA_AUTH_STRATEGY", "NONE")
     }
 
     /// Runs against the cluster at `base` as the basic-auth user `user`,
     /// without colour.
-    pub fn basic_auth(self, base: &str, user: &str, password: &str) -> Case {
-        self.arg("--color")
-            .arg("never")
-            .env("CAMUNDA_REST_ADDRESS", base)
+    pub fn basic_auth(mut self, base: &str, user: &str, password: &str) -> Case {
+        self.no_colour = true;
+        self.env("CAMUNDA_REST_ADDRESS", base)
             .env("CAMUNDA_AUTH_STRATEGY", "BASIC")
             .env("CAMUNDA_BASIC_AUTH_USERNAME", user)
             .env("CAMUNDA_BASIC_AUTH_PASSWORD", password)
@@ -310,7 +312,7 @@ impl Case {
     /// Runs the binary and checks every expectation.
     pub fn run(self) -> Ran {
         let mut command = cmd(self.dir());
-        command.args(&self.args);
+        command.args(self.all_args());
         for (key, value) in &self.env {
             match value {
                 Some(value) => command.env(key, value),
@@ -359,11 +361,18 @@ impl Case {
         ran.json()
     }
 
+    /// The arguments the binary gets.
+    fn all_args(&self) -> Vec<OsString> {
+        let colour = ["--color", "never"].map(OsString::from);
+        let colour = if self.no_colour { &colour[..] } else { &[] };
+        colour.iter().chain(&self.args).cloned().collect()
+    }
+
     /// The arguments, for a snapshot's description (without the
     /// environment and the directory, which change from run to run).
     fn args_line(&self) -> String {
         let mut line = String::from("camunda-access");
-        for arg in &self.args {
+        for arg in self.all_args() {
             let _ = write!(line, " {}", arg.to_string_lossy());
         }
         line
@@ -385,7 +394,7 @@ impl Case {
             }
         }
         line.push_str("camunda-access");
-        for arg in &self.args {
+        for arg in self.all_args() {
             let _ = write!(line, " {}", arg.to_string_lossy());
         }
         let _ = write!(line, "  (in {})", self.dir().display());

@@ -9,18 +9,15 @@ use camunda_access::model::CamundaVersion;
 use camunda_access::sim::{Background, SimConfig};
 use serde_json::{Value, json};
 
-use crate::common::{against, stderr, stdout};
+use crate::common::{Case, against, stderr, stdout};
 use crate::fixtures::{call, send, sim};
 
 fn apply(dir: &std::path::Path, base: &str) {
-    let output = against(dir, base, &["apply", ".", "--auto-approve"]);
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}{}",
-        stdout(&output),
-        stderr(&output)
-    );
+    Case::in_dir(dir)
+        .against(base)
+        .args(["apply", ".", "--auto-approve"])
+        .code(0)
+        .run();
 }
 
 /// Camunda 8.8+ replaces a user's name and e-mail on update; a field left
@@ -191,8 +188,11 @@ fn writes_answered_504_502_and_503_converge_without_duplicates() {
     owners.sort_unstable();
     owners.dedup();
     assert_eq!(owners.len(), 200);
-    let output = against(tmp.path(), &base, &["plan", ".", "--detailed-exitcode"]);
-    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    Case::in_dir(tmp.path())
+        .against(&base)
+        .args(["plan", ".", "--detailed-exitcode"])
+        .code(0)
+        .run();
 }
 
 /// The three gateway faults answer with Camunda's problem bodies; 504 and
@@ -316,13 +316,11 @@ fn a_created_user_owns_an_authorization_on_itself_which_the_tool_leaves_alone() 
     ] {
         write(yaml);
         apply(tmp.path(), &base);
-        let output = against(
-            tmp.path(),
-            &base,
-            &["plan", ".", "--format", "json", "--detailed-exitcode"],
-        );
-        assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
-        let plan: Value = serde_json::from_slice(&output.stdout).unwrap();
+        let plan = Case::in_dir(tmp.path())
+            .against(&base)
+            .args(["plan", ".", "--format", "json", "--detailed-exitcode"])
+            .code(0)
+            .json();
         let unmanaged_grants: Vec<&Value> = plan["unmanaged"]
             .as_array()
             .unwrap()
@@ -330,8 +328,11 @@ fn a_created_user_owns_an_authorization_on_itself_which_the_tool_leaves_alone() 
             .filter(|u| u["type"] == "authorization")
             .collect();
         assert!(unmanaged_grants.is_empty(), "{unmanaged_grants:?}");
-        let output = against(tmp.path(), &base, &["drift", "."]);
-        assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+        Case::in_dir(tmp.path())
+            .against(&base)
+            .args(["drift", "."])
+            .code(0)
+            .run();
         assert_eq!(self_authorizations(&base, "erin").len(), 1, "{yaml}");
     }
 
@@ -341,17 +342,20 @@ fn a_created_user_owns_an_authorization_on_itself_which_the_tool_leaves_alone() 
     );
     apply(tmp.path(), &base);
     assert_eq!(self_authorizations(&base, "finn").len(), 1);
-    let output = against(tmp.path(), &base, &["plan", ".", "--detailed-exitcode"]);
-    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    Case::in_dir(tmp.path())
+        .against(&base)
+        .args(["plan", ".", "--detailed-exitcode"])
+        .code(0)
+        .run();
 
     // Not exported.
     let out = tmp.path().join("exported");
-    let output = against(
-        tmp.path(),
-        &base,
-        &["export", "--out", out.to_str().unwrap()],
-    );
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    Case::in_dir(tmp.path())
+        .against(&base)
+        .args(["export", "--out"])
+        .arg(&out)
+        .code(0)
+        .run();
     let exported = fs::read_to_string(out.join("access.yaml")).unwrap();
     assert!(!exported.contains("resource: USER"), "{exported}");
 
@@ -757,14 +761,16 @@ fn a_newer_cluster_is_planned_as_the_newest_known_version_with_a_warning() {
         "version: 1\ngroups:\n  - id: g\n",
     )
     .unwrap();
-    let output = against(tmp.path(), &base, &["plan", "."]);
-    let err = stderr(&output);
-    assert_eq!(output.status.code(), Some(0), "{err}");
-    assert!(
-        err.contains("the cluster runs Camunda 8.10.1, newer than this tool knows (8.8, 8.9); it is read and planned as 8.9"),
-        "{err}"
-    );
+    Case::in_dir(tmp.path())
+        .against(&base)
+        .args(["plan", "."])
+        .code(0)
+        .stderr_has("the cluster runs Camunda 8.10.1, newer than this tool knows (8.8, 8.9); it is read and planned as 8.9")
+        .run();
     let (base, _runtime) = newer_cluster("8.9.3");
-    let output = against(tmp.path(), &base, &["plan", "."]);
-    assert!(!stderr(&output).contains("newer than this tool knows"));
+    Case::in_dir(tmp.path())
+        .against(&base)
+        .args(["plan", "."])
+        .stderr_lacks("newer than this tool knows")
+        .run();
 }
