@@ -10,7 +10,7 @@ use camunda_access::sim::{Background, SimConfig};
 use serde_json::{Value, json};
 
 use crate::common::{Case, against, stderr, stdout};
-use crate::fixtures::{call, send, sim};
+use crate::fixtures::{call, send, sim, user};
 
 fn apply(dir: &std::path::Path, base: &str) {
     Case::in_dir(dir)
@@ -27,14 +27,7 @@ fn user_updates_replace_name_and_email() {
     for version in [CamundaVersion::V8_8, CamundaVersion::V8_9] {
         let sim = sim(version, 0);
         let base = sim.url();
-        send(
-            &base,
-            "POST",
-            "/v2/users",
-            Some(
-                json!({"username": "carol", "password": "pw", "name": "Carol", "email": "carol@example.com"}),
-            ),
-        );
+        user(&base, "carol", "pw", "Carol", "carol@example.com");
         let updated = send(
             &base,
             "PUT",
@@ -67,14 +60,7 @@ fn an_unmanaged_user_name_survives_an_email_update() {
     for version in [CamundaVersion::V8_8, CamundaVersion::V8_9] {
         let sim = sim(version, 0);
         let base = sim.url();
-        send(
-            &base,
-            "POST",
-            "/v2/users",
-            Some(
-                json!({"username": "dora", "password": "pw", "name": "Dora by hand", "email": "old@example.com"}),
-            ),
-        );
+        user(&base, "dora", "pw", "Dora by hand", "old@example.com");
         let tmp = tempfile::tempdir().unwrap();
         fs::write(
             tmp.path().join("access.yaml"),
@@ -293,14 +279,7 @@ fn self_authorizations(base: &str, username: &str) -> Vec<Value> {
 fn a_created_user_owns_an_authorization_on_itself_which_the_tool_leaves_alone() {
     let sim = sim(CamundaVersion::V8_9, 0);
     let base = sim.url();
-    send(
-        &base,
-        "POST",
-        "/v2/users",
-        Some(
-            json!({"username": "erin", "password": "pw", "name": "Erin", "email": "erin@example.com"}),
-        ),
-    );
+    user(&base, "erin", "pw", "Erin", "erin@example.com");
     let own = self_authorizations(&base, "erin");
     assert_eq!(own.len(), 1, "{own:?}");
     assert_eq!(own[0]["permissionTypes"], json!(["READ"]));
@@ -648,12 +627,9 @@ fn a_callers_new_membership_counts_for_reads_after_the_lag() {
 /// access (Camunda's default has no client-id claim): the simulator says so.
 #[test]
 fn the_simulator_warns_of_admin_clients_without_a_client_id_claim() {
-    use std::io::{BufRead, BufReader, Read};
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("camunda-access"))
-        .args([
-            "sim",
-            "--listen",
-            "127.0.0.1:0",
+    use std::io::Read;
+    let (mut child, line) = crate::fixtures::sim_process(
+        &[
             "--auth",
             "oidc",
             "--oidc-issuer",
@@ -662,15 +638,9 @@ fn the_simulator_warns_of_admin_clients_without_a_client_id_claim() {
             "urn:camunda:api",
             "--admin-client",
             "ci",
-        ])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+        ],
+        std::process::Stdio::piped(),
+    );
     child.kill().unwrap();
     child.wait().unwrap();
     let mut err = String::new();

@@ -1,6 +1,8 @@
 //! Shared set-ups: simulators, requests to them as a client or an operator
 //! would send them, and configurations several test files use.
 
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use camunda_access::model::CamundaVersion;
@@ -127,4 +129,32 @@ pub fn writes(base: &str) -> u64 {
         })
         .map(|(_, n)| n.as_u64().unwrap())
         .sum()
+}
+
+/// Creates the user `username` (with a name and an e-mail address, which
+/// may be empty).
+pub fn user(base: &str, username: &str, password: &str, name: &str, email: &str) {
+    send(
+        base,
+        "POST",
+        "/v2/users",
+        Some(json!({"username": username, "password": password, "name": name, "email": email})),
+    );
+}
+
+/// Starts `camunda-access sim --listen 127.0.0.1:0 ARGS` as a user starts
+/// it; the process and the one line it printed when ready.
+pub fn sim_process(args: &[&str], stderr: Stdio) -> (Child, String) {
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("camunda-access"))
+        .args(["sim", "--listen", "127.0.0.1:0"])
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(stderr)
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    (child, line)
 }

@@ -7,7 +7,7 @@ use camunda_access::sim::{Background, SimConfig};
 use serde_json::{Value, json};
 
 use crate::common::{Case, stdout};
-use crate::fixtures::send;
+use crate::fixtures::{send, sim, user};
 
 #[test]
 fn quickstart_on_a_fresh_cluster_creates_everything() {
@@ -526,18 +526,9 @@ fn a_backpressure_storm_during_the_read_gives_the_same_plan() {
 /// user names the unset variable at its place.
 #[test]
 fn password_variables_are_needed_only_for_users_the_plan_creates() {
-    let mut config = SimConfig::new(CamundaVersion::V8_8);
-    config.lag = std::time::Duration::ZERO;
-    let sim = Background::start(config).unwrap();
+    let sim = sim(CamundaVersion::V8_8, 0);
     let base = sim.url();
-    send(
-        &base,
-        "POST",
-        "/v2/users",
-        Some(
-            json!({"username": "ann", "password": "pw-of-ann", "name": "Ann", "email": "ann@example.com"}),
-        ),
-    );
+    user(&base, "ann", "pw-of-ann", "Ann", "ann@example.com");
     let tmp = tempfile::tempdir().unwrap();
     fs::write(
         tmp.path().join("access.yaml"),
@@ -579,9 +570,7 @@ fn password_variables_are_needed_only_for_users_the_plan_creates() {
 /// not exist, and a claim pair held by a rule the files do not own.
 #[test]
 fn plans_refuse_what_camunda_would_refuse() {
-    let mut config = SimConfig::new(CamundaVersion::V8_8);
-    config.lag = std::time::Duration::ZERO;
-    let sim = Background::start(config).unwrap();
+    let sim = sim(CamundaVersion::V8_8, 0);
     let base = sim.url();
     send(
         &base,

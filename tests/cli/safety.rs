@@ -3,7 +3,6 @@
 //! per run, and a run that stops when the cluster does.
 
 use std::fs;
-use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -422,16 +421,7 @@ fn json_runs_print_one_document_even_when_they_fail() {
 /// new, reports the rest as not started, names the cause once and exits 1.
 #[test]
 fn an_apply_stops_when_the_cluster_stops_answering() {
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin("camunda-access"))
-        .args(["sim", "--listen", "127.0.0.1:0", "--lag-ms", "0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    let (mut child, line) = fixtures::sim_process(&["--lag-ms", "0"], Stdio::null());
     let base = line
         .trim()
         .strip_prefix("camunda-access sim listening on ")
