@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use camunda_access::model::CamundaVersion;
@@ -10,7 +11,8 @@ use serde_json::{Value, json};
 
 use crate::common::{Case, root, stderr, stdout};
 use crate::fixtures::{
-    PRUNE_GROUPS_KEEP, basic_sim, faults, grant, old_groups, send, sim, worker_on_messages, writes,
+    PRUNE_GROUPS_KEEP, basic_sim, faults, grant, old_groups, send, settled_again, sim,
+    worker_on_messages, writes,
 };
 
 /// Authorizations per (owner, resource type, resource) in the simulator.
@@ -46,6 +48,21 @@ fn plan_is_empty(dir: &Path, base: &str, paths: &[&str]) {
         .args(paths)
         .code(0)
         .run();
+}
+
+/// Starts `apply examples/quickstart --auto-approve --parallelism N`
+/// against `base` in the background, its output to `stdio`.
+fn spawn_apply_quickstart(base: &str, parallelism: &str, stdio: fn() -> Stdio) -> Child {
+    Command::new(assert_cmd::cargo::cargo_bin("camunda-access"))
+        .current_dir(root())
+        .args(["apply", "examples/quickstart", "--auto-approve"])
+        .args(["--parallelism", parallelism])
+        .env("CAMUNDA_REST_ADDRESS", base)
+        .env("CAMUNDA_AUTH_STRATEGY", "NONE")
+        .stdout(stdio())
+        .stderr(stdio())
+        .spawn()
+        .unwrap()
 }
 
 /// `apply examples/quickstart --auto-approve` against `base`.
@@ -250,16 +267,7 @@ fn a_large_apply_converges_through_backpressure_and_dropped_answers() {
     assert_eq!(report["summary"]["done"], 2200, "{}", report["summary"]);
     assert_eq!(report["ending"], "converged");
     // Dropped answers were settled by sending again.
-    let settled = report["changes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|c| {
-            c["note"]
-                .as_str()
-                .is_some_and(|n| n.contains("unknown outcome"))
-        })
-        .count();
+    let settled = settled_again(&report);
     assert!(settled > 0, "the faults hit some writes");
     send(&base, "DELETE", "/_sim/faults", None);
     // Exactly one authorization per declared tuple, and nothing left to do.
@@ -298,21 +306,7 @@ fn a_killed_apply_converges_when_run_again() {
     for k in [1, 2, 4, 6, 9, 12] {
         send(&base, "POST", "/_sim/reset", None);
         faults(&base, json!({"latencyMs": 30}));
-        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("camunda-access"))
-            .current_dir(root())
-            .args([
-                "apply",
-                "examples/quickstart",
-                "--auto-approve",
-                "--parallelism",
-                "2",
-            ])
-            .env("CAMUNDA_REST_ADDRESS", &base)
-            .env("CAMUNDA_AUTH_STRATEGY", "NONE")
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
+        let mut child = spawn_apply_quickstart(&base, "2", Stdio::null);
         let deadline = Instant::now() + Duration::from_secs(60);
         while writes(&base) < k && Instant::now() < deadline {
             if child.try_wait().unwrap().is_some() {
@@ -339,21 +333,7 @@ fn an_interrupt_stops_starting_writes_and_reports() {
     let sim = sim(CamundaVersion::V8_8, 0);
     let base = sim.url();
     faults(&base, json!({"latencyMs": 150}));
-    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("camunda-access"))
-        .current_dir(root())
-        .args([
-            "apply",
-            "examples/quickstart",
-            "--auto-approve",
-            "--parallelism",
-            "1",
-        ])
-        .env("CAMUNDA_REST_ADDRESS", &base)
-        .env("CAMUNDA_AUTH_STRATEGY", "NONE")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let child = spawn_apply_quickstart(&base, "1", Stdio::piped);
     let deadline = Instant::now() + Duration::from_secs(60);
     while writes(&base) < 2 && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(10));

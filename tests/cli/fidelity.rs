@@ -10,7 +10,7 @@ use camunda_access::sim::{Background, SimConfig};
 use serde_json::{Value, json};
 
 use crate::common::{Case, against, stderr, stdout};
-use crate::fixtures::{call, send, sim, user};
+use crate::fixtures::{call, send, settled_again, sim, user};
 
 fn apply(dir: &std::path::Path, base: &str) {
     Case::in_dir(dir)
@@ -135,16 +135,7 @@ fn writes_answered_504_502_and_503_converge_without_duplicates() {
         );
         let report: Value = serde_json::from_slice(&output.stdout)
             .unwrap_or_else(|e| panic!("{e}: {}{}", stdout(&output), stderr(&output)));
-        settled += report["changes"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|c| {
-                c["note"]
-                    .as_str()
-                    .is_some_and(|n| n.contains("unknown outcome"))
-            })
-            .count();
+        settled += settled_again(&report);
         let failed = report["summary"]["failed"].as_u64().unwrap();
         // A 503 `UNAVAILABLE` is retried, and a write never fails because
         // of what its earlier attempt did; only an outcome that stayed

@@ -158,3 +158,19 @@ pub fn sim_process(args: &[&str], stderr: Stdio) -> (Child, String) {
         .unwrap();
     (child, line)
 }
+
+/// How many changes of an `apply --format json` report had an unknown
+/// outcome (a dropped or timed-out answer) and were settled by sending
+/// them again.
+pub fn settled_again(report: &Value) -> usize {
+    report["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| {
+            c["note"]
+                .as_str()
+                .is_some_and(|n| n.contains("unknown outcome"))
+        })
+        .count()
+}
