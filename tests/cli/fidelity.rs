@@ -656,15 +656,7 @@ fn the_simulator_warns_of_admin_clients_without_a_client_id_claim() {
 fn newer_cluster(version: &'static str) -> (String, tokio::runtime::Runtime) {
     use http_body_util::Full;
     use hyper::body::Bytes;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
-    let listener = runtime
-        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
-        .unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (runtime, listener, base) = crate::fixtures::loopback(1);
     runtime.spawn(async move {
         loop {
             let Ok((stream, _)) = listener.accept().await else {

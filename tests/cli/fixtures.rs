@@ -174,3 +174,18 @@ pub fn settled_again(report: &Value) -> usize {
         })
         .count()
 }
+
+/// A tokio runtime of `workers` threads and a listener on a free loopback
+/// port, for a stand-in server; its `http://` address.
+pub fn loopback(workers: usize) -> (tokio::runtime::Runtime, tokio::net::TcpListener, String) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(workers)
+        .enable_all()
+        .build()
+        .unwrap();
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    (runtime, listener, url)
+}

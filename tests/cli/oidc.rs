@@ -25,15 +25,7 @@ struct Issuer {
 
 impl Issuer {
     fn start() -> Issuer {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap();
-        let listener = runtime
-            .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
-            .unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
+        let (runtime, listener, url) = crate::fixtures::loopback(1);
         let jwks = std::fs::read_to_string(root().join("tests/fixtures/oidc/jwks.json")).unwrap();
         let issuer = url.clone();
         runtime.spawn(async move {
