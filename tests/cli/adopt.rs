@@ -7,8 +7,8 @@ use camunda_access::model::CamundaVersion;
 use camunda_access::sim::{Background, SimConfig};
 use serde_json::{Value, json};
 
-use crate::common::{against, cmd, root, stderr, stdout};
-use crate::plan::send;
+use crate::common::{Case, against, root};
+use crate::fixtures::{group, send};
 
 /// A seeded random cluster built request by request: tenants, groups,
 /// roles, mapping rules and users (`entities` in all), memberships of every
@@ -174,19 +174,12 @@ fn an_export_of_a_random_cluster_plans_nothing_against_it() {
         let base = sim.url();
         random_cluster(&base, version, seed, 500);
         let tmp = tempfile::tempdir().unwrap();
-        let output = against(
-            tmp.path(),
-            &base,
-            &[
-                "export",
-                "--out",
-                "access",
-                "--layout",
-                layout,
-                "--include-defaults",
-            ],
-        );
-        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        let case = || Case::in_dir(tmp.path()).against(&base);
+        case()
+            .args(["export", "--out", "access", "--layout", layout])
+            .arg("--include-defaults")
+            .code(0)
+            .run();
         let dir = tmp.path().join("access");
         // Every file names the schema next to it and validates against it.
         let schema = crate::schema::compiled_schema();
@@ -214,24 +207,12 @@ fn an_export_of_a_random_cluster_plans_nothing_against_it() {
             "{files} files"
         );
         assert!(dir.join("camunda-access.schema.json").exists());
-        let output = against(
-            tmp.path(),
-            &base,
-            &["plan", "access", "--detailed-exitcode"],
-        );
-        assert_eq!(
-            output.status.code(),
-            Some(0),
-            "{version}: {}{}",
-            stdout(&output),
-            stderr(&output)
-        );
-        // Not vacuous: the files declare the cluster; nothing is left unmanaged.
-        assert!(
-            !stdout(&output).contains("Unmanaged"),
-            "{}",
-            stdout(&output)
-        );
+        case()
+            .args(["plan", "access", "--detailed-exitcode"])
+            .code(0)
+            // Not vacuous: the files declare the cluster; nothing is left unmanaged.
+            .stdout_lacks("Unmanaged")
+            .run();
         let declared: usize = fs::read_dir(&dir)
             .unwrap()
             .map(|e| e.unwrap().path())
@@ -246,13 +227,11 @@ fn an_export_of_a_random_cluster_plans_nothing_against_it() {
         let again = against(tmp.path(), &base, &["export"]);
         let once = against(tmp.path(), &base, &["export"]);
         assert_eq!(again.stdout, once.stdout);
-        let output = against(tmp.path(), &base, &["export", "--out", "access"]);
-        assert_eq!(output.status.code(), Some(1));
-        assert!(
-            stderr(&output).contains("already holds YAML files"),
-            "{}",
-            stderr(&output)
-        );
+        case()
+            .args(["export", "--out", "access"])
+            .code(1)
+            .stderr_has("already holds YAML files")
+            .run();
     }
 }
 
@@ -264,27 +243,22 @@ fn drift_after_apply_is_none_and_a_removed_member_is_named() {
     let base = sim.url();
     // Written but not yet visible: the first read misses it, the re-read
     // does not. Reported apart, not drift.
-    let output = against(
-        &root(),
-        &base,
-        &[
-            "apply",
-            "examples/quickstart",
-            "--auto-approve",
-            "--no-wait",
-        ],
-    );
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    let output = against(
-        &root(),
-        &base,
-        &["drift", "examples/quickstart", "--settle-ms", "2000"],
-    );
-    let out = stdout(&output);
-    assert_eq!(output.status.code(), Some(0), "{out}{}", stderr(&output));
-    assert!(out.contains("No drift"), "{out}");
-    assert!(out.contains("Seen on the first read only"), "{out}");
-    assert!(out.contains("+ group order-workers"), "{out}");
+    let quickstart = |command: &str| {
+        Case::new()
+            .against(&base)
+            .args([command, "examples/quickstart"])
+    };
+    quickstart("apply")
+        .args(["--auto-approve", "--no-wait"])
+        .code(0)
+        .run();
+    quickstart("drift")
+        .args(["--settle-ms", "2000"])
+        .code(0)
+        .stdout_has("No drift")
+        .stdout_has("Seen on the first read only")
+        .stdout_has("+ group order-workers")
+        .run();
 
     // Someone removes a member by hand.
     send(
@@ -294,28 +268,18 @@ fn drift_after_apply_is_none_and_a_removed_member_is_named() {
         None,
     );
     std::thread::sleep(Duration::from_millis(1300));
-    let output = against(&root(), &base, &["drift", "examples/quickstart"]);
-    let out = stdout(&output);
-    assert_eq!(output.status.code(), Some(2), "{out}{}", stderr(&output));
-    assert!(
-        out.contains("+ client:order-worker in group:order-workers"),
-        "{out}"
-    );
-    let output = against(
-        &root(),
-        &base,
-        &["drift", "examples/quickstart", "--format", "json"],
-    );
-    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    quickstart("drift")
+        .code(2)
+        .stdout_has("+ client:order-worker in group:order-workers")
+        .run();
+    let report = quickstart("drift").args(["--format", "json"]).json();
     assert_eq!(report["drift"], true);
     assert_eq!(report["changes"][0]["container"]["id"], "order-workers");
     assert_eq!(report["changes"][0]["member"]["id"], "order-worker");
-    let output = against(
-        &root(),
-        &base,
-        &["drift", "examples/quickstart", "--format", "markdown"],
-    );
-    assert!(stdout(&output).contains("```diff\n+ client:order-worker in group:order-workers\n```"));
+    quickstart("drift")
+        .args(["--format", "markdown"])
+        .stdout_has("```diff\n+ client:order-worker in group:order-workers\n```")
+        .run();
 
     // An undeclared group is unmanaged: drift only with --fail-on-unmanaged.
     send(
@@ -331,15 +295,11 @@ fn drift_after_apply_is_none_and_a_removed_member_is_named() {
         None,
     );
     std::thread::sleep(Duration::from_millis(1300));
-    let output = against(&root(), &base, &["drift", "examples/quickstart"]);
-    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
-    assert!(stdout(&output).contains("? group by-hand"));
-    let output = against(
-        &root(),
-        &base,
-        &["drift", "examples/quickstart", "--fail-on-unmanaged"],
-    );
-    assert_eq!(output.status.code(), Some(2));
+    quickstart("drift")
+        .code(0)
+        .stdout_has("? group by-hand")
+        .run();
+    quickstart("drift").arg("--fail-on-unmanaged").code(2).run();
 }
 
 const APPLICATION_YAML: &str = r#"
@@ -401,65 +361,45 @@ fn bootstrap_configuration_converts_validates_and_applies() {
     let tmp = tempfile::tempdir().unwrap();
     fs::write(tmp.path().join("application.yaml"), APPLICATION_YAML).unwrap();
     fs::write(tmp.path().join("camunda.env"), ENVIRONMENT).unwrap();
-    let from_yaml = cmd(tmp.path())
+    let text = Case::in_dir(tmp.path())
         .args(["import-init", "application.yaml"])
-        .output()
-        .unwrap();
-    assert_eq!(from_yaml.status.code(), Some(0), "{}", stderr(&from_yaml));
-    let text = stdout(&from_yaml);
-    assert!(!text.contains("demo-canary-pw-4471"), "no password copied");
-    assert!(
-        text.contains("password: ${env:CAMUNDA_USER_DEMO_PASSWORD}"),
-        "{text}"
-    );
-    assert!(text.contains("members-mode: additive"), "{text}");
-    assert!(stderr(&from_yaml).contains("CAMUNDA_USER_DEMO_PASSWORD"));
+        .code(0)
+        .stdout_lacks("demo-canary-pw-4471")
+        .stdout_has("password: ${env:CAMUNDA_USER_DEMO_PASSWORD}")
+        .stdout_has("members-mode: additive")
+        .stderr_has("CAMUNDA_USER_DEMO_PASSWORD")
+        .run()
+        .stdout;
     // The environment-variable form says the same.
-    let from_env = cmd(tmp.path())
+    let from_env = Case::in_dir(tmp.path())
         .args(["import-init", "camunda.env"])
-        .output()
-        .unwrap();
-    assert_eq!(from_env.status.code(), Some(0), "{}", stderr(&from_env));
+        .code(0)
+        .run();
     assert_eq!(
-        stdout(&from_env).lines().skip(2).collect::<Vec<_>>(),
+        from_env.stdout.lines().skip(2).collect::<Vec<_>>(),
         text.lines().skip(2).collect::<Vec<_>>()
     );
 
-    let output = cmd(tmp.path())
-        .args([
-            "import-init",
-            "application.yaml",
-            "--out",
-            "access",
-            "--layout",
-            "per-kind",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    let output = cmd(tmp.path())
+    Case::in_dir(tmp.path())
+        .args(["import-init", "application.yaml", "--out", "access"])
+        .args(["--layout", "per-kind"])
+        .code(0)
+        .run();
+    Case::in_dir(tmp.path())
         .args(["validate", "access"])
         .env("CAMUNDA_USER_DEMO_PASSWORD", "pw-from-env-1")
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        .code(0)
+        .run();
 
     let sim = Background::start(SimConfig::new(CamundaVersion::V8_8)).unwrap();
     let base = sim.url();
-    let output = cmd(tmp.path())
+    Case::in_dir(tmp.path())
         .args(["apply", "access", "--auto-approve"])
         .env("CAMUNDA_REST_ADDRESS", &base)
         .env("CAMUNDA_AUTH_STRATEGY", "NONE")
         .env("CAMUNDA_USER_DEMO_PASSWORD", "pw-from-env-1")
-        .output()
-        .unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}{}",
-        stdout(&output),
-        stderr(&output)
-    );
+        .code(0)
+        .run();
     let state = send(&base, "GET", "/_sim/state", None);
     assert_eq!(state["users"]["demo"]["name"], "Demo User");
     assert_eq!(
@@ -614,46 +554,35 @@ fn import_init_binds_dotted_keys_and_refuses_unknown_ones() {
 ",
     )
     .unwrap();
-    let output = cmd(tmp.path())
+    Case::in_dir(tmp.path())
         .args(["import-init", "application.yaml"])
-        .output()
-        .unwrap();
-    let yaml = stdout(&output);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    assert!(
-        yaml.contains(
-            "  - id: admin\n    members:\n      users: [demo]\n    members-mode: additive\n"
-        ),
-        "{yaml}"
-    );
+        .code(0)
+        .stdout_has(
+            "  - id: admin\n    members:\n      users: [demo]\n    members-mode: additive\n",
+        )
+        .run();
     // One flat key for the whole path binds too.
     fs::write(
         tmp.path().join("flat.yaml"),
         "camunda.security.initialization:\n  defaultRoles:\n    admin:\n      users: [demo]\n",
     )
     .unwrap();
-    let output = cmd(tmp.path())
+    Case::in_dir(tmp.path())
         .args(["import-init", "flat.yaml"])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    assert!(
-        stdout(&output).contains("users: [demo]"),
-        "{}",
-        stdout(&output)
-    );
+        .code(0)
+        .stdout_has("users: [demo]")
+        .run();
     // A role key Camunda does not know (a typo) is an error at its place.
     fs::write(
         tmp.path().join("typo.yaml"),
         "camunda:\n  security:\n    initialization:\n      defaultRoles:\n        admins.users: [demo]\n",
     )
     .unwrap();
-    let output = cmd(tmp.path())
+    let ran = Case::in_dir(tmp.path())
         .args(["import-init", "typo.yaml"])
-        .output()
-        .unwrap();
-    let err = stderr(&output);
-    assert_eq!(output.status.code(), Some(1), "{err}");
+        .code(1)
+        .run();
+    let err = &ran.stderr;
     assert!(
         err.contains(
             "typo.yaml: line 5, column 9: `initialization.default-roles.admins` is not a key"
@@ -671,20 +600,11 @@ fn export_names_ids_the_format_cannot_express() {
     let mut config = SimConfig::new(CamundaVersion::V8_8);
     config.lag = Duration::ZERO;
     config.id_pattern = Some("^[a-zA-Z0-9 _-]+$".into());
-    let sim = Background::start(config).unwrap();
-    let base = sim.url();
-    send(
-        &base,
-        "POST",
-        "/v2/groups",
-        Some(json!({"groupId": "night shift", "name": "Night shift"})),
-    );
     let tmp = tempfile::tempdir().unwrap();
-    let output = against(tmp.path(), &base, &["export"]);
-    let err = stderr(&output);
-    assert_eq!(output.status.code(), Some(0), "{err}");
-    assert!(
-        err.contains("warning: group \"night shift\" has an ID the format cannot express"),
-        "{err}"
-    );
+    let case = Case::in_dir(tmp.path()).sim_with(config);
+    group(&case.url(), "night shift", "Night shift");
+    case.args(["export"])
+        .code(0)
+        .stderr_has("warning: group \"night shift\" has an ID the format cannot express")
+        .run();
 }

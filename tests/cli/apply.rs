@@ -3,38 +3,17 @@
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use camunda_access::model::CamundaVersion;
-use camunda_access::model::state::Secret;
-use camunda_access::sim::{AuthMode, Background, SimConfig};
 use serde_json::{Value, json};
 
-use crate::common::{against, cmd, root, stderr, stdout};
-use crate::plan::send;
-
-fn sim(version: CamundaVersion, lag_ms: u64) -> Background {
-    let mut config = SimConfig::new(version);
-    config.lag = Duration::from_millis(lag_ms);
-    Background::start(config).unwrap()
-}
-
-/// Writes the simulator counted (creates, updates, deletes, assignments).
-pub fn writes(base: &str) -> u64 {
-    let counted = send(base, "GET", "/_sim/requests", None);
-    counted
-        .as_object()
-        .unwrap()
-        .iter()
-        .filter(|(route, _)| {
-            let write = route.starts_with("POST ")
-                || route.starts_with("PUT ")
-                || route.starts_with("DELETE ");
-            write && !route.ends_with("/search") && route.contains("/v2/")
-        })
-        .map(|(_, n)| n.as_u64().unwrap())
-        .sum()
-}
+use crate::common::{Case, root, stderr, stdout};
+use crate::fixtures::{
+    PRUNE_GROUPS_KEEP, basic_sim, faults, grant, old_groups, send, settled_again, sim,
+    worker_on_messages, writes,
+};
 
 /// Authorizations per (owner, resource type, resource) in the simulator.
 fn authorizations_per_tuple(base: &str) -> BTreeMap<String, usize> {
@@ -63,68 +42,72 @@ fn assert_no_duplicates(base: &str) {
 }
 
 fn plan_is_empty(dir: &Path, base: &str, paths: &[&str]) {
-    let mut args = vec!["plan", "--detailed-exitcode"];
-    args.extend_from_slice(paths);
-    let output = against(dir, base, &args);
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}{}",
-        stdout(&output),
-        stderr(&output)
-    );
+    Case::in_dir(dir)
+        .against(base)
+        .args(["plan", "--detailed-exitcode"])
+        .args(paths)
+        .code(0)
+        .run();
+}
+
+/// Starts `apply examples/quickstart --auto-approve --parallelism N`
+/// against `base` in the background, its output to `stdio`.
+fn spawn_apply_quickstart(base: &str, parallelism: &str, stdio: fn() -> Stdio) -> Child {
+    Command::new(assert_cmd::cargo::cargo_bin("camunda-access"))
+        .current_dir(root())
+        .args(["apply", "examples/quickstart", "--auto-approve"])
+        .args(["--parallelism", parallelism])
+        .env("CAMUNDA_REST_ADDRESS", base)
+        .env("CAMUNDA_AUTH_STRATEGY", "NONE")
+        .stdout(stdio())
+        .stderr(stdio())
+        .spawn()
+        .unwrap()
+}
+
+/// `apply examples/quickstart --auto-approve` against `base`.
+fn apply_quickstart(base: &str) -> Case {
+    Case::new()
+        .against(base)
+        .args(["apply", "examples/quickstart", "--auto-approve"])
 }
 
 #[test]
 fn the_quickstart_applies_to_a_lagging_cluster_and_plans_empty_after() {
     let sim = sim(CamundaVersion::V8_8, 1000);
     let base = sim.url();
-    let output = against(
-        &root(),
-        &base,
-        &["apply", "examples/quickstart", "--auto-approve"],
-    );
-    let out = stdout(&output);
-    assert_eq!(output.status.code(), Some(0), "{out}{}", stderr(&output));
-    assert!(
-        out.contains("Plan: 13 to add, 0 to change, 0 to destroy."),
-        "{out}"
-    );
-    assert!(
-        out.contains("Apply: 13 done, 0 failed, 0 skipped, 0 not started."),
-        "{out}"
-    );
-    assert!(out.contains("The cluster shows every change."), "{out}");
+    let ran = apply_quickstart(&base)
+        .code(0)
+        .stdout_has("Plan: 13 to add, 0 to change, 0 to destroy.")
+        .stdout_has("Apply: 13 done, 0 failed, 0 skipped, 0 not started.")
+        .stdout_has("The cluster shows every change.")
+        .run();
     // One line per change on stderr when there is no terminal (CI logs).
     assert_eq!(
-        stderr(&output).matches("done     ").count(),
+        ran.stderr.matches("done     ").count(),
         13,
         "{}",
-        stderr(&output)
+        ran.stderr
     );
     plan_is_empty(&root(), &base, &["examples/quickstart"]);
     // Applying again changes nothing.
     let before = writes(&base);
-    let output = against(
-        &root(),
-        &base,
-        &["apply", "examples/quickstart", "--auto-approve"],
-    );
-    assert_eq!(output.status.code(), Some(0));
-    assert!(stdout(&output).contains("No changes."));
+    apply_quickstart(&base)
+        .code(0)
+        .stdout_has("No changes.")
+        .run();
     assert_eq!(writes(&base), before);
 }
 
 #[test]
 fn without_a_terminal_apply_needs_auto_approve() {
     let sim = sim(CamundaVersion::V8_8, 0);
-    let output = against(&root(), &sim.url(), &["apply", "examples/quickstart"]);
-    assert_eq!(output.status.code(), Some(1));
-    assert!(
-        stderr(&output).contains("there is no terminal to confirm on: pass --auto-approve"),
-        "{}",
-        stderr(&output)
-    );
+    Case::new()
+        .against(&sim.url())
+        .args(["apply", "examples/quickstart"])
+        .code(1)
+        .stderr_has("there is no terminal to confirm on: pass --auto-approve")
+        .run();
     assert_eq!(writes(&sim.url()), 0);
 }
 
@@ -135,59 +118,43 @@ fn a_saved_plan_is_applied_only_while_it_is_fresh() {
     let tmp = tempfile::tempdir().unwrap();
     let file = tmp.path().join("plan.json");
     let file = file.to_str().unwrap();
-    let output = against(
-        &root(),
-        &base,
-        &["plan", "examples/quickstart", "--out", file],
-    );
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let quickstart = |command: &str, flag: &str| {
+        Case::new()
+            .against(&base)
+            .args([command, "examples/quickstart", flag, file])
+    };
+    quickstart("plan", "--out").code(0).run();
     // Someone changes the cluster by hand.
     send(&base, "PUT", "/v2/tenants/<default>/clients/intruder", None);
-    let output = against(
-        &root(),
-        &base,
-        &["apply", "examples/quickstart", "--plan", file],
-    );
-    let err = stderr(&output);
-    assert_eq!(output.status.code(), Some(3), "{err}");
-    assert!(err.contains("is stale"), "{err}");
-    assert!(
-        err.contains("since the plan was made, client:intruder was added to tenant:<default>"),
-        "{err}"
-    );
-    assert!(err.contains("Nothing was written."), "{err}");
+    quickstart("apply", "--plan")
+        .code(3)
+        .stderr_has("is stale")
+        .stderr_has("since the plan was made, client:intruder was added to tenant:<default>")
+        .stderr_has("Nothing was written.")
+        .run();
     // A fresh plan applies without a question.
-    let output = against(
-        &root(),
-        &base,
-        &["plan", "examples/quickstart", "--out", file],
-    );
-    assert_eq!(output.status.code(), Some(0));
-    let output = against(
-        &root(),
-        &base,
-        &["apply", "examples/quickstart", "--plan", file],
-    );
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    quickstart("plan", "--out").code(0).run();
+    quickstart("apply", "--plan").code(0).run();
     // A changed configuration makes it stale too.
     let copy = tmp.path().join("config");
     fs::create_dir(&copy).unwrap();
     let text = fs::read_to_string(root().join("examples/quickstart/access.yaml")).unwrap();
     fs::write(copy.join("access.yaml"), &text).unwrap();
-    let output = against(tmp.path(), &base, &["plan", "config", "--out", file]);
-    assert_eq!(output.status.code(), Some(0));
-    fs::write(
-        copy.join("access.yaml"),
-        text.replace("name: Deployer", "name: Deployers"),
-    )
-    .unwrap();
-    let output = against(tmp.path(), &base, &["apply", "config", "--plan", file]);
-    assert_eq!(output.status.code(), Some(3));
-    assert!(
-        stderr(&output).contains("the configuration changed since the plan was made"),
-        "{}",
-        stderr(&output)
-    );
+    Case::in_dir(tmp.path())
+        .against(&base)
+        .args(["plan", "config", "--out", file])
+        .code(0)
+        .run();
+    Case::in_dir(tmp.path())
+        .file(
+            "config/access.yaml",
+            &text.replace("name: Deployer", "name: Deployers"),
+        )
+        .against(&base)
+        .args(["apply", "config", "--plan", file])
+        .code(3)
+        .stderr_has("the configuration changed since the plan was made")
+        .run();
 }
 
 /// The tool runs as user `ops`, a member of `admin`. A configuration that
@@ -195,13 +162,7 @@ fn a_saved_plan_is_applied_only_while_it_is_fresh() {
 /// and `ops` can still read access control.
 #[test]
 fn a_lockout_is_refused_before_anything_is_written() {
-    let mut config = SimConfig::new(CamundaVersion::V8_8);
-    config.auth = AuthMode::Basic;
-    config.admin_users = vec![
-        ("ops".into(), Secret::new("ops-pw")),
-        ("other".into(), Secret::new("other-pw")),
-    ];
-    let sim = Background::start(config).unwrap();
+    let sim = basic_sim(&["ops", "other"]);
     let base = sim.url();
     let tmp = tempfile::tempdir().unwrap();
     fs::write(
@@ -209,25 +170,16 @@ fn a_lockout_is_refused_before_anything_is_written() {
         "version: 1\nroles:\n  - id: admin\n    members:\n      users: [other]\ngroups:\n  - id: new-team\n",
     )
     .unwrap();
-    let run = |extra: &[&str]| {
-        cmd(tmp.path())
+    let run = || {
+        Case::in_dir(tmp.path())
+            .basic_auth(&base, "ops", "ops-pw")
             .args(["apply", ".", "--auto-approve"])
-            .args(extra)
-            .env("CAMUNDA_REST_ADDRESS", &base)
-            .env("CAMUNDA_AUTH_STRATEGY", "BASIC")
-            .env("CAMUNDA_BASIC_AUTH_USERNAME", "ops")
-            .env("CAMUNDA_BASIC_AUTH_PASSWORD", "ops-pw")
-            .output()
-            .unwrap()
     };
-    let output = run(&[]);
-    let err = stderr(&output);
-    assert_eq!(output.status.code(), Some(3), "{err}");
-    assert!(
-        err.contains("refused: user:ops, which this tool runs as, would lose AUTHORIZATION:* "),
-        "{err}"
-    );
-    assert!(err.contains("(override with --allow-lockout)"), "{err}");
+    run()
+        .code(3)
+        .stderr_has("refused: user:ops, which this tool runs as, would lose AUTHORIZATION:* ")
+        .stderr_has("(override with --allow-lockout)")
+        .run();
     assert_eq!(writes(&base), 0, "nothing written");
     // ops still reads access control.
     let rt = tokio::runtime::Builder::new_current_thread()
@@ -246,62 +198,39 @@ fn a_lockout_is_refused_before_anything_is_written() {
         .status();
     assert_eq!(status, 200);
     // With the override it goes ahead.
-    let output = run(&["--allow-lockout", "--no-wait"]);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    run().args(["--allow-lockout", "--no-wait"]).code(0).run();
 }
 
 #[test]
 fn the_deletion_budget_and_an_empty_configuration_that_prunes_are_refused() {
     let sim = sim(CamundaVersion::V8_8, 0);
     let base = sim.url();
-    for i in 0..25 {
-        send(
-            &base,
-            "POST",
-            "/v2/groups",
-            Some(json!({"groupId": format!("old-{i}"), "name": "Old"})),
-        );
-    }
+    old_groups(&base, 25);
     let tmp = tempfile::tempdir().unwrap();
-    fs::write(
-        tmp.path().join("access.yaml"),
-        "version: 1\npolicy:\n  prune: [groups]\ngroups:\n  - id: keep\n",
-    )
-    .unwrap();
-    let output = against(tmp.path(), &base, &["apply", ".", "--auto-approve"]);
-    assert_eq!(output.status.code(), Some(3), "{}", stderr(&output));
-    assert!(
-        stderr(&output).contains(
-            "the plan deletes 25 objects, more than the budget of 20 (raise it with --max-deletes 25)"
-        ),
-        "{}",
-        stderr(&output)
-    );
+    let apply = |yaml: &str| {
+        Case::in_dir(tmp.path())
+            .file("access.yaml", yaml)
+            .against(&base)
+            .args(["apply", ".", "--auto-approve"])
+    };
+    apply(PRUNE_GROUPS_KEEP)
+        .code(3)
+        .stderr_has(
+            "the plan deletes 25 objects, more than the budget of 20 (raise it with --max-deletes 25)",
+        )
+        .run();
     assert_eq!(writes(&base), 25, "only the set-up writes");
-    let output = against(
-        tmp.path(),
-        &base,
-        &["apply", ".", "--auto-approve", "--max-deletes", "25"],
-    );
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    apply(PRUNE_GROUPS_KEEP)
+        .args(["--max-deletes", "25"])
+        .code(0)
+        .run();
     plan_is_empty(tmp.path(), &base, &["."]);
 
-    fs::write(
-        tmp.path().join("access.yaml"),
-        "version: 1\npolicy:\n  prune: [groups]\n",
-    )
-    .unwrap();
-    let output = against(
-        tmp.path(),
-        &base,
-        &["apply", ".", "--auto-approve", "--max-deletes", "1000"],
-    );
-    assert_eq!(output.status.code(), Some(3));
-    assert!(
-        stderr(&output).contains("the configuration declares nothing but prunes"),
-        "{}",
-        stderr(&output)
-    );
+    apply("version: 1\npolicy:\n  prune: [groups]\n")
+        .args(["--max-deletes", "1000"])
+        .code(3)
+        .stderr_has("the configuration declares nothing but prunes")
+        .run();
 }
 
 /// A configuration of about 2,200 changes: 200 groups, 200 roles with 8
@@ -326,33 +255,19 @@ fn a_large_apply_converges_through_backpressure_and_dropped_answers() {
     let base = sim.url();
     let tmp = tempfile::tempdir().unwrap();
     large_config(tmp.path());
-    send(
+    faults(
         &base,
-        "POST",
-        "/_sim/faults",
-        Some(json!({"unavailable": {"share": 0.10}, "dropAfterWrite": {"share": 0.05}, "seed": 7})),
+        json!({"unavailable": {"share": 0.10}, "dropAfterWrite": {"share": 0.05}, "seed": 7}),
     );
-    let output = against(
-        tmp.path(),
-        &base,
-        &["apply", ".", "--auto-approve", "--format", "json"],
-    );
-    let report: Value = serde_json::from_slice(&output.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}{}", stdout(&output), stderr(&output)));
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let report = Case::in_dir(tmp.path())
+        .against(&base)
+        .args(["apply", ".", "--auto-approve", "--format", "json"])
+        .code(0)
+        .json();
     assert_eq!(report["summary"]["done"], 2200, "{}", report["summary"]);
     assert_eq!(report["ending"], "converged");
     // Dropped answers were settled by sending again.
-    let settled = report["changes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|c| {
-            c["note"]
-                .as_str()
-                .is_some_and(|n| n.contains("unknown outcome"))
-        })
-        .count();
+    let settled = settled_again(&report);
     assert!(settled > 0, "the faults hit some writes");
     send(&base, "DELETE", "/_sim/faults", None);
     // Exactly one authorization per declared tuple, and nothing left to do.
@@ -371,19 +286,12 @@ fn a_large_apply_converges_through_backpressure_and_dropped_answers() {
 fn rate_limits_with_retry_after_are_waited_out() {
     let sim = sim(CamundaVersion::V8_9, 0);
     let base = sim.url();
-    send(
+    faults(
         &base,
-        "POST",
-        "/_sim/faults",
-        Some(json!({"rateLimited": {"next": 3}, "retryAfterSeconds": 1})),
+        json!({"rateLimited": {"next": 3}, "retryAfterSeconds": 1}),
     );
     let started = Instant::now();
-    let output = against(
-        &root(),
-        &base,
-        &["apply", "examples/quickstart", "--auto-approve"],
-    );
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    apply_quickstart(&base).code(0).run();
     // Each 429 asked for a second; the client waited rather than hammering.
     assert!(started.elapsed() >= Duration::from_secs(1));
     plan_is_empty(&root(), &base, &["examples/quickstart"]);
@@ -397,27 +305,8 @@ fn a_killed_apply_converges_when_run_again() {
     let base = sim.url();
     for k in [1, 2, 4, 6, 9, 12] {
         send(&base, "POST", "/_sim/reset", None);
-        send(
-            &base,
-            "POST",
-            "/_sim/faults",
-            Some(json!({"latencyMs": 30})),
-        );
-        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("camunda-access"))
-            .current_dir(root())
-            .args([
-                "apply",
-                "examples/quickstart",
-                "--auto-approve",
-                "--parallelism",
-                "2",
-            ])
-            .env("CAMUNDA_REST_ADDRESS", &base)
-            .env("CAMUNDA_AUTH_STRATEGY", "NONE")
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
+        faults(&base, json!({"latencyMs": 30}));
+        let mut child = spawn_apply_quickstart(&base, "2", Stdio::null);
         let deadline = Instant::now() + Duration::from_secs(60);
         while writes(&base) < k && Instant::now() < deadline {
             if child.try_wait().unwrap().is_some() {
@@ -428,18 +317,10 @@ fn a_killed_apply_converges_when_run_again() {
         let _ = child.kill();
         let _ = child.wait();
         send(&base, "DELETE", "/_sim/faults", None);
-        let output = against(
-            &root(),
-            &base,
-            &["apply", "examples/quickstart", "--auto-approve"],
-        );
-        assert_eq!(
-            output.status.code(),
-            Some(0),
-            "k={k}: {}{}",
-            stdout(&output),
-            stderr(&output)
-        );
+        let ran = apply_quickstart(&base).run();
+        if ran.code() != Some(0) {
+            ran.fail(&format!("k={k}: expected exit code 0"));
+        }
         assert_no_duplicates(&base);
         plan_is_empty(&root(), &base, &["examples/quickstart"]);
     }
@@ -451,27 +332,8 @@ fn a_killed_apply_converges_when_run_again() {
 fn an_interrupt_stops_starting_writes_and_reports() {
     let sim = sim(CamundaVersion::V8_8, 0);
     let base = sim.url();
-    send(
-        &base,
-        "POST",
-        "/_sim/faults",
-        Some(json!({"latencyMs": 150})),
-    );
-    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("camunda-access"))
-        .current_dir(root())
-        .args([
-            "apply",
-            "examples/quickstart",
-            "--auto-approve",
-            "--parallelism",
-            "1",
-        ])
-        .env("CAMUNDA_REST_ADDRESS", &base)
-        .env("CAMUNDA_AUTH_STRATEGY", "NONE")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    faults(&base, json!({"latencyMs": 150}));
+    let child = spawn_apply_quickstart(&base, "1", Stdio::piped);
     let deadline = Instant::now() + Duration::from_secs(60);
     while writes(&base) < 2 && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(10));
@@ -497,12 +359,7 @@ fn an_interrupt_stops_starting_writes_and_reports() {
     let written = writes(&base);
     assert!(written < 13, "stopped early: {written} writes");
     send(&base, "DELETE", "/_sim/faults", None);
-    let output = against(
-        &root(),
-        &base,
-        &["apply", "examples/quickstart", "--auto-approve"],
-    );
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    apply_quickstart(&base).code(0).run();
     plan_is_empty(&root(), &base, &["examples/quickstart"]);
     assert_no_duplicates(&base);
 }
@@ -517,27 +374,14 @@ fn an_authorization_a_lagging_read_missed_is_adopted_not_duplicated() {
     let sim = sim(CamundaVersion::V8_8, 1000);
     let base = sim.url();
     let tmp = tempfile::tempdir().unwrap();
-    fs::write(
-        tmp.path().join("access.yaml"),
-        "version: 1\nclients:\n  - id: worker\n    permissions:\n      - resource: MESSAGE\n        id: \"*\"\n        allow: [CREATE, READ]\n",
-    )
-    .unwrap();
-    send(
-        &base,
-        "POST",
-        "/v2/authorizations",
-        Some(
-            json!({"ownerId": "worker", "ownerType": "CLIENT", "resourceType": "MESSAGE",
-                     "resourceId": "*", "permissionTypes": ["READ"]}),
-        ),
-    );
-    let output = against(tmp.path(), &base, &["apply", ".", "--auto-approve"]);
-    let (out, err) = (stdout(&output), stderr(&output));
-    assert_eq!(output.status.code(), Some(0), "{out}{err}");
-    assert!(
-        err.contains("existed already with [READ]; its permissions were replaced"),
-        "{err}"
-    );
+    grant(&base, ("CLIENT", "worker"), ("MESSAGE", "*"), &["READ"]);
+    Case::in_dir(tmp.path())
+        .file("access.yaml", &worker_on_messages("CREATE, READ"))
+        .against(&base)
+        .args(["apply", ".", "--auto-approve"])
+        .code(0)
+        .stderr_has("existed already with [READ]; its permissions were replaced")
+        .run();
     assert_no_duplicates(&base);
     plan_is_empty(tmp.path(), &base, &["."]);
 }
@@ -550,6 +394,9 @@ fn a_saved_plan_travels_and_names_edited_files() {
     let sim = sim(CamundaVersion::V8_8, 0);
     let base = sim.url();
     let repo = tempfile::tempdir().unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let plan_file = repo.path().join("out/plan.json");
+    let plan_file = plan_file.to_str().unwrap();
     fs::create_dir_all(repo.path().join("access")).unwrap();
     fs::create_dir_all(repo.path().join("out")).unwrap();
     fs::write(
@@ -562,12 +409,19 @@ fn a_saved_plan_travels_and_names_edited_files() {
         "version: 1\nroles:\n  - id: ops\n",
     )
     .unwrap();
-    let output = against(
-        repo.path(),
-        &base,
-        &["plan", "access", "--out", "out/plan.json"],
-    );
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let plan = || {
+        Case::in_dir(repo.path())
+            .against(&base)
+            .args(["plan", "access", "--out", "out/plan.json"])
+            .code(0)
+            .run()
+    };
+    let apply = || {
+        Case::in_dir(elsewhere.path())
+            .against(&base)
+            .args(["apply", "--plan", plan_file])
+    };
+    plan();
     let saved: Value =
         serde_json::from_str(&fs::read_to_string(repo.path().join("out/plan.json")).unwrap())
             .unwrap();
@@ -578,25 +432,13 @@ fn a_saved_plan_travels_and_names_edited_files() {
         "version: 1\nroles:\n  - id: ops\n    name: Operations\n",
     )
     .unwrap();
-    let elsewhere = tempfile::tempdir().unwrap();
-    let plan_file = repo.path().join("out/plan.json");
-    let plan_file = plan_file.to_str().unwrap();
-    let output = against(elsewhere.path(), &base, &["apply", "--plan", plan_file]);
-    let err = stderr(&output);
-    assert_eq!(output.status.code(), Some(3), "{err}");
-    assert!(
-        err.contains("the configuration changed since the plan was made: roles.yaml was edited"),
-        "{err}"
-    );
+    apply()
+        .code(3)
+        .stderr_has("the configuration changed since the plan was made: roles.yaml was edited")
+        .run();
     // Planned again, and applied from another directory without paths.
-    let output = against(
-        repo.path(),
-        &base,
-        &["plan", "access", "--out", "out/plan.json"],
-    );
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    let output = against(elsewhere.path(), &base, &["apply", "--plan", plan_file]);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    plan();
+    apply().code(0).run();
     let role = send(&base, "GET", "/v2/roles/ops", None);
     assert_eq!(role["name"], "Operations");
     plan_is_empty(repo.path(), &base, &["access"]);

@@ -9,7 +9,7 @@ use camunda_access::model::CamundaVersion;
 use camunda_access::model::state::Secret;
 use camunda_access::sim::{AuthMode, Background, SimConfig};
 
-use crate::common::{cmd, root, stderr, stdout};
+use crate::common::{Case, root};
 
 fn basic_sim() -> Background {
     let mut config = SimConfig::new(CamundaVersion::V8_9);
@@ -38,63 +38,43 @@ fn a_target_from_the_targets_file_is_reached_with_its_credentials() {
     let sim = basic_sim();
     let tmp = tempfile::tempdir().unwrap();
     targets(tmp.path(), &sim.url());
-    let output = cmd(tmp.path())
+    Case::in_dir(tmp.path())
         .args(["plan", "--target", "local", "--settle-ms", "0"])
         .env("LOCAL_PW", "canary-pw-8812")
         .env_remove("CAMUNDA_REST_ADDRESS")
         .env_remove("CAMUNDA_AUTH_STRATEGY")
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    let out = stdout(&output);
-    assert!(
-        out.contains(&format!("Plan for {} (target local)", sim.url())),
-        "{out}"
-    );
-    assert!(out.contains("+ role deployer"), "{out}");
-    assert!(!out.contains("canary-pw-8812") && !stderr(&output).contains("canary-pw-8812"));
+        .code(0)
+        .stdout_has(&format!("Plan for {} (target local)", sim.url()))
+        .stdout_has("+ role deployer")
+        .stdout_lacks("canary-pw-8812")
+        .stderr_lacks("canary-pw-8812")
+        .run();
 
     // A wrong password from the environment wins over the file, says so,
     // and the cluster refuses it.
-    let output = cmd(tmp.path())
+    Case::in_dir(tmp.path())
         .args(["plan", "--target", "local"])
         .env("LOCAL_PW", "canary-pw-8812")
         .env("CAMUNDA_BASIC_AUTH_PASSWORD", "wrong")
         .env_remove("CAMUNDA_REST_ADDRESS")
         .env_remove("CAMUNDA_AUTH_STRATEGY")
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(1));
-    let err = stderr(&output);
-    assert!(
-        err.contains("warning: CAMUNDA_BASIC_AUTH_PASSWORD overrides the value of target 'local'"),
-        "{err}"
-    );
-    assert!(err.contains("GET /v2/topology failed: 401"), "{err}");
+        .code(1)
+        .stderr_has("warning: CAMUNDA_BASIC_AUTH_PASSWORD overrides the value of target 'local'")
+        .stderr_has("GET /v2/topology failed: 401")
+        .run();
 
     // Unknown targets and unset variables are clear errors.
-    let output = cmd(tmp.path())
+    Case::in_dir(tmp.path())
         .args(["plan", "--target", "staging"])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(1));
-    assert!(
-        stderr(&output)
-            .contains("camunda-access.toml has no target 'staging'; it has: local, prod"),
-        "{}",
-        stderr(&output)
-    );
-    let output = cmd(tmp.path())
+        .code(1)
+        .stderr_has("camunda-access.toml has no target 'staging'; it has: local, prod")
+        .run();
+    Case::in_dir(tmp.path())
         .args(["plan", "--target", "local"])
         .env_remove("LOCAL_PW")
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(1));
-    assert!(
-        stderr(&output).contains("camunda-access.toml:5:12: password of target 'local' refers to ${env:LOCAL_PW}, which is not set"),
-        "{}",
-        stderr(&output)
-    );
+        .code(1)
+        .stderr_has("camunda-access.toml:5:12: password of target 'local' refers to ${env:LOCAL_PW}, which is not set")
+        .run();
 }
 
 #[test]
@@ -110,25 +90,20 @@ fn requests_go_through_the_proxy_from_the_environment() {
         );
         String::from_utf8_lossy(&buffer[..n]).into_owned()
     });
-    let output = cmd(&root())
+    Case::new()
         .args(["plan", "examples/quickstart"])
         .env("CAMUNDA_REST_ADDRESS", "http://cluster.invalid/v2")
         .env("CAMUNDA_AUTH_STRATEGY", "NONE")
         .env("HTTP_PROXY", format!("http://127.0.0.1:{port}"))
         .env_remove("NO_PROXY")
         .env_remove("no_proxy")
-        .output()
-        .unwrap();
+        .code(1)
+        .stderr_has("GET /v2/topology failed: 502")
+        .run();
     let request = seen.join().unwrap();
     assert!(
         request.starts_with("GET http://cluster.invalid/v2/topology HTTP/1.1\r\n"),
         "{request}"
-    );
-    assert_eq!(output.status.code(), Some(1));
-    assert!(
-        stderr(&output).contains("GET /v2/topology failed: 502"),
-        "{}",
-        stderr(&output)
     );
 }
 
@@ -136,29 +111,19 @@ fn requests_go_through_the_proxy_from_the_environment() {
 fn a_ca_file_that_is_not_pem_is_a_clear_error() {
     let tmp = tempfile::tempdir().unwrap();
     fs::write(tmp.path().join("ca.pem"), "not a certificate").unwrap();
-    let output = cmd(&root())
+    Case::new()
         .args(["plan", "examples/quickstart"])
         .env("CAMUNDA_REST_ADDRESS", "https://cluster.invalid/v2")
         .env("CAMUNDA_AUTH_STRATEGY", "NONE")
         .env("CAMUNDA_MTLS_CA_PATH", tmp.path().join("ca.pem"))
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(1));
-    assert!(
-        stderr(&output).contains("the CA file holds no certificate"),
-        "{}",
-        stderr(&output)
-    );
-    let output = cmd(&root())
+        .code(1)
+        .stderr_has("the CA file holds no certificate")
+        .run();
+    Case::new()
         .args(["plan", "examples/quickstart"])
         .env("CAMUNDA_MTLS_CA_PATH", tmp.path().join("missing.pem"))
-        .output()
-        .unwrap();
-    assert!(
-        stderr(&output).contains("cannot read the CA file"),
-        "{}",
-        stderr(&output)
-    );
+        .stderr_has("cannot read the CA file")
+        .run();
 }
 
 /// A CA and a certificate for `localhost` signed by it, as PEM.
@@ -188,57 +153,43 @@ fn https_works_with_the_clusters_ca_and_fails_clearly_without_it() {
     assert!(base.starts_with("https://localhost:"), "{base}");
     let tmp = tempfile::tempdir().unwrap();
     fs::write(tmp.path().join("ca.pem"), ca).unwrap();
-    let plan = |ca: Option<&std::path::Path>| {
-        let mut c = cmd(&root());
-        c.args(["plan", "examples/quickstart", "--settle-ms", "0"])
+    let plan = || {
+        Case::new()
+            .args(["plan", "examples/quickstart", "--settle-ms", "0"])
             .env("CAMUNDA_REST_ADDRESS", &base)
-            .env("CAMUNDA_AUTH_STRATEGY", "NONE");
-        match ca {
-            Some(path) => c.env("CAMUNDA_MTLS_CA_PATH", path),
-            None => c.env_remove("CAMUNDA_MTLS_CA_PATH"),
-        };
-        c.output().unwrap()
+            .env("CAMUNDA_AUTH_STRATEGY", "NONE")
     };
-    let output = plan(Some(&tmp.path().join("ca.pem")));
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    assert!(stdout(&output).contains("+ role deployer"));
-    let output = plan(None);
-    assert_eq!(output.status.code(), Some(1));
-    let err = stderr(&output);
-    assert!(err.contains("GET /v2/topology failed"), "{err}");
-    assert!(err.contains("certificate"), "{err}");
-    assert!(err.contains("CAMUNDA_MTLS_CA_PATH"), "{err}");
+    plan()
+        .env("CAMUNDA_MTLS_CA_PATH", tmp.path().join("ca.pem"))
+        .code(0)
+        .stdout_has("+ role deployer")
+        .run();
+    plan()
+        .env_remove("CAMUNDA_MTLS_CA_PATH")
+        .code(1)
+        .stderr_has("GET /v2/topology failed")
+        .stderr_has("certificate")
+        .stderr_has("CAMUNDA_MTLS_CA_PATH")
+        .run();
 }
 
 #[test]
 fn plain_http_to_another_host_is_warned_about() {
-    let output = cmd(&root())
+    Case::new()
         .args(["plan", "examples/quickstart", "--timeout", "2"])
         .env("CAMUNDA_REST_ADDRESS", "http://cluster.invalid/v2")
         .env("CAMUNDA_AUTH_STRATEGY", "NONE")
         .env_remove("HTTP_PROXY")
         .env_remove("http_proxy")
-        .output()
-        .unwrap();
-    assert!(
-        stderr(&output).contains(
-            "warning: http://cluster.invalid/v2 is plain http to cluster.invalid, not a loopback address"
-        ),
-        "{}",
-        stderr(&output)
-    );
-    let sim = Background::start(SimConfig::new(CamundaVersion::V8_8)).unwrap();
-    let output = cmd(&root())
+        .stderr_has(
+            "warning: http://cluster.invalid/v2 is plain http to cluster.invalid, not a loopback address",
+        )
+        .run();
+    Case::new()
         .args(["plan", "examples/quickstart"])
-        .env("CAMUNDA_REST_ADDRESS", sim.url())
-        .env("CAMUNDA_AUTH_STRATEGY", "NONE")
-        .output()
-        .unwrap();
-    assert!(
-        !stderr(&output).contains("plain http"),
-        "{}",
-        stderr(&output)
-    );
+        .sim()
+        .stderr_lacks("plain http")
+        .run();
 }
 
 /// Small frictions, fixed: a refused connection names host and port; `-vv`
@@ -247,38 +198,26 @@ fn plain_http_to_another_host_is_warned_about() {
 #[test]
 fn errors_and_logs_say_where_and_what() {
     let tmp = tempfile::tempdir().unwrap();
-    std::fs::write(
-        tmp.path().join("a.yaml"),
-        "version: 1\ngroups:\n  - id: g\n",
-    )
-    .unwrap();
-    let output = cmd(tmp.path())
+    Case::in_dir(tmp.path())
+        .file("a.yaml", "version: 1\ngroups:\n  - id: g\n")
         .args(["-vv", "plan", "."])
         .env("CAMUNDA_REST_ADDRESS", "http://127.0.0.1:9/v2")
         .env("CAMUNDA_AUTH_STRATEGY", "NONE")
-        .output()
-        .unwrap();
-    let err = stderr(&output);
-    assert_eq!(output.status.code(), Some(1), "{err}");
-    assert!(err.contains("(connecting to 127.0.0.1:9)"), "{err}");
-    assert!(err.contains("GET /v2/topology -> no answer"), "{err}");
+        .code(1)
+        .stderr_has("(connecting to 127.0.0.1:9)")
+        .stderr_has("GET /v2/topology -> no answer")
+        .run();
 
     let sim = basic_sim();
     targets(tmp.path(), "http://127.0.0.1:9/v2");
-    let output = cmd(tmp.path())
+    Case::in_dir(tmp.path())
         .args(["plan", ".", "--target", "local", "--settle-ms", "0"])
         .env("LOCAL_PW", "canary-pw-8812")
         .env("CAMUNDA_REST_ADDRESS", sim.url())
         .env_remove("CAMUNDA_AUTH_STRATEGY")
-        .output()
-        .unwrap();
-    let out = stdout(&output);
-    assert!(
-        out.contains(&format!(
+        .stdout_has(&format!(
             "Plan for {} (from CAMUNDA_REST_ADDRESS, overriding target local's address)",
             sim.url()
-        )),
-        "{out}{}",
-        stderr(&output)
-    );
+        ))
+        .run();
 }

@@ -4,7 +4,7 @@
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -13,7 +13,7 @@ use camunda_access::sim::oidc::OidcSettings;
 use camunda_access::sim::{AuthMode, Background, SimConfig};
 use serde_json::{Value, json};
 
-use crate::common::{cmd, root, stderr, stdout};
+use crate::common::{Case, root};
 
 const AUDIENCE: &str = "urn:camunda:api";
 
@@ -166,23 +166,14 @@ fn clients() -> Value {
 }
 
 /// Runs the binary as CI would: OAuth client credentials from the SDK variables.
-fn as_reconciler(
-    dir: &Path,
-    provider: &Provider,
-    base: &str,
-    secret: &str,
-    args: &[&str],
-) -> Output {
-    cmd(dir)
-        .args(args)
+fn as_reconciler(dir: &Path, provider: &Provider, base: &str, secret: &str) -> Case {
+    Case::in_dir(dir)
         .env("CAMUNDA_REST_ADDRESS", base)
         .env("CAMUNDA_AUTH_STRATEGY", "OAUTH")
         .env("CAMUNDA_OAUTH_URL", format!("{}/token", provider.url))
         .env("CAMUNDA_CLIENT_ID", "reconciler")
         .env("CAMUNDA_CLIENT_SECRET", secret)
         .env("CAMUNDA_TOKEN_AUDIENCE", AUDIENCE)
-        .output()
-        .unwrap()
 }
 
 fn write(dir: &Path, yaml: &str) {
@@ -217,20 +208,10 @@ fn a_client_gets_access_by_its_id_and_by_a_claim_in_its_token() {
 
     // Authorization based on the client ID.
     write(tmp.path(), BY_CLIENT_ID);
-    let output = as_reconciler(
-        tmp.path(),
-        &provider,
-        &base,
-        CANARY,
-        &["apply", ".", "--auto-approve"],
-    );
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}{}",
-        stdout(&output),
-        stderr(&output)
-    );
+    as_reconciler(tmp.path(), &provider, &base, CANARY)
+        .args(["apply", ".", "--auto-approve"])
+        .code(0)
+        .run();
     let (status, groups) = search(&base, "/groups/search", &worker, "groupId");
     assert_eq!(status, 200);
     assert_eq!(groups, ["audit-team", "loans-team"]);
@@ -259,20 +240,10 @@ policy:
 "
     );
     write(tmp.path(), &with_rule);
-    let output = as_reconciler(
-        tmp.path(),
-        &provider,
-        &base,
-        CANARY,
-        &["apply", ".", "--auto-approve"],
-    );
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}{}",
-        stdout(&output),
-        stderr(&output)
-    );
+    as_reconciler(tmp.path(), &provider, &base, CANARY)
+        .args(["apply", ".", "--auto-approve"])
+        .code(0)
+        .run();
     let (_, roles) = search(&base, "/roles/search", &worker, "roleId");
     assert!(roles.contains(&"role-reader".to_owned()), "{roles:?}");
 
@@ -284,25 +255,11 @@ policy:
             "",
         );
     write(tmp.path(), &without_rule);
-    let output = as_reconciler(
-        tmp.path(),
-        &provider,
-        &base,
-        CANARY,
-        &["apply", ".", "--auto-approve"],
-    );
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}{}",
-        stdout(&output),
-        stderr(&output)
-    );
-    assert!(
-        stdout(&output).contains("- mapping-rule loans-claim"),
-        "{}",
-        stdout(&output)
-    );
+    as_reconciler(tmp.path(), &provider, &base, CANARY)
+        .args(["apply", ".", "--auto-approve"])
+        .code(0)
+        .stdout_has("- mapping-rule loans-claim")
+        .run();
     assert_eq!(search(&base, "/roles/search", &worker, "roleId").1.len(), 0);
 }
 
@@ -331,24 +288,13 @@ fn tokens_that_expire_mid_run_are_renewed_once_each_and_a_wrong_secret_fails_at_
     write(tmp.path(), &yaml);
     let before = provider.stats()["tokenRequests"].as_u64().unwrap();
     let started = Instant::now();
-    let output = as_reconciler(
-        tmp.path(),
-        &provider,
-        &base,
-        CANARY,
-        &[
-            "apply",
-            ".",
-            "--auto-approve",
-            "--parallelism",
-            "2",
-            "--format",
-            "json",
-        ],
-    );
+    let ran = as_reconciler(tmp.path(), &provider, &base, CANARY)
+        .args(["apply", ".", "--auto-approve", "--parallelism", "2"])
+        .args(["--format", "json"])
+        .code(0)
+        .run();
     let elapsed = started.elapsed();
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let report = ran.json();
     assert_eq!(report["summary"]["failed"], 0);
     assert_eq!(report["summary"]["done"], 120);
     let tokens = provider.stats()["tokenRequests"].as_u64().unwrap() - before;
@@ -367,13 +313,11 @@ fn tokens_that_expire_mid_run_are_renewed_once_each_and_a_wrong_secret_fails_at_
 
     // A wrong secret: one token request, exit 1, the provider's error code.
     let before = provider.stats()["tokenRequests"].as_u64().unwrap();
-    let output = as_reconciler(tmp.path(), &provider, &base, "wrong-secret", &["plan", "."]);
-    assert_eq!(output.status.code(), Some(1));
-    assert!(
-        stderr(&output).contains("invalid_client"),
-        "{}",
-        stderr(&output)
-    );
+    as_reconciler(tmp.path(), &provider, &base, "wrong-secret")
+        .args(["plan", "."])
+        .code(1)
+        .stderr_has("invalid_client")
+        .run();
     let after = provider.stats()["tokenRequests"].as_u64().unwrap();
     assert_eq!(after - before, 1, "no retry storm");
 }
@@ -408,23 +352,14 @@ fn secrets_and_tokens_never_leak() {
     ];
     let mut seen = String::new();
     for args in &runs {
-        let output = cmd(tmp.path())
+        let ran = as_reconciler(tmp.path(), &provider, &base, CANARY)
             .args(args)
-            .env("CAMUNDA_REST_ADDRESS", &base)
-            .env("CAMUNDA_AUTH_STRATEGY", "OAUTH")
-            .env("CAMUNDA_OAUTH_URL", format!("{}/token", provider.url))
-            .env("CAMUNDA_CLIENT_ID", "reconciler")
-            .env("CAMUNDA_CLIENT_SECRET", CANARY)
-            .env("CAMUNDA_TOKEN_AUDIENCE", AUDIENCE)
-            .output()
-            .unwrap();
-        assert!(
-            output.status.code().is_some_and(|c| c <= 2),
-            "{args:?}: {}",
-            stderr(&output)
-        );
-        seen.push_str(&stdout(&output));
-        seen.push_str(&stderr(&output));
+            .run();
+        if ran.code().is_none_or(|c| c > 2) {
+            ran.fail(&format!("{args:?}: expected exit code 0, 1 or 2"));
+        }
+        seen.push_str(&ran.stdout);
+        seen.push_str(&ran.stderr);
     }
     // The verbose runs did log.
     assert!(

@@ -9,52 +9,15 @@ use camunda_access::model::CamundaVersion;
 use camunda_access::sim::{Background, SimConfig};
 use serde_json::{Value, json};
 
-use crate::common::{against, stderr, stdout};
-
-fn sim(version: CamundaVersion) -> Background {
-    Background::start(SimConfig::new(version)).unwrap()
-}
-
-/// One request to a simulator: (status, JSON body or `null`).
-pub fn call(base: &str, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let http = reqwest::Client::new();
-    let mut request = http
-        .request(method.parse().unwrap(), format!("{base}{path}"))
-        .timeout(Duration::from_secs(20));
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let (status, text) = rt.block_on(async {
-        let response = request.send().await.unwrap();
-        let status = response.status().as_u16();
-        (status, response.text().await.unwrap())
-    });
-    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
-}
-
-/// Like `call`, insisting on success.
-fn ok(base: &str, method: &str, path: &str, body: Option<Value>) -> Value {
-    let (status, body) = call(base, method, path, body);
-    assert!(
-        (200..300).contains(&status),
-        "{method} {path}: {status} {body}"
-    );
-    body
-}
+use crate::common::{Case, against, stderr, stdout};
+use crate::fixtures::{call, send, settled_again, sim, user};
 
 fn apply(dir: &std::path::Path, base: &str) {
-    let output = against(dir, base, &["apply", ".", "--auto-approve"]);
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}{}",
-        stdout(&output),
-        stderr(&output)
-    );
+    Case::in_dir(dir)
+        .against(base)
+        .args(["apply", ".", "--auto-approve"])
+        .code(0)
+        .run();
 }
 
 /// Camunda 8.8+ replaces a user's name and e-mail on update; a field left
@@ -62,17 +25,10 @@ fn apply(dir: &std::path::Path, base: &str) {
 #[test]
 fn user_updates_replace_name_and_email() {
     for version in [CamundaVersion::V8_8, CamundaVersion::V8_9] {
-        let sim = sim(version);
+        let sim = sim(version, 0);
         let base = sim.url();
-        ok(
-            &base,
-            "POST",
-            "/v2/users",
-            Some(
-                json!({"username": "carol", "password": "pw", "name": "Carol", "email": "carol@example.com"}),
-            ),
-        );
-        let updated = ok(
+        user(&base, "carol", "pw", "Carol", "carol@example.com");
+        let updated = send(
             &base,
             "PUT",
             "/v2/users/carol",
@@ -83,15 +39,15 @@ fn user_updates_replace_name_and_email() {
             json!({"username": "carol", "name": "", "email": "c@example.com"}),
             "{version}"
         );
-        let read = ok(&base, "GET", "/v2/users/carol", None);
+        let read = send(&base, "GET", "/v2/users/carol", None);
         assert_eq!(read["name"], "", "{version}");
-        ok(
+        send(
             &base,
             "PUT",
             "/v2/users/carol",
             Some(json!({"name": "Carol C."})),
         );
-        let read = ok(&base, "GET", "/v2/users/carol", None);
+        let read = send(&base, "GET", "/v2/users/carol", None);
         assert_eq!(read["name"], "Carol C.", "{version}");
         assert_eq!(read["email"], "", "{version}");
     }
@@ -102,16 +58,9 @@ fn user_updates_replace_name_and_email() {
 #[test]
 fn an_unmanaged_user_name_survives_an_email_update() {
     for version in [CamundaVersion::V8_8, CamundaVersion::V8_9] {
-        let sim = sim(version);
+        let sim = sim(version, 0);
         let base = sim.url();
-        ok(
-            &base,
-            "POST",
-            "/v2/users",
-            Some(
-                json!({"username": "dora", "password": "pw", "name": "Dora by hand", "email": "old@example.com"}),
-            ),
-        );
+        user(&base, "dora", "pw", "Dora by hand", "old@example.com");
         let tmp = tempfile::tempdir().unwrap();
         fs::write(
             tmp.path().join("access.yaml"),
@@ -119,7 +68,7 @@ fn an_unmanaged_user_name_survives_an_email_update() {
         )
         .unwrap();
         apply(tmp.path(), &base);
-        let read = ok(&base, "GET", "/v2/users/dora", None);
+        let read = send(&base, "GET", "/v2/users/dora", None);
         assert_eq!(read["name"], "Dora by hand", "{version}");
         assert_eq!(read["email"], "new@example.com", "{version}");
 
@@ -130,7 +79,7 @@ fn an_unmanaged_user_name_survives_an_email_update() {
         )
         .unwrap();
         apply(tmp.path(), &base);
-        let read = ok(&base, "GET", "/v2/users/dora", None);
+        let read = send(&base, "GET", "/v2/users/dora", None);
         assert_eq!(read["name"], "Dora", "{version}");
         assert_eq!(read["email"], "new@example.com", "{version}");
     }
@@ -138,7 +87,7 @@ fn an_unmanaged_user_name_survives_an_email_update() {
 
 /// Authorizations in the simulator's primary state, per owner.
 fn authorizations_of(base: &str, owner_type: &str) -> Vec<Value> {
-    let state = ok(base, "GET", "/_sim/state", None);
+    let state = send(base, "GET", "/_sim/state", None);
     state["authorizations"]
         .as_object()
         .unwrap()
@@ -165,7 +114,7 @@ fn writes_answered_504_502_and_503_converge_without_duplicates() {
         ));
     }
     fs::write(tmp.path().join("access.yaml"), yaml).unwrap();
-    ok(
+    send(
         &base,
         "POST",
         "/_sim/faults",
@@ -186,16 +135,7 @@ fn writes_answered_504_502_and_503_converge_without_duplicates() {
         );
         let report: Value = serde_json::from_slice(&output.stdout)
             .unwrap_or_else(|e| panic!("{e}: {}{}", stdout(&output), stderr(&output)));
-        settled += report["changes"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|c| {
-                c["note"]
-                    .as_str()
-                    .is_some_and(|n| n.contains("unknown outcome"))
-            })
-            .count();
+        settled += settled_again(&report);
         let failed = report["summary"]["failed"].as_u64().unwrap();
         // A 503 `UNAVAILABLE` is retried, and a write never fails because
         // of what its earlier attempt did; only an outcome that stayed
@@ -213,9 +153,9 @@ fn writes_answered_504_502_and_503_converge_without_duplicates() {
     assert!(converged, "five applies did not converge");
     assert!(settled > 0, "the faults hit some writes");
     // The faults answered, and a 503 was not applied.
-    let counters = ok(&base, "GET", "/_sim/requests", None);
+    let counters = send(&base, "GET", "/_sim/requests", None);
     assert!(counters["POST /v2 (injected fault)"].as_u64().unwrap_or(0) > 0);
-    ok(&base, "DELETE", "/_sim/faults", None);
+    send(&base, "DELETE", "/_sim/faults", None);
     let grants = authorizations_of(&base, "GROUP");
     assert_eq!(grants.len(), 200, "exactly one authorization per group");
     let mut owners: Vec<&str> = grants
@@ -225,8 +165,11 @@ fn writes_answered_504_502_and_503_converge_without_duplicates() {
     owners.sort_unstable();
     owners.dedup();
     assert_eq!(owners.len(), 200);
-    let output = against(tmp.path(), &base, &["plan", ".", "--detailed-exitcode"]);
-    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    Case::in_dir(tmp.path())
+        .against(&base)
+        .args(["plan", ".", "--detailed-exitcode"])
+        .code(0)
+        .run();
 }
 
 /// The three gateway faults answer with Camunda's problem bodies; 504 and
@@ -234,10 +177,10 @@ fn writes_answered_504_502_and_503_converge_without_duplicates() {
 /// and reads never see `UNAVAILABLE` (they go to secondary storage).
 #[test]
 fn gateway_faults_answer_like_camunda() {
-    let sim = sim(CamundaVersion::V8_9);
+    let sim = sim(CamundaVersion::V8_9, 0);
     let base = sim.url();
     let group = |id: &str| Some(json!({"groupId": id, "name": id}));
-    let faults = |body: Value| ok(&base, "POST", "/_sim/faults", Some(body));
+    let faults = |body: Value| send(&base, "POST", "/_sim/faults", Some(body));
 
     faults(json!({"timeoutAfterWrite": {"next": 1}}));
     let (status, problem) = call(&base, "POST", "/v2/groups", group("timed-out"));
@@ -284,7 +227,7 @@ fn gateway_faults_answer_like_camunda() {
 /// with no items, as tenants do (Camunda's own API tests expect it).
 #[test]
 fn member_searches_of_missing_groups_and_roles_are_empty() {
-    let sim = sim(CamundaVersion::V8_8);
+    let sim = sim(CamundaVersion::V8_8, 0);
     let base = sim.url();
     for path in [
         "/v2/groups/ghost/users/search",
@@ -306,7 +249,7 @@ fn member_searches_of_missing_groups_and_roles_are_empty() {
 
 /// The authorizations a user owns on its own USER resource.
 fn self_authorizations(base: &str, username: &str) -> Vec<Value> {
-    let found = ok(
+    let found = send(
         base,
         "POST",
         "/v2/authorizations/search",
@@ -325,16 +268,9 @@ fn self_authorizations(base: &str, username: &str) -> Vec<Value> {
 /// own on itself, deleted with the user; the tool treats it as built-in.
 #[test]
 fn a_created_user_owns_an_authorization_on_itself_which_the_tool_leaves_alone() {
-    let sim = sim(CamundaVersion::V8_9);
+    let sim = sim(CamundaVersion::V8_9, 0);
     let base = sim.url();
-    ok(
-        &base,
-        "POST",
-        "/v2/users",
-        Some(
-            json!({"username": "erin", "password": "pw", "name": "Erin", "email": "erin@example.com"}),
-        ),
-    );
+    user(&base, "erin", "pw", "Erin", "erin@example.com");
     let own = self_authorizations(&base, "erin");
     assert_eq!(own.len(), 1, "{own:?}");
     assert_eq!(own[0]["permissionTypes"], json!(["READ"]));
@@ -350,13 +286,11 @@ fn a_created_user_owns_an_authorization_on_itself_which_the_tool_leaves_alone() 
     ] {
         write(yaml);
         apply(tmp.path(), &base);
-        let output = against(
-            tmp.path(),
-            &base,
-            &["plan", ".", "--format", "json", "--detailed-exitcode"],
-        );
-        assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
-        let plan: Value = serde_json::from_slice(&output.stdout).unwrap();
+        let plan = Case::in_dir(tmp.path())
+            .against(&base)
+            .args(["plan", ".", "--format", "json", "--detailed-exitcode"])
+            .code(0)
+            .json();
         let unmanaged_grants: Vec<&Value> = plan["unmanaged"]
             .as_array()
             .unwrap()
@@ -364,8 +298,11 @@ fn a_created_user_owns_an_authorization_on_itself_which_the_tool_leaves_alone() 
             .filter(|u| u["type"] == "authorization")
             .collect();
         assert!(unmanaged_grants.is_empty(), "{unmanaged_grants:?}");
-        let output = against(tmp.path(), &base, &["drift", "."]);
-        assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+        Case::in_dir(tmp.path())
+            .against(&base)
+            .args(["drift", "."])
+            .code(0)
+            .run();
         assert_eq!(self_authorizations(&base, "erin").len(), 1, "{yaml}");
     }
 
@@ -375,17 +312,20 @@ fn a_created_user_owns_an_authorization_on_itself_which_the_tool_leaves_alone() 
     );
     apply(tmp.path(), &base);
     assert_eq!(self_authorizations(&base, "finn").len(), 1);
-    let output = against(tmp.path(), &base, &["plan", ".", "--detailed-exitcode"]);
-    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    Case::in_dir(tmp.path())
+        .against(&base)
+        .args(["plan", ".", "--detailed-exitcode"])
+        .code(0)
+        .run();
 
     // Not exported.
     let out = tmp.path().join("exported");
-    let output = against(
-        tmp.path(),
-        &base,
-        &["export", "--out", out.to_str().unwrap()],
-    );
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    Case::in_dir(tmp.path())
+        .against(&base)
+        .args(["export", "--out"])
+        .arg(&out)
+        .code(0)
+        .run();
     let exported = fs::read_to_string(out.join("access.yaml")).unwrap();
     assert!(!exported.contains("resource: USER"), "{exported}");
 
@@ -399,7 +339,7 @@ fn a_created_user_owns_an_authorization_on_itself_which_the_tool_leaves_alone() 
     assert_eq!(own[0]["permissionTypes"], json!(["READ", "UPDATE"]));
 
     // Deleted with its user.
-    ok(&base, "DELETE", "/v2/users/erin", None);
+    send(&base, "DELETE", "/v2/users/erin", None);
     assert!(self_authorizations(&base, "erin").is_empty());
 }
 
@@ -412,23 +352,23 @@ fn detail(answer: &(u16, Value)) -> String {
 /// Camunda's engine and gateway.
 #[test]
 fn check_orders_and_wordings_of_the_third_pass() {
-    let sim = sim(CamundaVersion::V8_8);
+    let sim = sim(CamundaVersion::V8_8, 0);
     let base = sim.url();
     let post = |path: &str, body: Value| call(&base, "POST", path, Some(body));
     let auth = |owner: &str, rt: &str, id: &str, perms: Value| json!({"ownerId": owner, "ownerType": "CLIENT", "resourceType": rt, "resourceId": id, "permissionTypes": perms});
-    ok(
+    send(
         &base,
         "POST",
         "/v2/roles",
         Some(json!({"roleId": "r1", "name": "R1"})),
     );
-    ok(
+    send(
         &base,
         "POST",
         "/v2/groups",
         Some(json!({"groupId": "g", "name": "G"})),
     );
-    ok(
+    send(
         &base,
         "POST",
         "/v2/tenants",
@@ -444,7 +384,7 @@ fn check_orders_and_wordings_of_the_third_pass() {
         .0,
         201
     );
-    ok(&base, "DELETE", "/v2/roles/r1", None);
+    send(&base, "DELETE", "/v2/roles/r1", None);
     let answer = post(
         "/v2/authorizations",
         auth("c", "ROLE", "r1", json!(["READ"])),
@@ -479,7 +419,7 @@ fn check_orders_and_wordings_of_the_third_pass() {
         (answer.0, detail(&answer)),
         (404, "Command 'REMOVE_ENTITY' rejected with code 'NOT_FOUND': Expected to remove an entity with ID 'ghost' and type 'MAPPING_RULE' from group with ID 'g', but the entity does not exist.".to_owned())
     );
-    ok(
+    send(
         &base,
         "POST",
         "/v2/roles",
@@ -547,13 +487,13 @@ fn check_orders_and_wordings_of_the_third_pass() {
     let answer = call(&base, "GET", "/v2/authentication/me", None);
     assert_eq!(answer, (401, Value::Null));
     // `/setup/user` refuses everything with 403 FORBIDDEN.
-    ok(
+    send(
         &base,
         "POST",
         "/v2/users",
         Some(json!({"username": "root", "password": "pw"})),
     );
-    ok(&base, "PUT", "/v2/roles/admin/users/root", None);
+    send(&base, "PUT", "/v2/roles/admin/users/root", None);
     let answer = post(
         "/v2/setup/user",
         json!({"username": "other", "password": "pw"}),
@@ -579,7 +519,7 @@ fn check_orders_and_wordings_of_the_third_pass() {
 }
 
 fn sim_89() -> Background {
-    sim(CamundaVersion::V8_9)
+    sim(CamundaVersion::V8_9, 0)
 }
 
 /// Camunda resolves the caller's groups, roles, tenants and mapping rules
@@ -678,12 +618,9 @@ fn a_callers_new_membership_counts_for_reads_after_the_lag() {
 /// access (Camunda's default has no client-id claim): the simulator says so.
 #[test]
 fn the_simulator_warns_of_admin_clients_without_a_client_id_claim() {
-    use std::io::{BufRead, BufReader, Read};
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("camunda-access"))
-        .args([
-            "sim",
-            "--listen",
-            "127.0.0.1:0",
+    use std::io::Read;
+    let (mut child, line) = crate::fixtures::sim_process(
+        &[
             "--auth",
             "oidc",
             "--oidc-issuer",
@@ -692,15 +629,9 @@ fn the_simulator_warns_of_admin_clients_without_a_client_id_claim() {
             "urn:camunda:api",
             "--admin-client",
             "ci",
-        ])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+        ],
+        std::process::Stdio::piped(),
+    );
     child.kill().unwrap();
     child.wait().unwrap();
     let mut err = String::new();
@@ -725,15 +656,7 @@ fn the_simulator_warns_of_admin_clients_without_a_client_id_claim() {
 fn newer_cluster(version: &'static str) -> (String, tokio::runtime::Runtime) {
     use http_body_util::Full;
     use hyper::body::Bytes;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
-    let listener = runtime
-        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
-        .unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (runtime, listener, base) = crate::fixtures::loopback(1);
     runtime.spawn(async move {
         loop {
             let Ok((stream, _)) = listener.accept().await else {
@@ -791,14 +714,16 @@ fn a_newer_cluster_is_planned_as_the_newest_known_version_with_a_warning() {
         "version: 1\ngroups:\n  - id: g\n",
     )
     .unwrap();
-    let output = against(tmp.path(), &base, &["plan", "."]);
-    let err = stderr(&output);
-    assert_eq!(output.status.code(), Some(0), "{err}");
-    assert!(
-        err.contains("the cluster runs Camunda 8.10.1, newer than this tool knows (8.8, 8.9); it is read and planned as 8.9"),
-        "{err}"
-    );
+    Case::in_dir(tmp.path())
+        .against(&base)
+        .args(["plan", "."])
+        .code(0)
+        .stderr_has("the cluster runs Camunda 8.10.1, newer than this tool knows (8.8, 8.9); it is read and planned as 8.9")
+        .run();
     let (base, _runtime) = newer_cluster("8.9.3");
-    let output = against(tmp.path(), &base, &["plan", "."]);
-    assert!(!stderr(&output).contains("newer than this tool knows"));
+    Case::in_dir(tmp.path())
+        .against(&base)
+        .args(["plan", "."])
+        .stderr_lacks("newer than this tool knows")
+        .run();
 }

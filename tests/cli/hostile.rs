@@ -165,13 +165,13 @@ fn hostile_live_identifiers_never_reach_another_route() {
     use camunda_access::sim::{Background, SimConfig};
     let sim = Background::start(SimConfig::new(CamundaVersion::V8_8)).unwrap();
     let base = sim.url();
-    crate::plan::send(
+    crate::fixtures::send(
         &base,
         "POST",
         "/v2/groups",
         Some(serde_json::json!({"groupId": "..", "name": "Dots"})),
     );
-    crate::plan::send(&base, "DELETE", "/_sim/requests", None);
+    crate::fixtures::send(&base, "DELETE", "/_sim/requests", None);
     let tmp = tempfile::tempdir().unwrap();
     fs::write(
         tmp.path().join("access.yaml"),
@@ -196,7 +196,7 @@ fn hostile_live_identifiers_never_reach_another_route() {
         out.contains("failed   - group ..: DELETE /v2/groups/.. not sent: a `.` or `..` ID cannot be addressed"),
         "{out}"
     );
-    let counted = crate::plan::send(&base, "GET", "/_sim/requests", None);
+    let counted = crate::fixtures::send(&base, "GET", "/_sim/requests", None);
     let routes: Vec<&String> = counted.as_object().unwrap().keys().collect();
     for route in &routes {
         assert!(
@@ -208,7 +208,7 @@ fn hostile_live_identifiers_never_reach_another_route() {
         counted["PUT /v2/tenants/{tenantId}/clients/{clientId}"], 1,
         "{counted}"
     );
-    let state = crate::plan::send(&base, "GET", "/_sim/state", None);
+    let state = crate::fixtures::send(&base, "GET", "/_sim/state", None);
     assert!(
         state["groups"][".."].is_object(),
         "the group is still there"

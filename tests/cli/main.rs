@@ -1,21 +1,37 @@
-//! Tests that run the real `camunda-access` binary, as a user would.
+//! The integration tests: one test binary, its modules grouped by tier,
+//! from the least to the most powerful. Below them, unit tests of pure
+//! code live next to it in `src/`; above them, Camunda's own TypeScript
+//! SDK runs against the simulator (`conformance/`, from `scripts/test.sh`).
 
+// Shared by the tiers below.
+mod common;
+mod fixtures;
+
+// Library level: the crate's own API, the simulator in-process, or files
+// of the repository; these never run the binary.
+mod docs; // the documentation names tests that exist
+mod fuzz_regressions; // the fuzz corpus through the fuzz targets' bodies
+mod live; // the tool's client reading a cluster (the simulator)
+mod misbehaving; // the client against servers that misbehave
+mod properties; // plan(A→B) applied to A yields B, for random A and B
+
+// Binary: the real `camunda-access`, run as a user runs it, against the
+// embedded simulator on a loopback port (or without a cluster).
 mod adopt;
 mod apply;
-mod common;
 mod connect;
-mod docs;
-mod e2e_oidc;
 mod errors;
 mod fidelity;
-mod fuzz_regressions;
 mod hostile;
-mod live;
-mod misbehaving;
-mod oidc;
+mod human;
 mod plan;
-mod properties;
 mod safety;
 mod schema;
 mod sim;
 mod validate;
+
+// End to end: the binary and the simulator in OIDC mode, with tokens from
+// a test issuer (`oidc`) and from a real OpenID Connect provider
+// (`e2e_oidc`, which needs `npm ci` in `tests/oidc-provider`).
+mod e2e_oidc;
+mod oidc;

@@ -179,15 +179,7 @@ struct Server {
 }
 
 fn serve(mode: Mode) -> Server {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let listener = runtime
-        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
-        .unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
+    let (runtime, listener, url) = crate::fixtures::loopback(2);
     let pages = Arc::new(AtomicUsize::new(0));
     let counter = pages.clone();
     runtime.spawn(async move {

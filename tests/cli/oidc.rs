@@ -13,7 +13,7 @@ use hyper_util::rt::TokioIo;
 use jsonwebtoken::{Algorithm, EncodingKey, Header, encode};
 use serde_json::{Value, json};
 
-use crate::common::root;
+use crate::common::{Case, root};
 
 const AUDIENCE: &str = "urn:camunda:api";
 
@@ -25,15 +25,7 @@ struct Issuer {
 
 impl Issuer {
     fn start() -> Issuer {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap();
-        let listener = runtime
-            .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
-            .unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
+        let (runtime, listener, url) = crate::fixtures::loopback(1);
         let jwks = std::fs::read_to_string(root().join("tests/fixtures/oidc/jwks.json")).unwrap();
         let issuer = url.clone();
         runtime.spawn(async move {
@@ -166,15 +158,7 @@ fn call(
 #[test]
 fn tokens_are_verified_and_mapped_to_principals() {
     let issuer = Issuer::start();
-    let mut config = SimConfig::new(CamundaVersion::V8_8);
-    config.auth = AuthMode::Oidc(OidcSettings {
-        issuer: issuer.url.clone(),
-        audience: AUDIENCE.into(),
-        client_id_claim: Some("client_id".into()),
-        username_claim: "sub".into(),
-        groups_claim: None,
-        prefer_username_claim: false,
-    });
+    let mut config = with_client_id_claim(&issuer);
     config.admin_clients = vec!["ci".into()];
     let sim = Background::start(config).unwrap();
     let base = sim.url();
@@ -285,30 +269,16 @@ fn tokens_are_verified_and_mapped_to_principals() {
 #[test]
 fn apply_as_an_oauth_client_and_refuse_its_own_lockout() {
     let issuer = Issuer::start();
-    let mut config = SimConfig::new(CamundaVersion::V8_8);
-    config.auth = AuthMode::Oidc(OidcSettings {
-        issuer: issuer.url.clone(),
-        audience: AUDIENCE.into(),
-        client_id_claim: Some("client_id".into()),
-        username_claim: "sub".into(),
-        groups_claim: None,
-        prefer_username_claim: false,
-    });
+    let mut config = with_client_id_claim(&issuer);
     config.admin_clients = vec!["ci".into(), "break-glass".into()];
     let sim = Background::start(config).unwrap();
     let base = sim.url();
     let tmp = tempfile::tempdir().unwrap();
     let apply = |secret: &str| {
-        crate::common::cmd(tmp.path())
+        as_client(tmp.path(), &base, &issuer, "ci", secret)
             .args(["apply", ".", "--auto-approve"])
-            .env("CAMUNDA_REST_ADDRESS", &base)
-            .env("CAMUNDA_CLIENT_ID", "ci")
-            .env("CAMUNDA_CLIENT_SECRET", secret)
-            .env("CAMUNDA_OAUTH_URL", format!("{}/token", issuer.url))
-            .env("CAMUNDA_TOKEN_AUDIENCE", AUDIENCE)
-            .env_remove("CAMUNDA_AUTH_STRATEGY")
-            .output()
-            .unwrap()
+            .run()
+            .output
     };
     let counters = || {
         let rt = tokio::runtime::Builder::new_current_thread()
@@ -392,25 +362,33 @@ fn apply_as_client(
     issuer: &Issuer,
     client: &str,
 ) -> std::process::Output {
-    crate::common::cmd(dir)
+    as_client(dir, base, issuer, client, &format!("secret-of-{client}"))
         .args(["apply", ".", "--auto-approve"])
+        .run()
+        .output
+}
+
+/// The binary in `dir` against `base`, as the OAuth client `client` of
+/// `issuer` with `secret`.
+fn as_client(
+    dir: &std::path::Path,
+    base: &str,
+    issuer: &Issuer,
+    client: &str,
+    secret: &str,
+) -> Case {
+    Case::in_dir(dir)
         .env("CAMUNDA_REST_ADDRESS", base)
         .env("CAMUNDA_CLIENT_ID", client)
-        .env("CAMUNDA_CLIENT_SECRET", format!("secret-of-{client}"))
+        .env("CAMUNDA_CLIENT_SECRET", secret)
         .env("CAMUNDA_OAUTH_URL", format!("{}/token", issuer.url))
         .env("CAMUNDA_TOKEN_AUDIENCE", AUDIENCE)
         .env_remove("CAMUNDA_AUTH_STRATEGY")
-        .output()
-        .unwrap()
 }
 
-/// The tool as an OAuth client whose admin access comes through a group:
-/// pruning that group takes the client's membership with it (Camunda's
-/// cascade), so the guard refuses, nothing is written, and the client
-/// keeps its access.
-#[test]
-fn pruning_the_group_that_makes_the_tool_admin_is_refused() {
-    let issuer = Issuer::start();
+/// An 8.8 cluster that trusts `issuer`'s tokens and reads the client ID
+/// from their `client_id` claim, users from `sub`.
+fn with_client_id_claim(issuer: &Issuer) -> SimConfig {
     let mut config = SimConfig::new(CamundaVersion::V8_8);
     config.auth = AuthMode::Oidc(OidcSettings {
         issuer: issuer.url.clone(),
@@ -420,6 +398,17 @@ fn pruning_the_group_that_makes_the_tool_admin_is_refused() {
         groups_claim: None,
         prefer_username_claim: false,
     });
+    config
+}
+
+/// The tool as an OAuth client whose admin access comes through a group:
+/// pruning that group takes the client's membership with it (Camunda's
+/// cascade), so the guard refuses, nothing is written, and the client
+/// keeps its access.
+#[test]
+fn pruning_the_group_that_makes_the_tool_admin_is_refused() {
+    let issuer = Issuer::start();
+    let mut config = with_client_id_claim(&issuer);
     config.admin_clients = vec!["root".into()];
     config.lag = Duration::ZERO;
     let sim = Background::start(config).unwrap();
@@ -599,18 +588,8 @@ fn plan_warns_when_the_cluster_sees_client_tokens_as_users() {
         "version: 1\nclients:\n  - id: worker\n    permissions:\n      - resource: MESSAGE\n        id: \"*\"\n        allow: [CREATE]\n",
     )
     .unwrap();
-    let plan = |base: &str| {
-        crate::common::cmd(tmp.path())
-            .args(["plan", "."])
-            .env("CAMUNDA_REST_ADDRESS", base)
-            .env("CAMUNDA_CLIENT_ID", "ci")
-            .env("CAMUNDA_CLIENT_SECRET", "secret-of-ci")
-            .env("CAMUNDA_OAUTH_URL", format!("{}/token", issuer.url))
-            .env("CAMUNDA_TOKEN_AUDIENCE", AUDIENCE)
-            .env_remove("CAMUNDA_AUTH_STRATEGY")
-            .output()
-            .unwrap()
-    };
+    let plan =
+        |base: &str| as_client(tmp.path(), base, &issuer, "ci", "secret-of-ci").args(["plan", "."]);
     // Camunda's defaults; the token's `sub` (= its client ID) is an admin user.
     let sim = {
         let mut config = SimConfig::new(CamundaVersion::V8_8);
@@ -630,37 +609,23 @@ fn plan_warns_when_the_cluster_sees_client_tokens_as_users() {
         );
         Background::start(config).unwrap()
     };
-    let output = plan(&sim.url());
-    let err = String::from_utf8_lossy(&output.stderr).into_owned();
-    assert_eq!(output.status.code(), Some(0), "{err}");
-    assert!(
-        err.contains("the cluster identifies this tool's token as user:ci, not as client:ci"),
-        "{err}"
-    );
-    assert!(
-        err.contains("camunda.security.authentication.oidc.client-id-claim"),
-        "{err}"
-    );
-    assert!(err.contains("client:worker"), "{err}");
+    plan(&sim.url())
+        .code(0)
+        .stderr_has("the cluster identifies this tool's token as user:ci, not as client:ci")
+        .stderr_has("camunda.security.authentication.oidc.client-id-claim")
+        .stderr_has("client:worker")
+        .run();
 
     // With a client-id claim the token is the client: no warning.
     let sim = {
-        let mut config = SimConfig::new(CamundaVersion::V8_8);
-        config.auth = AuthMode::Oidc(OidcSettings {
-            issuer: issuer.url.clone(),
-            audience: AUDIENCE.into(),
-            client_id_claim: Some("client_id".into()),
-            username_claim: "sub".into(),
-            groups_claim: None,
-            prefer_username_claim: false,
-        });
+        let mut config = with_client_id_claim(&issuer);
         config.admin_clients = vec!["ci".into()];
         Background::start(config).unwrap()
     };
-    let output = plan(&sim.url());
-    let err = String::from_utf8_lossy(&output.stderr).into_owned();
-    assert_eq!(output.status.code(), Some(0), "{err}");
-    assert!(!err.contains("identifies this tool's token"), "{err}");
+    plan(&sim.url())
+        .code(0)
+        .stderr_lacks("identifies this tool's token")
+        .run();
 }
 
 /// Mapping rules compare claims as strings, without conversion: a token

@@ -6,28 +6,27 @@ use camunda_access::model::CamundaVersion;
 use camunda_access::sim::{Background, SimConfig};
 use serde_json::{Value, json};
 
-use crate::common::{root, run, stderr, stdout};
+use crate::common::{Case, stdout};
+use crate::fixtures::{send, sim, user};
 
 #[test]
 fn quickstart_on_a_fresh_cluster_creates_everything() {
-    let output = run(
-        &root(),
-        &[
+    let output = Case::new()
+        .args([
             "plan",
             "--sim",
             "examples/quickstart",
             "--detailed-exitcode",
-        ],
-    );
-    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+        ])
+        .code(2)
+        .run()
+        .output;
     insta::assert_snapshot!("quickstart_human", stdout(&output));
 
-    let output = run(
-        &root(),
-        &["plan", "--sim", "examples/quickstart", "--format", "json"],
-    );
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    let plan: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let plan = Case::new()
+        .args(["plan", "--sim", "examples/quickstart", "--format", "json"])
+        .code(0)
+        .json();
     assert_eq!(plan["format_version"], 1);
     assert_eq!(
         plan["summary"],
@@ -45,36 +44,18 @@ fn quickstart_on_a_fresh_cluster_creates_everything() {
     ));
     insta::assert_json_snapshot!("quickstart_json", plan);
 
-    let output = run(
-        &root(),
-        &[
+    let output = Case::new()
+        .args([
             "plan",
             "--sim",
             "examples/quickstart",
             "--format",
             "markdown",
-        ],
-    );
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        ])
+        .code(0)
+        .run()
+        .output;
     insta::assert_snapshot!("quickstart_markdown", stdout(&output));
-}
-
-/// Sends one request to a simulator and insists on success.
-pub fn send(base: &str, method: &str, path: &str, body: Option<Value>) -> Value {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let http = reqwest::Client::new();
-    let mut request = http.request(method.parse().unwrap(), format!("{base}{path}"));
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = rt.block_on(request.send()).unwrap();
-    let status = response.status();
-    let text = rt.block_on(response.text()).unwrap();
-    assert!(status.is_success(), "{method} {path}: {status} {text}");
-    serde_json::from_str(&text).unwrap_or(Value::Null)
 }
 
 /// Creates the quickstart's state by hand, request by request.
@@ -179,93 +160,73 @@ fn a_converged_cluster_plans_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     let seed = tmp.path().join("state.json");
     fs::write(&seed, state.to_string()).unwrap();
-    let output = run(
-        &root(),
-        &[
-            "plan",
-            "--sim",
-            "--sim-seed",
-            seed.to_str().unwrap(),
-            "examples/quickstart",
-            "--detailed-exitcode",
-        ],
-    );
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}{}",
-        stdout(&output),
-        stderr(&output)
-    );
-    assert!(stdout(&output).contains("No changes."));
+    Case::new()
+        .args(["plan", "--sim", "--sim-seed"])
+        .arg(&seed)
+        .args(["examples/quickstart", "--detailed-exitcode"])
+        .code(0)
+        .stdout_has("No changes.")
+        .run();
 }
 
 #[test]
 fn references_missing_from_config_and_cluster_are_errors_at_their_place() {
-    let tmp = tempfile::tempdir().unwrap();
-    fs::write(
-        tmp.path().join("access.yaml"),
-        "version: 1\nclients:\n  - id: worker\n    roles: [admin, process-operator]\n",
-    )
-    .unwrap();
-    let output = run(tmp.path(), &["--color", "never", "plan", "--sim", "."]);
-    assert_eq!(output.status.code(), Some(1));
-    let err = stderr(&output);
-    assert!(err.contains("unresolved-reference"), "{err}");
-    assert!(err.contains("access.yaml:4:20"), "{err}");
-    // Against a cluster, the offline warning gives way to the real check.
-    assert!(!err.contains("undeclared-reference"), "{err}");
-    assert!(
-        err.contains("role:process-operator is neither declared nor in the cluster"),
-        "{err}"
-    );
-    // The built-in admin role exists in every cluster.
-    assert!(!err.contains("role:admin is neither"), "{err}");
+    Case::new()
+        .file(
+            "access.yaml",
+            "version: 1\nclients:\n  - id: worker\n    roles: [admin, process-operator]\n",
+        )
+        .args(["--color", "never", "plan", "--sim", "."])
+        .code(1)
+        .stderr_has("unresolved-reference")
+        .stderr_has("access.yaml:4:20")
+        // Against a cluster, the offline warning gives way to the real check.
+        .stderr_lacks("undeclared-reference")
+        .stderr_has("role:process-operator is neither declared nor in the cluster")
+        // The built-in admin role exists in every cluster.
+        .stderr_lacks("role:admin is neither")
+        .run();
 }
 
 #[test]
 fn connection_settings_come_from_the_sdk_variables() {
-    let output = crate::common::cmd(&root())
+    Case::new()
         .args(["plan", "examples/quickstart"])
         .env("CAMUNDA_AUTH_STRATEGY", "OAUTH")
         .env_remove("CAMUNDA_CLIENT_ID")
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(1));
-    assert!(stderr(&output).contains("OAUTH authentication needs CAMUNDA_CLIENT_ID"));
+        .code(1)
+        .stderr_has("OAUTH authentication needs CAMUNDA_CLIENT_ID")
+        .run();
     // Nothing listens here: a network error naming the request.
-    let output = crate::common::cmd(&root())
+    Case::new()
         .args(["plan", "examples/quickstart"])
         .env("CAMUNDA_REST_ADDRESS", "http://127.0.0.1:9")
         .env("CAMUNDA_AUTH_STRATEGY", "NONE")
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(1));
-    assert!(
-        stderr(&output).contains("GET /v2/topology failed"),
-        "{}",
-        stderr(&output)
-    );
+        .code(1)
+        .stderr_has("GET /v2/topology failed")
+        .run();
 }
 
 #[test]
 fn plan_files_record_what_the_plan_was_computed_from_and_no_secret() {
     let tmp = tempfile::tempdir().unwrap();
-    fs::write(
-        tmp.path().join("access.yaml"),
-        "version: 1\nusers:\n  - username: alice\n    password: ${env:ALICE_PASSWORD}\n    groups: [team]\ngroups:\n  - id: team\n",
-    )
-    .unwrap();
+    let case = || {
+        Case::in_dir(tmp.path())
+            .file(
+                "access.yaml",
+                "version: 1\nusers:\n  - username: alice\n    password: ${env:ALICE_PASSWORD}\n    groups: [team]\ngroups:\n  - id: team\n",
+            )
+            .args(["plan", "--sim", ".", "--out"])
+    };
     let out = tmp.path().join("plan.json");
-    let output = crate::common::cmd(tmp.path())
-        .args(["plan", "--sim", ".", "--out", out.to_str().unwrap()])
+    case()
+        .arg(&out)
         .env("ALICE_PASSWORD", "canary-s3cret-5150")
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        .code(0)
+        .stdout_lacks("canary-s3cret-5150")
+        .run();
     let text = fs::read_to_string(&out).unwrap();
     assert!(!text.contains("canary-s3cret-5150"));
-    assert!(!stdout(&output).contains("canary-s3cret-5150"));
     let file: Value = serde_json::from_str(&text).unwrap();
     let record = &file["record"];
     assert_eq!(record["tool_version"], env!("CARGO_PKG_VERSION"));
@@ -275,11 +236,10 @@ fn plan_files_record_what_the_plan_was_computed_from_and_no_secret() {
     assert_eq!(file["summary"]["add"], 3);
     // The same inputs give the same fingerprints.
     let again = tmp.path().join("again.json");
-    crate::common::cmd(tmp.path())
-        .args(["plan", "--sim", ".", "--out", again.to_str().unwrap()])
+    case()
+        .arg(&again)
         .env("ALICE_PASSWORD", "another-password")
-        .output()
-        .unwrap();
+        .run();
     let again: Value = serde_json::from_str(&fs::read_to_string(&again).unwrap()).unwrap();
     assert_eq!(again["record"], file["record"]);
 }
@@ -291,14 +251,12 @@ fn converged_quickstart() -> (Background, String) {
     (sim, base)
 }
 
-fn plan_against(base: &str, extra: &[&str]) -> std::process::Output {
-    crate::common::cmd(&root())
-        .args(["--color", "never", "plan", "examples/quickstart"])
+/// `plan examples/quickstart EXTRA` against the cluster at `base`.
+fn plan_against(base: &str, extra: &[&str]) -> Case {
+    Case::new()
+        .against(base)
+        .args(["plan", "examples/quickstart"])
         .args(extra)
-        .env("CAMUNDA_REST_ADDRESS", base)
-        .env("CAMUNDA_AUTH_STRATEGY", "NONE")
-        .output()
-        .unwrap()
 }
 
 #[test]
@@ -336,29 +294,18 @@ fn hand_made_changes_show_up_as_updates_and_unmanaged_objects() {
         "/v2/groups",
         Some(json!({"groupId": "clicked-together", "name": "Clicked together"})),
     );
-    let output = plan_against(&base, &["--detailed-exitcode", "--settle-ms", "0"]);
-    let out = stdout(&output);
-    assert_eq!(output.status.code(), Some(2), "{out}{}", stderr(&output));
-    assert!(
+    let ran = plan_against(&base, &["--detailed-exitcode", "--settle-ms", "0"])
+        .code(2)
         // The role may deploy anything (RESOURCE:* CREATE): joining it is an escalation.
-        out.contains("  + client:ci-deployer in role:deployer  [escalation] [membership]"),
-        "{out}"
-    );
-    assert!(
-        out.contains(
-            "  ~ role:deployer on RESOURCE:* [CREATE, DELETE_RESOURCE, READ] -> [CREATE, READ]  [revocation]\n      - DELETE_RESOURCE\n"
-        ),
-        "{out}"
-    );
-    assert!(
-        out.contains("Unmanaged (in the cluster, not in the configuration; left alone):\n  ? group clicked-together\n"),
-        "{out}"
-    );
-    assert!(
-        out.contains("Plan: 1 to add, 1 to change, 0 to destroy."),
-        "{out}"
-    );
+        .stdout_has("  + client:ci-deployer in role:deployer  [escalation] [membership]")
+        .stdout_has(
+            "  ~ role:deployer on RESOURCE:* [CREATE, DELETE_RESOURCE, READ] -> [CREATE, READ]  [revocation]\n      - DELETE_RESOURCE\n",
+        )
+        .stdout_has("Unmanaged (in the cluster, not in the configuration; left alone):\n  ? group clicked-together\n")
+        .stdout_has("Plan: 1 to add, 1 to change, 0 to destroy.")
+        .run();
     // Effective access: ci-deployer regains what the role gives.
+    let out = &ran.stdout;
     let access = &out[out.find("Effective access after the plan:").unwrap()..];
     assert!(access.contains("  client:ci-deployer\n"), "{out}");
     assert!(access.contains("      + RESOURCE:* CREATE\n"), "{out}");
@@ -374,20 +321,16 @@ fn a_plan_does_not_show_as_missing_what_is_not_yet_visible() {
     let base = sim.url();
     quickstart_by_hand(&base);
     // Without settling, the lag shows: everything looks missing.
-    let output = plan_against(&base, &["--detailed-exitcode", "--settle-ms", "0"]);
-    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
-    assert!(stdout(&output).contains("+ group order-workers"));
+    plan_against(&base, &["--detailed-exitcode", "--settle-ms", "0"])
+        .code(2)
+        .stdout_has("+ group order-workers")
+        .run();
     // Settling longer than the lag: the writes are seen, nothing to do.
     quickstart_reset_and_rebuild(&base);
-    let output = plan_against(&base, &["--detailed-exitcode", "--settle-ms", "2000"]);
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}{}",
-        stdout(&output),
-        stderr(&output)
-    );
-    assert!(stdout(&output).contains("No changes."));
+    plan_against(&base, &["--detailed-exitcode", "--settle-ms", "2000"])
+        .code(0)
+        .stdout_has("No changes.")
+        .run();
 }
 
 fn quickstart_reset_and_rebuild(base: &str) {
@@ -397,33 +340,24 @@ fn quickstart_reset_and_rebuild(base: &str) {
 
 #[test]
 fn graph_prints_the_order_apply_follows() {
-    let output = run(&root(), &["graph", "--sim", "examples/quickstart"]);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    let dot = stdout(&output);
+    let dot = Case::new()
+        .args(["graph", "--sim", "examples/quickstart"])
+        .code(0)
+        .stdout_has("  c0 [label=\"+ group order-workers\"];")
+        .stdout_has("  c0 -> c3 [label=\"container first\"];")
+        .run()
+        .stdout;
     assert!(dot.starts_with("digraph plan {\n"), "{dot}");
-    assert!(
-        dot.contains("  c0 [label=\"+ group order-workers\"];"),
-        "{dot}"
-    );
-    assert!(
-        dot.contains("  c0 -> c3 [label=\"container first\"];"),
-        "{dot}"
-    );
-    let output = run(
-        &root(),
-        &[
+    Case::new()
+        .args([
             "graph",
             "--sim",
             "examples/quickstart",
             "--format",
             "mermaid",
-        ],
-    );
-    assert!(
-        stdout(&output).contains("c1 -->|owner first| c7"),
-        "{}",
-        stdout(&output)
-    );
+        ])
+        .stdout_has("c1 -->|owner first| c7")
+        .run();
 }
 
 /// The issue's scale figure: 2,000 groups, 2,000 roles and 20,000
@@ -476,19 +410,12 @@ fn a_large_no_change_plan_issues_the_minimum_of_requests() {
     fs::write(tmp.path().join("access.yaml"), yaml).unwrap();
     send(&base, "DELETE", "/_sim/requests", None);
 
-    let output = crate::common::cmd(tmp.path())
-        .args(["plan", ".", "--detailed-exitcode"])
+    Case::in_dir(tmp.path())
         .env("CAMUNDA_REST_ADDRESS", &base)
         .env("CAMUNDA_AUTH_STRATEGY", "NONE")
-        .output()
-        .unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}{}",
-        stdout(&output),
-        stderr(&output)
-    );
+        .args(["plan", ".", "--detailed-exitcode"])
+        .code(0)
+        .run();
 
     let counted = send(&base, "GET", "/_sim/requests", None);
     let total: u64 = counted
@@ -508,38 +435,30 @@ fn a_large_no_change_plan_issues_the_minimum_of_requests() {
 
 #[test]
 fn a_user_to_create_needs_a_password() {
-    let tmp = tempfile::tempdir().unwrap();
-    fs::write(
-        tmp.path().join("access.yaml"),
-        "version: 1\nusers:\n  - username: bob\n    groups: [team]\ngroups:\n  - id: team\n",
-    )
-    .unwrap();
-    let output = run(tmp.path(), &["plan", "--sim", "."]);
-    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
-    assert!(
-        stderr(&output).contains("user(s) bob do not exist in the cluster and have no password"),
-        "{}",
-        stderr(&output)
-    );
+    Case::new()
+        .file(
+            "access.yaml",
+            "version: 1\nusers:\n  - username: bob\n    groups: [team]\ngroups:\n  - id: team\n",
+        )
+        .args(["plan", "--sim", "."])
+        .code(1)
+        .stderr_has("user(s) bob do not exist in the cluster and have no password")
+        .run();
 }
 
 #[test]
 fn a_role_member_user_must_exist_where_the_cluster_manages_users() {
-    let tmp = tempfile::tempdir().unwrap();
-    fs::write(
-        tmp.path().join("access.yaml"),
-        "version: 1\nroles:\n  - id: ops\n    members:\n      users: [ghost]\ngroups:\n  - id: team\n    members:\n      users: [ghost]\n",
-    )
-    .unwrap();
-    let output = run(tmp.path(), &["plan", "--sim", "."]);
-    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
-    let err = stderr(&output);
-    assert!(
-        err.contains("Camunda refuses to add a user that does not exist to a role or tenant: user:ghost in role:ops;"),
-        "{err}"
-    );
-    // Groups are not checked by Camunda, so not named.
-    assert!(!err.contains("in group:team"), "{err}");
+    Case::new()
+        .file(
+            "access.yaml",
+            "version: 1\nroles:\n  - id: ops\n    members:\n      users: [ghost]\ngroups:\n  - id: team\n    members:\n      users: [ghost]\n",
+        )
+        .args(["plan", "--sim", "."])
+        .code(1)
+        .stderr_has("Camunda refuses to add a user that does not exist to a role or tenant: user:ghost in role:ops;")
+        // Groups are not checked by Camunda, so not named.
+        .stderr_lacks("in group:team")
+        .run();
 }
 
 /// A storm of 503 and 429 answers while the member lists are read narrows
@@ -573,13 +492,13 @@ fn a_backpressure_storm_during_the_read_gives_the_same_plan() {
     let tmp = tempfile::tempdir().unwrap();
     std::fs::write(tmp.path().join("access.yaml"), yaml).unwrap();
     let plan = || {
-        let output = crate::common::against(
-            tmp.path(),
-            &base,
-            &["plan", ".", "--format", "json", "--settle-ms", "0"],
-        );
-        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-        output.stdout
+        Case::in_dir(tmp.path())
+            .against(&base)
+            .args(["plan", ".", "--format", "json", "--settle-ms", "0"])
+            .code(0)
+            .run()
+            .output
+            .stdout
     };
     let calm = plan();
     send(
@@ -607,34 +526,25 @@ fn a_backpressure_storm_during_the_read_gives_the_same_plan() {
 /// user names the unset variable at its place.
 #[test]
 fn password_variables_are_needed_only_for_users_the_plan_creates() {
-    let mut config = SimConfig::new(CamundaVersion::V8_8);
-    config.lag = std::time::Duration::ZERO;
-    let sim = Background::start(config).unwrap();
+    let sim = sim(CamundaVersion::V8_8, 0);
     let base = sim.url();
-    send(
-        &base,
-        "POST",
-        "/v2/users",
-        Some(
-            json!({"username": "ann", "password": "pw-of-ann", "name": "Ann", "email": "ann@example.com"}),
-        ),
-    );
+    user(&base, "ann", "pw-of-ann", "Ann", "ann@example.com");
     let tmp = tempfile::tempdir().unwrap();
     fs::write(
         tmp.path().join("access.yaml"),
         "version: 1\nusers:\n  - username: ann\n    name: Ann\n    email: ann@example.com\n    password: ${secret:ANN_PASSWORD}\n",
     )
     .unwrap();
-    let output = run(tmp.path(), &["validate", "."]);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    Case::in_dir(tmp.path())
+        .args(["validate", "."])
+        .code(0)
+        .run();
     for command in [&["drift", "."][..], &["plan", ".", "--detailed-exitcode"]] {
-        let output = crate::common::against(tmp.path(), &base, command);
-        assert_eq!(
-            output.status.code(),
-            Some(0),
-            "{command:?}: {}",
-            stderr(&output)
-        );
+        Case::in_dir(tmp.path())
+            .against(&base)
+            .args(command)
+            .code(0)
+            .run();
     }
     // A second user the plan creates needs its variable, named at its place.
     fs::write(
@@ -642,18 +552,17 @@ fn password_variables_are_needed_only_for_users_the_plan_creates() {
         "version: 1\nusers:\n  - username: bob\n    password: ${env:BOB_PASSWORD}\n",
     )
     .unwrap();
-    let output = crate::common::against(tmp.path(), &base, &["plan", "."]);
-    let err = stderr(&output);
-    assert_eq!(output.status.code(), Some(1), "{err}");
-    assert!(err.contains("unset-variable"), "{err}");
-    assert!(
-        err.contains(
-            "environment variable BOB_PASSWORD is not set, and user bob is created by this plan"
-        ),
-        "{err}"
-    );
-    assert!(err.contains("more.yaml:4:15"), "{err}");
-    assert!(!err.contains("ANN_PASSWORD"), "{err}");
+    Case::in_dir(tmp.path())
+        .against(&base)
+        .args(["plan", "."])
+        .code(1)
+        .stderr_has("unset-variable")
+        .stderr_has(
+            "environment variable BOB_PASSWORD is not set, and user bob is created by this plan",
+        )
+        .stderr_has("more.yaml:4:15")
+        .stderr_lacks("ANN_PASSWORD")
+        .run();
 }
 
 /// What Camunda would refuse halfway through an apply is refused by the
@@ -661,9 +570,7 @@ fn password_variables_are_needed_only_for_users_the_plan_creates() {
 /// not exist, and a claim pair held by a rule the files do not own.
 #[test]
 fn plans_refuse_what_camunda_would_refuse() {
-    let mut config = SimConfig::new(CamundaVersion::V8_8);
-    config.lag = std::time::Duration::ZERO;
-    let sim = Background::start(config).unwrap();
+    let sim = sim(CamundaVersion::V8_8, 0);
     let base = sim.url();
     send(
         &base,
@@ -673,31 +580,24 @@ fn plans_refuse_what_camunda_would_refuse() {
             json!({"mappingRuleId": "by-hand", "name": "By hand", "claimName": "groups", "claimValue": "loans"}),
         ),
     );
-    let tmp = tempfile::tempdir().unwrap();
     let plan = |yaml: &str| {
-        fs::write(tmp.path().join("access.yaml"), yaml).unwrap();
-        crate::common::against(tmp.path(), &base, &["apply", ".", "--auto-approve"])
+        Case::new()
+            .file("access.yaml", yaml)
+            .against(&base)
+            .args(["apply", ".", "--auto-approve"])
     };
-    let output = plan(
+    plan(
         "version: 1\ngroups:\n  - id: team\nauthorizations:\n  - owner: {type: USER, id: ghost}\n    resource: MESSAGE\n    id: \"*\"\n    allow: [CREATE]\n",
-    );
-    let err = stderr(&output);
-    assert_eq!(output.status.code(), Some(1), "{err}");
-    assert!(
-        err.contains(
-            "refuses an authorization for a user that does not exist: user:ghost on MESSAGE:*"
-        ),
-        "{err}"
-    );
-    let output = plan(
+    )
+    .code(1)
+    .stderr_has("refuses an authorization for a user that does not exist: user:ghost on MESSAGE:*")
+    .run();
+    plan(
         "version: 1\ngroups:\n  - id: team\nmapping-rules:\n  - id: loans\n    claim: groups\n    value: loans\n",
-    );
-    let err = stderr(&output);
-    assert_eq!(output.status.code(), Some(1), "{err}");
-    assert!(
-        err.contains("mapping rule loans needs groups = \"loans\", which mapping rule by-hand in the cluster holds and the files do not own"),
-        "{err}"
-    );
+    )
+    .code(1)
+    .stderr_has("mapping rule loans needs groups = \"loans\", which mapping rule by-hand in the cluster holds and the files do not own")
+    .run();
     // Nothing was written: the group of both files does not exist.
     let groups = send(&base, "POST", "/v2/groups/search", Some(json!({})));
     assert_eq!(groups["items"].as_array().unwrap().len(), 0, "{groups}");
@@ -708,25 +608,17 @@ fn plans_refuse_what_camunda_would_refuse() {
 /// target's `id-pattern`).
 #[test]
 fn ids_outside_the_clusters_pattern_are_refused_by_the_plan() {
-    let tmp = tempfile::tempdir().unwrap();
-    fs::write(
-        tmp.path().join("access.yaml"),
-        "version: 1\ngroups:\n  - id: team-a\n  - id: Team_B\nroles:\n  - id: ops\n",
-    )
-    .unwrap();
-    let output = run(
-        tmp.path(),
-        &["plan", "--sim", ".", "--id-pattern", "^[a-z-]+$"],
-    );
-    let err = stderr(&output);
-    assert_eq!(output.status.code(), Some(1), "{err}");
-    assert!(
-        err.contains("the cluster's ID pattern ^[a-z-]+$ (camunda.security.id-validation-pattern) refuses group Team_B;"),
-        "{err}"
-    );
-    let output = run(
-        tmp.path(),
-        &["plan", "--sim", ".", "--id-pattern", "^[a-zA-Z_-]+$"],
-    );
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let plan = |pattern: &str| {
+        Case::new()
+            .file(
+                "access.yaml",
+                "version: 1\ngroups:\n  - id: team-a\n  - id: Team_B\nroles:\n  - id: ops\n",
+            )
+            .args(["plan", "--sim", ".", "--id-pattern", pattern])
+    };
+    plan("^[a-z-]+$")
+        .code(1)
+        .stderr_has("the cluster's ID pattern ^[a-z-]+$ (camunda.security.id-validation-pattern) refuses group Team_B;")
+        .run();
+    plan("^[a-zA-Z_-]+$").code(0).run();
 }

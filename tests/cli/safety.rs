@@ -3,37 +3,22 @@
 //! per run, and a run that stops when the cluster does.
 
 use std::fs;
-use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use camunda_access::model::CamundaVersion;
-use camunda_access::model::state::Secret;
-use camunda_access::sim::{AuthMode, Background, SimConfig};
+use camunda_access::sim::Background;
 use serde_json::{Value, json};
 
-use crate::apply::writes;
-use crate::common::{against, cmd, stderr, stdout};
-use crate::plan::send;
+use crate::common::{Case, stderr, stdout};
+use crate::fixtures::{
+    self, PRUNE_GROUPS_KEEP, basic_sim, faults, grant, group, old_groups, send, worker_on_messages,
+    writes,
+};
 
 fn sim() -> Background {
-    let mut config = SimConfig::new(CamundaVersion::V8_8);
-    config.lag = Duration::ZERO;
-    Background::start(config).unwrap()
-}
-
-/// A simulator with basic authentication and authorizations enforced,
-/// `root` being its only administrator.
-fn basic_sim(admins: &[&str]) -> Background {
-    let mut config = SimConfig::new(CamundaVersion::V8_8);
-    config.lag = Duration::ZERO;
-    config.auth = AuthMode::Basic;
-    config.admin_users = admins
-        .iter()
-        .map(|u| ((*u).to_owned(), Secret::new(format!("{u}-pw"))))
-        .collect();
-    Background::start(config).unwrap()
+    fixtures::sim(CamundaVersion::V8_8, 0)
 }
 
 /// A request as a basic-auth user; the status and the answer.
@@ -81,17 +66,11 @@ fn grant_read(base: &str, rt: &str) {
     assert_eq!(status, 201, "{body}");
 }
 
-/// Runs the binary as a basic-auth user.
-fn run_as(dir: &Path, base: &str, user: &str, args: &[&str]) -> std::process::Output {
-    cmd(dir)
-        .args(["--color", "never"])
+/// Runs the binary as a basic-auth user of [`basic_sim`].
+fn run_as(dir: &Path, base: &str, user: &str, args: &[&str]) -> Case {
+    Case::in_dir(dir)
+        .basic_auth(base, user, &format!("{user}-pw"))
         .args(args)
-        .env("CAMUNDA_REST_ADDRESS", base)
-        .env("CAMUNDA_AUTH_STRATEGY", "BASIC")
-        .env("CAMUNDA_BASIC_AUTH_USERNAME", user)
-        .env("CAMUNDA_BASIC_AUTH_PASSWORD", format!("{user}-pw"))
-        .output()
-        .unwrap()
 }
 
 fn members_of_admin(base: &str) -> Vec<String> {
@@ -103,16 +82,6 @@ fn members_of_admin(base: &str) -> Vec<String> {
         .filter(|m| m["relation"] == "ROLE" && m["relation_id"] == "admin")
         .map(|m| m["entity_id"].as_str().unwrap_or_default().to_owned())
         .collect()
-}
-
-fn json_of(output: &std::process::Output) -> Value {
-    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
-        panic!(
-            "stdout is not one JSON document ({e}):\n{}\nstderr:\n{}",
-            stdout(output),
-            stderr(output)
-        )
-    })
 }
 
 /// The issue's case: the tool logs in as `ops`, the only member of
@@ -130,17 +99,11 @@ fn pruning_the_tools_own_user_is_refused() {
     )
     .unwrap();
     let before = writes(&base);
-    let output = run_as(tmp.path(), &base, "ops", &["apply", ".", "--auto-approve"]);
-    let err = stderr(&output);
-    assert_eq!(output.status.code(), Some(3), "{err}");
-    assert!(
-        err.contains("refused: user:ops, which this tool runs as, would lose AUTHORIZATION:* "),
-        "{err}"
-    );
-    assert!(
-        err.contains("the admin role would be left with no members"),
-        "{err}"
-    );
+    run_as(tmp.path(), &base, "ops", &["apply", ".", "--auto-approve"])
+        .code(3)
+        .stderr_has("refused: user:ops, which this tool runs as, would lose AUTHORIZATION:* ")
+        .stderr_has("the admin role would be left with no members")
+        .run();
     assert_eq!(writes(&base), before, "nothing written");
     assert!(
         members_of_admin(&base).contains(&"ops".to_owned()),
@@ -149,8 +112,7 @@ fn pruning_the_tools_own_user_is_refused() {
     );
 
     // The plan shows the deletion with what it takes, and the loss.
-    let output = run_as(tmp.path(), &base, "ops", &["plan", ".", "--format", "json"]);
-    let plan = json_of(&output);
+    let plan = run_as(tmp.path(), &base, "ops", &["plan", ".", "--format", "json"]).json();
     let delete = plan["changes"]
         .as_array()
         .unwrap()
@@ -175,12 +137,9 @@ fn pruning_the_tools_own_user_is_refused() {
         loss["lost"].as_array().unwrap().len() > 10,
         "everything admin gave: {loss:#}"
     );
-    let human = run_as(tmp.path(), &base, "ops", &["plan", "."]);
-    assert!(
-        stdout(&human).contains("      - user:ops in role:admin  (deleted with it)"),
-        "{}",
-        stdout(&human)
-    );
+    run_as(tmp.path(), &base, "ops", &["plan", "."])
+        .stdout_has("      - user:ops in role:admin  (deleted with it)")
+        .run();
 }
 
 /// Pruning a group counts what Camunda deletes with it: its authorization
@@ -189,30 +148,16 @@ fn pruning_the_tools_own_user_is_refused() {
 fn a_pruned_group_counts_what_it_takes_with_it() {
     let sim = sim();
     let base = sim.url();
-    send(
-        &base,
-        "POST",
-        "/v2/groups",
-        Some(json!({"groupId": "old", "name": "Old"})),
-    );
+    group(&base, "old", "Old");
     send(&base, "PUT", "/v2/groups/old/clients/worker", None);
-    send(
-        &base,
-        "POST",
-        "/v2/authorizations",
-        Some(
-            json!({"ownerId": "old", "ownerType": "GROUP", "resourceType": "MESSAGE",
-                     "resourceId": "*", "permissionTypes": ["CREATE"]}),
-        ),
-    );
+    grant(&base, ("GROUP", "old"), ("MESSAGE", "*"), &["CREATE"]);
     let tmp = tempfile::tempdir().unwrap();
-    fs::write(
-        tmp.path().join("access.yaml"),
-        "version: 1\npolicy:\n  prune: [groups]\ngroups:\n  - id: keep\n",
-    )
-    .unwrap();
-    let output = against(tmp.path(), &base, &["plan", ".", "--format", "json"]);
-    let plan = json_of(&output);
+    let case = || {
+        Case::in_dir(tmp.path())
+            .file("access.yaml", PRUNE_GROUPS_KEEP)
+            .against(&base)
+    };
+    let plan = case().args(["plan", ".", "--format", "json"]).json();
     assert_eq!(
         plan["summary"],
         json!({"add": 1, "change": 0, "destroy": 3}),
@@ -226,25 +171,19 @@ fn a_pruned_group_counts_what_it_takes_with_it() {
         "the worker loses MESSAGE:* CREATE: {lost}"
     );
     // The budget counts them too.
-    let output = against(
-        tmp.path(),
-        &base,
-        &["apply", ".", "--auto-approve", "--max-deletes", "2"],
-    );
-    assert_eq!(output.status.code(), Some(3), "{}", stderr(&output));
-    assert!(
-        stderr(&output).contains("the plan deletes 3 objects"),
-        "{}",
-        stderr(&output)
-    );
-    let output = against(
-        tmp.path(),
-        &base,
-        &["apply", ".", "--auto-approve", "--max-deletes", "3"],
-    );
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    let output = against(tmp.path(), &base, &["plan", ".", "--detailed-exitcode"]);
-    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    case()
+        .args(["apply", ".", "--auto-approve", "--max-deletes", "2"])
+        .code(3)
+        .stderr_has("the plan deletes 3 objects")
+        .run();
+    case()
+        .args(["apply", ".", "--auto-approve", "--max-deletes", "3"])
+        .code(0)
+        .run();
+    case()
+        .args(["plan", ".", "--detailed-exitcode"])
+        .code(0)
+        .run();
 }
 
 /// A mapping rule's claim value decides who gets what it carries: never
@@ -304,8 +243,8 @@ groups:
 ",
     )
     .unwrap();
-    let output = against(tmp.path(), &base, &["plan", ".", "--format", "json"]);
-    let plan = json_of(&output);
+    let case = || Case::in_dir(tmp.path()).against(&base);
+    let plan = case().args(["plan", ".", "--format", "json"]).json();
     let change = |pred: &dyn Fn(&Value) -> bool| -> Value {
         plan["changes"]
             .as_array()
@@ -328,17 +267,16 @@ groups:
         "{join:#}"
     );
     // The Markdown comment puts them first, with before and after.
-    let output = against(tmp.path(), &base, &["plan", ".", "--format", "markdown"]);
-    let md = stdout(&output);
+    let md = case()
+        .args(["plan", ".", "--format", "markdown"])
+        .stdout_has("  - value: `\"loans\"` → `\"loan-officers\"`")
+        .run()
+        .stdout;
     let first = md
         .find("escalate access — review these first")
         .unwrap_or_else(|| panic!("{md}"));
     let rule_line = md.find("`~ mapping-rule loans (value)`").unwrap();
     assert!(rule_line > first, "{md}");
-    assert!(
-        md.contains("  - value: `\"loans\"` → `\"loan-officers\"`"),
-        "{md}"
-    );
 }
 
 /// Members added by hand to `admin` are watched: drift reports them, and
@@ -350,56 +288,34 @@ fn a_hand_made_admin_is_reported_by_drift() {
     let base = sim.url();
     send(&base, "PUT", "/v2/roles/admin/clients/intruder", None);
     // A grant added by hand to a built-in role is watched too.
-    send(
-        &base,
-        "POST",
-        "/v2/authorizations",
-        Some(
-            json!({"ownerId": "rpa", "ownerType": "ROLE", "resourceType": "MESSAGE",
-                     "resourceId": "*", "permissionTypes": ["CREATE"]}),
-        ),
-    );
+    grant(&base, ("ROLE", "rpa"), ("MESSAGE", "*"), &["CREATE"]);
     let tmp = tempfile::tempdir().unwrap();
     fs::write(
         tmp.path().join("access.yaml"),
         "version: 1\ngroups:\n  - id: team\nroles:\n  - id: admin\n",
     )
     .unwrap();
-    send(
-        &base,
-        "POST",
-        "/v2/groups",
-        Some(json!({"groupId": "team", "name": "team"})),
-    );
-    let output = against(tmp.path(), &base, &["drift", "."]);
-    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
-    assert!(
-        stdout(&output).contains("? client:intruder in role:admin"),
-        "{}",
-        stdout(&output)
-    );
-    assert!(
-        stdout(&output).contains("? role:rpa on MESSAGE:*"),
-        "{}",
-        stdout(&output)
-    );
-    // Camunda's own grants and memberships of the built-ins are not reported.
-    assert!(
-        !stdout(&output).contains("role:admin on"),
-        "{}",
-        stdout(&output)
-    );
-    assert!(
-        !stdout(&output).contains("role:admin in tenant:<default>"),
-        "{}",
-        stdout(&output)
-    );
-    let output = against(tmp.path(), &base, &["drift", ".", "--fail-on-unmanaged"]);
-    assert_eq!(output.status.code(), Some(2), "{}", stdout(&output));
-    assert!(stdout(&output).contains("client:intruder in role:admin"));
+    group(&base, "team", "team");
+    let case = || Case::in_dir(tmp.path()).against(&base);
+    case()
+        .args(["drift", "."])
+        .code(0)
+        .stdout_has("? client:intruder in role:admin")
+        .stdout_has("? role:rpa on MESSAGE:*")
+        // Camunda's own grants and memberships of the built-ins are not reported.
+        .stdout_lacks("role:admin on")
+        .stdout_lacks("role:admin in tenant:<default>")
+        .run();
+    case()
+        .args(["drift", ".", "--fail-on-unmanaged"])
+        .code(2)
+        .stdout_has("client:intruder in role:admin")
+        .run();
     // Nothing is removed from admin by listing it without members.
-    let output = against(tmp.path(), &base, &["plan", ".", "--detailed-exitcode"]);
-    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    case()
+        .args(["plan", ".", "--detailed-exitcode"])
+        .code(0)
+        .run();
 }
 
 /// A principal that may read groups and roles but not authorizations gets
@@ -415,31 +331,31 @@ fn a_principal_that_cannot_read_authorizations_is_told_so() {
         grant(rt);
     }
     let tmp = tempfile::tempdir().unwrap();
-    fs::write(
-        tmp.path().join("access.yaml"),
-        "version: 1\nclients:\n  - id: worker\n    permissions:\n      - resource: MESSAGE\n        id: \"*\"\n        allow: [CREATE]\n",
-    )
-    .unwrap();
+    fs::write(tmp.path().join("access.yaml"), worker_on_messages("CREATE")).unwrap();
     for args in [&["plan", "."][..], &["drift", "."], &["export"]] {
-        let output = run_as(tmp.path(), &base, "reader", args);
-        let err = stderr(&output);
-        assert_eq!(output.status.code(), Some(1), "{args:?}: {err}");
-        assert!(err.contains("AUTHORIZATION READ"), "{args:?}: {err}");
-        assert!(stdout(&output).is_empty(), "{args:?}: {}", stdout(&output));
+        let ran = run_as(tmp.path(), &base, "reader", args)
+            .code(1)
+            .stderr_has("AUTHORIZATION READ")
+            .run();
+        if !ran.stdout.is_empty() {
+            ran.fail("stdout is not empty");
+        }
     }
     // Vouching for the read skips the check (and plans as if the cluster
     // held no authorization: the reason the check exists).
-    let output = run_as(
+    run_as(
         tmp.path(),
         &base,
         "reader",
         &["plan", ".", "--no-visibility-check"],
-    );
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    )
+    .code(0)
+    .run();
     // With the permission, the same plan goes through.
     grant("AUTHORIZATION");
-    let output = run_as(tmp.path(), &base, "reader", &["plan", "."]);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    run_as(tmp.path(), &base, "reader", &["plan", "."])
+        .code(0)
+        .run();
 }
 
 /// Every `--format json` run prints one document, also when it fails or a
@@ -456,14 +372,14 @@ fn json_runs_print_one_document_even_when_they_fail() {
     )
     .unwrap();
     for command in ["plan", "drift", "apply"] {
-        let output = against(
-            tmp.path(),
-            &base,
-            &[command, ".", "--format", "json", "--auto-approve"]
-                [..if command == "apply" { 5 } else { 4 }],
-        );
-        assert_eq!(output.status.code(), Some(1), "{command}");
-        let doc = json_of(&output);
+        let doc = Case::in_dir(tmp.path())
+            .against(&base)
+            .args(
+                &[command, ".", "--format", "json", "--auto-approve"]
+                    [..if command == "apply" { 5 } else { 4 }],
+            )
+            .code(1)
+            .json();
         assert_eq!(doc["exit_code"], 1, "{command}: {doc:#}");
         assert_eq!(doc["error"]["kind"], "error", "{doc:#}");
         assert!(
@@ -475,34 +391,14 @@ fn json_runs_print_one_document_even_when_they_fail() {
         );
     }
     // A guard's refusal, with its reason.
-    for i in 0..3 {
-        send(
-            &base,
-            "POST",
-            "/v2/groups",
-            Some(json!({"groupId": format!("old-{i}"), "name": "Old"})),
-        );
-    }
-    fs::write(
-        tmp.path().join("access.yaml"),
-        "version: 1\npolicy:\n  prune: [groups]\ngroups:\n  - id: keep\n",
-    )
-    .unwrap();
-    let output = against(
-        tmp.path(),
-        &base,
-        &[
-            "apply",
-            ".",
-            "--auto-approve",
-            "--format",
-            "json",
-            "--max-deletes",
-            "1",
-        ],
-    );
-    assert_eq!(output.status.code(), Some(3));
-    let doc = json_of(&output);
+    old_groups(&base, 3);
+    let doc = Case::in_dir(tmp.path())
+        .file("access.yaml", PRUNE_GROUPS_KEEP)
+        .against(&base)
+        .args(["apply", ".", "--auto-approve", "--format", "json"])
+        .args(["--max-deletes", "1"])
+        .code(3)
+        .json();
     assert_eq!(doc["exit_code"], 3);
     assert_eq!(doc["error"]["kind"], "refused");
     assert!(
@@ -513,40 +409,25 @@ fn json_runs_print_one_document_even_when_they_fail() {
         "{doc:#}"
     );
     // A cluster that does not answer.
-    let output = against(
-        tmp.path(),
-        "http://127.0.0.1:9",
-        &["drift", ".", "--format", "json"],
-    );
-    assert_eq!(output.status.code(), Some(1));
-    assert_eq!(json_of(&output)["exit_code"], 1);
+    let doc = Case::in_dir(tmp.path())
+        .against("http://127.0.0.1:9")
+        .args(["drift", ".", "--format", "json"])
+        .code(1)
+        .json();
+    assert_eq!(doc["exit_code"], 1);
 }
 
 /// The cluster goes away in the middle of an apply: the run starts nothing
 /// new, reports the rest as not started, names the cause once and exits 1.
 #[test]
 fn an_apply_stops_when_the_cluster_stops_answering() {
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin("camunda-access"))
-        .args(["sim", "--listen", "127.0.0.1:0", "--lag-ms", "0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    let (mut child, line) = fixtures::sim_process(&["--lag-ms", "0"], Stdio::null());
     let base = line
         .trim()
         .strip_prefix("camunda-access sim listening on ")
         .unwrap()
         .to_owned();
-    send(
-        &base,
-        "POST",
-        "/_sim/faults",
-        Some(json!({"latencyMs": 20})),
-    );
+    faults(&base, json!({"latencyMs": 20}));
     let tmp = tempfile::tempdir().unwrap();
     let mut yaml = String::from("version: 1\ngroups:\n");
     for g in 0..300 {
@@ -627,19 +508,14 @@ users:
     )
     .unwrap();
     let run = |args: &[&str]| {
-        cmd(tmp.path())
-            .args(["--color", "never"])
+        Case::in_dir(tmp.path())
+            .against(&base)
             .args(args)
-            .env("CAMUNDA_REST_ADDRESS", &base)
-            .env("CAMUNDA_AUTH_STRATEGY", "NONE")
             .env("PARTNER_KEY", "pk-0123456789")
             .env("TEAM_TOKEN", "tt-9876543210")
-            .output()
-            .unwrap()
     };
-    let output = run(&["plan", ".", "--out", "plan.json"]);
-    let all = format!("{}{}", stdout(&output), stderr(&output));
-    assert_eq!(output.status.code(), Some(0), "{all}");
+    let ran = run(&["plan", ".", "--out", "plan.json"]).code(0).run();
+    let all = format!("{}{}", ran.stdout, ran.stderr);
     assert!(all.contains("value = \"(sensitive)\""), "{all}");
     assert!(all.contains("literal-password"), "{all}");
     let file = fs::read_to_string(tmp.path().join("plan.json")).unwrap();
@@ -649,8 +525,7 @@ users:
         }
     }
     // The saved plan, masked, still applies.
-    let output = run(&["apply", ".", "--plan", "plan.json"]);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    run(&["apply", ".", "--plan", "plan.json"]).code(0).run();
     let rule = send(&base, "GET", "/v2/mapping-rules/partners", None);
     assert_eq!(
         rule["claimValue"], "pk-0123456789",
@@ -662,21 +537,17 @@ users:
 /// would set the window title is shown escaped in the diagnostic.
 #[test]
 fn control_characters_in_files_are_shown_escaped() {
-    let tmp = tempfile::tempdir().unwrap();
-    fs::write(
-        tmp.path().join("access.yaml"),
-        "version: 1\ngroups:\n  - id: \"bad\\e]0;owned\\aid\"\n",
-    )
-    .unwrap();
-    let output = cmd(tmp.path())
+    Case::new()
+        .file(
+            "access.yaml",
+            "version: 1\ngroups:\n  - id: \"bad\\e]0;owned\\aid\"\n",
+        )
         .args(["--color", "never", "validate", "."])
-        .output()
-        .unwrap();
-    let err = stderr(&output);
-    assert_eq!(output.status.code(), Some(1), "{err}");
-    assert!(!err.contains('\u{1b}'), "raw escape: {err:?}");
-    assert!(!err.contains('\u{7}'), "raw bell: {err:?}");
-    assert!(err.contains("\\u001b]0;owned\\u0007"), "{err}");
+        .code(1)
+        .stderr_lacks("\u{1b}")
+        .stderr_lacks("\u{7}")
+        .stderr_has("\\u001b]0;owned\\u0007")
+        .run();
 }
 
 /// A plan warns about what it leaves undone: a protected object that
@@ -686,12 +557,7 @@ fn control_characters_in_files_are_shown_escaped() {
 fn the_plan_warns_about_what_it_does_not_do() {
     let sim = sim();
     let base = sim.url();
-    send(
-        &base,
-        "POST",
-        "/v2/groups",
-        Some(json!({"groupId": "break-glass", "name": "Break glass"})),
-    );
+    group(&base, "break-glass", "Break glass");
     send(
         &base,
         "POST",
@@ -700,14 +566,11 @@ fn the_plan_warns_about_what_it_does_not_do() {
             json!({"mappingRuleId": "old-rule", "name": "Old", "claimName": "groups", "claimValue": "old"}),
         ),
     );
-    send(
+    grant(
         &base,
-        "POST",
-        "/v2/authorizations",
-        Some(
-            json!({"ownerId": "gone-worker", "ownerType": "CLIENT", "resourceType": "MESSAGE",
-                     "resourceId": "*", "permissionTypes": ["CREATE"]}),
-        ),
+        ("CLIENT", "gone-worker"),
+        ("MESSAGE", "*"),
+        &["CREATE"],
     );
     let tmp = tempfile::tempdir().unwrap();
     fs::write(
@@ -721,8 +584,8 @@ groups:
 ",
     )
     .unwrap();
-    let output = against(tmp.path(), &base, &["plan", ".", "--format", "json"]);
-    let plan = json_of(&output);
+    let case = || Case::in_dir(tmp.path()).against(&base);
+    let plan = case().args(["plan", ".", "--format", "json"]).json();
     assert_eq!(
         plan["summary"],
         json!({"add": 0, "change": 0, "destroy": 0})
@@ -743,11 +606,10 @@ groups:
         ],
         "{plan:#}"
     );
-    let human = stdout(&against(tmp.path(), &base, &["plan", "."]));
-    assert!(
-        human.contains("Warnings:\n  ! group:break-glass is protected"),
-        "{human}"
-    );
+    case()
+        .args(["plan", "."])
+        .stdout_has("Warnings:\n  ! group:break-glass is protected")
+        .run();
 }
 
 /// A run that deletes the tool's own user (with the override) loses its
@@ -763,7 +625,7 @@ fn an_apply_that_costs_the_tool_its_access_says_so() {
         "version: 1\npolicy:\n  prune: [users]\nusers:\n  - username: root\n",
     )
     .unwrap();
-    let output = run_as(
+    run_as(
         tmp.path(),
         &base,
         "ops",
@@ -775,14 +637,11 @@ fn an_apply_that_costs_the_tool_its_access_says_so() {
             "--wait",
             "60",
         ],
-    );
-    let out = stdout(&output);
-    assert_eq!(output.status.code(), Some(1), "{out}{}", stderr(&output));
-    assert!(
-        out.contains("The writes are done, but this tool can no longer read the cluster"),
-        "{out}"
-    );
-    assert!(out.contains("401"), "{out}");
+    )
+    .code(1)
+    .stdout_has("The writes are done, but this tool can no longer read the cluster")
+    .stdout_has("401")
+    .run();
 }
 
 /// Groups have no built-in one to miss: a group the plan would create is
@@ -810,9 +669,9 @@ fn a_hidden_group_is_found_out_by_asking_for_it() {
         "version: 1\ngroups:\n  - id: team\n    name: Team\n",
     )
     .unwrap();
-    let output = run_as(tmp.path(), &base, "reader", &["plan", "."]);
-    let err = stderr(&output);
-    assert_eq!(output.status.code(), Some(1), "{err}");
-    assert!(err.contains("GET /v2/groups/team answered 403"), "{err}");
-    assert!(err.contains("Grant it GROUP READ"), "{err}");
+    run_as(tmp.path(), &base, "reader", &["plan", "."])
+        .code(1)
+        .stderr_has("GET /v2/groups/team answered 403")
+        .stderr_has("Grant it GROUP READ")
+        .run();
 }

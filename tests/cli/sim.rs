@@ -1,8 +1,7 @@
 //! The simulator: started as a user starts it, and in-process for the
 //! behaviours that need its operator endpoints.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use camunda_access::model::CamundaVersion;
@@ -84,16 +83,8 @@ fn group_ids(http: &Http) -> Vec<String> {
 
 #[test]
 fn starts_on_a_free_port_and_prints_one_line() {
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin("camunda-access"))
-        .args(["sim", "--listen", "127.0.0.1:0", "--camunda-version", "8.9"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    let (mut child, line) =
+        crate::fixtures::sim_process(&["--camunda-version", "8.9"], Stdio::null());
     let url = line
         .trim()
         .strip_prefix("camunda-access sim listening on ")

@@ -3,33 +3,28 @@
 use std::collections::BTreeSet;
 use std::fs;
 
-use crate::common::{cmd, root, run, stderr, stdout, validate_json};
+use crate::common::{Case, root, run, stderr, stdout, validate_json};
 
 #[test]
 fn examples_are_valid() {
-    let output = run(&root(), &["validate", "examples/"]);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    let out = stdout(&output);
+    let mut case = Case::new().args(["validate", "examples/"]).code(0);
     for example in [
         "quickstart",
         "multi-tenant",
         "oidc-groups-claim",
         "platform-team",
     ] {
-        assert!(
-            out.contains(&format!("examples/{example}: valid")),
-            "{example} missing from:\n{out}"
-        );
+        case = case.stdout_has(&format!("examples/{example}: valid"));
     }
+    case.run();
 }
 
 #[test]
 fn examples_are_valid_for_8_9_too() {
-    let output = run(
-        &root(),
-        &["validate", "examples/", "--camunda-version", "8.9"],
-    );
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    Case::new()
+        .args(["validate", "examples/", "--camunda-version", "8.9"])
+        .code(0)
+        .run();
 }
 
 /// The whole corpus of mistakes, rendered as a user sees it (no colour,
@@ -100,19 +95,17 @@ fn group_permission_error_points_at_the_value_and_lists_supported() {
         "GROUP supports in Camunda 8.8: CREATE, DELETE, READ, UPDATE"
     );
 
-    let output = run(
-        &dir,
-        &[
+    Case::in_dir(&dir)
+        .args([
             "--color",
             "never",
             "validate",
             "unsupported-permission.yaml",
-        ],
-    );
-    assert_eq!(output.status.code(), Some(1));
-    let err = stderr(&output);
-    assert!(err.contains("unsupported-permission.yaml:8:23"), "{err}");
-    assert!(err.contains("CREATE, DELETE, READ, UPDATE"), "{err}");
+        ])
+        .code(1)
+        .stderr_has("unsupported-permission.yaml:8:23")
+        .stderr_has("CREATE, DELETE, READ, UPDATE")
+        .run();
 }
 
 #[test]
@@ -229,22 +222,23 @@ fn json_document_shape() {
 
 #[test]
 fn path_defaults_to_the_current_directory() {
-    let output = run(&root().join("examples/quickstart"), &["validate"]);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    assert!(stdout(&output).starts_with(".: valid, 1 file"));
+    let ran = Case::in_dir(&root().join("examples/quickstart"))
+        .arg("validate")
+        .code(0)
+        .run();
+    assert!(ran.stdout.starts_with(".: valid, 1 file"), "{}", ran.stdout);
 }
 
 #[test]
 fn variables_come_from_the_environment() {
     let dir = root().join("tests/corpus");
-    let output = cmd(&dir)
+    Case::in_dir(&dir)
         .args(["validate", "unset-variable.yaml"])
         .env("CAMUNDA_ACCESS_TEST_SURELY_UNSET_PASSWORD", "s3cret-canary")
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    let all = format!("{}{}", stdout(&output), stderr(&output));
-    assert!(!all.contains("s3cret-canary"));
+        .code(0)
+        .stdout_lacks("s3cret-canary")
+        .stderr_lacks("s3cret-canary")
+        .run();
 }
 
 #[test]
@@ -260,23 +254,26 @@ fn a_directory_without_yaml_is_an_error() {
 
 #[test]
 fn unknown_camunda_version_is_a_usage_error() {
-    let output = run(
-        &root(),
-        &["validate", "examples/", "--camunda-version", "8.7"],
-    );
-    // Not 2: that means "changes pending" for plan and "drift" for drift.
-    assert_eq!(output.status.code(), Some(1));
-    assert!(stderr(&output).contains("unsupported Camunda version '8.7'"));
+    Case::new()
+        .args(["validate", "examples/", "--camunda-version", "8.7"])
+        // Not 2: that means "changes pending" for plan and "drift" for drift.
+        .code(1)
+        .stderr_has("unsupported Camunda version '8.7'")
+        .run();
 }
 
 #[test]
 fn help_has_examples_and_completions_work() {
-    let output = run(&root(), &["validate", "--help"]);
-    assert_eq!(output.status.code(), Some(0));
-    assert!(stdout(&output).contains("camunda-access validate access/prod"));
-    let output = run(&root(), &["completions", "bash"]);
-    assert_eq!(output.status.code(), Some(0));
-    assert!(stdout(&output).contains("validate"));
+    Case::new()
+        .args(["validate", "--help"])
+        .code(0)
+        .stdout_has("camunda-access validate access/prod")
+        .run();
+    Case::new()
+        .args(["completions", "bash"])
+        .code(0)
+        .stdout_has("validate")
+        .run();
 }
 
 #[test]
@@ -306,9 +303,10 @@ fn sarif_and_github_annotations_locate_every_diagnostic() {
     let diagnostics = json["diagnostics"].as_array().unwrap().clone();
     assert!(diagnostics.len() >= 3, "{json:#}");
 
-    let output = run(tmp.path(), &["validate", ".", "--format", "sarif"]);
-    assert_eq!(output.status.code(), Some(1));
-    let sarif: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let sarif = Case::in_dir(tmp.path())
+        .args(["validate", ".", "--format", "sarif"])
+        .code(1)
+        .json();
     assert_eq!(sarif["version"], "2.1.0");
     let run0 = &sarif["runs"][0];
     assert_eq!(run0["tool"]["driver"]["name"], "camunda-access");
@@ -343,9 +341,13 @@ fn sarif_and_github_annotations_locate_every_diagnostic() {
         "{sarif:#}"
     );
 
-    let output = run(tmp.path(), &["validate", ".", "--format", "github"]);
-    assert_eq!(output.status.code(), Some(1));
-    let text = stdout(&output);
+    let text = Case::in_dir(tmp.path())
+        .args(["validate", ".", "--format", "github"])
+        .code(1)
+        .stdout_has("::warning file=a.yaml")
+        .stdout_has("title=literal-password::")
+        .run()
+        .stdout;
     let commands: Vec<&str> = text.lines().filter(|l| l.starts_with("::")).collect();
     assert_eq!(commands.len(), diagnostics.len(), "{text}");
     let first = &diagnostics[0];
@@ -356,8 +358,6 @@ fn sarif_and_github_annotations_locate_every_diagnostic() {
         )),
         "{text}"
     );
-    assert!(text.contains("::warning file=a.yaml"), "{text}");
-    assert!(text.contains("title=literal-password::"), "{text}");
 }
 
 /// Top-level `x-` keys are ignored, so anchors can be defined there; a
