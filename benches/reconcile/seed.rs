@@ -16,7 +16,7 @@ use crate::PAGE;
 
 /// Counts of a realistic cluster of `n` objects: 30% entities, 30%
 /// memberships, 40% authorizations (several per owner).
-pub struct Shape {
+pub(crate) struct Shape {
     pub groups: usize,
     pub roles: usize,
     pub tenants: usize,
@@ -27,7 +27,7 @@ pub struct Shape {
     pub authorizations: usize,
 }
 
-pub fn shape(n: usize) -> Shape {
+pub(crate) fn shape(n: usize) -> Shape {
     Shape {
         groups: n / 10,
         roles: n / 20,
@@ -58,7 +58,7 @@ const PERMISSIONS: [(&str, &[&str]); 4] = [
 ];
 
 /// Seeds a fresh simulator's state with a cluster of shape `s`.
-pub fn seed(defaults: &Value, s: &Shape) -> Value {
+pub(crate) fn seed(defaults: &Value, s: &Shape) -> Value {
     let mut state = defaults.clone();
     let mut key = state["next_key"].as_i64().expect("next_key");
     let mut next_key = || {
@@ -156,7 +156,7 @@ pub fn seed(defaults: &Value, s: &Shape) -> Value {
     state
 }
 
-pub fn count(state: &Value, key: &str) -> u64 {
+pub(crate) fn count(state: &Value, key: &str) -> u64 {
     match &state[key] {
         Value::Object(m) => m.len() as u64,
         Value::Array(a) => a.len() as u64,
@@ -166,7 +166,7 @@ pub fn count(state: &Value, key: &str) -> u64 {
 
 /// The fewest requests a full read can take: topology, one page per 10,000
 /// items of each entity search, one member search per container and kind.
-pub fn minimum_requests(state: &Value) -> (u64, u64, u64) {
+pub(crate) fn minimum_requests(state: &Value) -> (u64, u64, u64) {
     let pages = |n: u64| n.div_ceil(PAGE).max(1);
     let searches: Vec<u64> = [
         "tenants",
@@ -190,7 +190,7 @@ pub fn minimum_requests(state: &Value) -> (u64, u64, u64) {
 }
 
 /// A state of `n` objects in the model, and a desired state differing in 10%.
-pub fn model_pair(n: usize) -> (AccessState, Desired) {
+pub(crate) fn model_pair(n: usize) -> (AccessState, Desired) {
     let s = shape(n);
     let mut live = AccessState::default();
     for g in 0..s.groups {

@@ -90,7 +90,7 @@ fn confirm(shell: &Shell, target: &str) -> Result<bool> {
 }
 
 /// Applies the configuration (or a saved plan) and reports.
-pub fn run(args: &ApplyArgs, settings: &Settings, shell: &Shell) -> Result<Status> {
+pub(super) fn run(args: &ApplyArgs, settings: &Settings, shell: &Shell) -> Result<Status> {
     let saved = args.plan.as_deref().map(SavedPlan::read).transpose()?;
     let paths = match (&saved, args.paths.is_empty()) {
         (Some(saved), true) => saved.recorded_paths()?,

@@ -15,7 +15,7 @@ pub struct CompletionsArgs {
 }
 
 /// Prints the completion script.
-pub fn run(
+pub(super) fn run(
     args: &CompletionsArgs,
     shell: &Shell,
 ) -> crate::error::Result<crate::cli::exit::Status> {

@@ -69,7 +69,7 @@ pub struct ConnectArgs {
 
 /// A reachable cluster.
 #[derive(Debug)]
-pub struct Connected {
+pub(super) struct Connected {
     /// The embedded simulator, kept alive as long as this.
     #[expect(
         dead_code,
@@ -90,7 +90,7 @@ pub struct Connected {
 
 /// Address, credentials and transport, resolved.
 #[derive(Debug)]
-pub struct Resolved {
+pub(super) struct Resolved {
     /// REST address.
     pub address: String,
     /// Credentials.
@@ -119,7 +119,7 @@ fn pick<T: Clone>(
 }
 
 /// Combines the SDK variables with the chosen target (variables win).
-pub fn resolve(
+pub(super) fn resolve(
     env: &crate::cli::settings::Connection,
     target: Option<&Target>,
 ) -> Result<Resolved, Error> {
@@ -203,7 +203,7 @@ pub fn resolve(
 }
 
 /// The address as it may be shown: any `user:password@` removed.
-pub fn without_credentials(address: &str) -> String {
+pub(super) fn without_credentials(address: &str) -> String {
     match address.split_once("://") {
         Some((scheme, rest)) => {
             let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
@@ -237,7 +237,11 @@ fn plain_http_host(address: &str) -> Option<String> {
 }
 
 /// Starts the embedded cluster or resolves the real one, and builds a client.
-pub fn connect(args: &ConnectArgs, settings: &Settings, shell: &Shell) -> Result<Connected, Error> {
+pub(super) fn connect(
+    args: &ConnectArgs,
+    settings: &Settings,
+    shell: &Shell,
+) -> Result<Connected, Error> {
     if args.sim {
         let mut config = SimConfig::new(args.camunda_version);
         if let Some(path) = &args.sim_seed {

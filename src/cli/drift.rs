@@ -43,7 +43,7 @@ pub struct DriftArgs {
 }
 
 /// Compares the cluster with the files and reports.
-pub fn run(args: &DriftArgs, settings: &Settings, shell: &Shell) -> Result<Status> {
+pub(super) fn run(args: &DriftArgs, settings: &Settings, shell: &Shell) -> Result<Status> {
     let Prepared {
         session, cluster, ..
     } = prepare(&args.paths, &args.connect, Settle::Changes, settings, shell)?;

@@ -41,7 +41,7 @@ pub struct ExportArgs {
 }
 
 /// Writes `files` into `dir`, with the schema they name; never over YAML.
-pub fn write_files(
+pub(super) fn write_files(
     dir: &std::path::Path,
     files: &std::collections::BTreeMap<String, String>,
 ) -> Result<()> {
@@ -109,7 +109,7 @@ fn inexpressible(state: &crate::model::state::AccessState) -> Vec<(&'static str,
 }
 
 /// Reads the cluster and writes it as YAML.
-pub fn run(args: &ExportArgs, settings: &Settings, shell: &Shell) -> Result<Status> {
+pub(super) fn run(args: &ExportArgs, settings: &Settings, shell: &Shell) -> Result<Status> {
     if args.layout == LayoutArg::PerKind && args.out.is_none() {
         return Err(Error::Usage(
             "--layout per-kind writes several files: add --out DIR".to_owned(),

@@ -12,11 +12,11 @@ use crate::render::Shell;
 use crate::render::diagnostics::{self, Style};
 
 /// Version of the error document.
-pub const ERROR_FORMAT_VERSION: u32 = 1;
+pub(super) const ERROR_FORMAT_VERSION: u32 = 1;
 
 /// What `--format json` prints when a command stops.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ErrorDocument {
+pub(super) struct ErrorDocument {
     /// [`ERROR_FORMAT_VERSION`].
     pub format_version: u32,
     /// Always `false`.
@@ -29,7 +29,7 @@ pub struct ErrorDocument {
 
 /// The error of an [`ErrorDocument`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ErrorEntry {
+pub(super) struct ErrorEntry {
     /// `refused` (a guard; nothing was written) or `error`.
     pub kind: String,
     /// One sentence.
@@ -43,7 +43,7 @@ pub struct ErrorEntry {
 
 /// Shows `error` (and, with `json`, its document on stdout) and gives the
 /// exit code.
-pub fn report(error: &Error, shell: &Shell, json: bool, color: bool) -> u8 {
+pub(super) fn report(error: &Error, shell: &Shell, json: bool, color: bool) -> u8 {
     let refused = matches!(error, Error::Refused { .. });
     if let Error::Config {
         diagnostics,

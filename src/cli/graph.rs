@@ -37,7 +37,7 @@ pub struct GraphArgs {
 }
 
 /// Plans and prints the plan's dependency graph.
-pub fn run(args: &GraphArgs, settings: &Settings, shell: &Shell) -> Result<Status> {
+pub(super) fn run(args: &GraphArgs, settings: &Settings, shell: &Shell) -> Result<Status> {
     let Prepared { session, .. } =
         prepare(&args.paths, &args.connect, Settle::Changes, settings, shell)?;
     let order = Order::new(&session.plan, &session.live.state);

@@ -29,7 +29,7 @@ pub struct ImportInitArgs {
 }
 
 /// Converts and writes.
-pub fn run(args: &ImportInitArgs, _settings: &Settings, shell: &Shell) -> Result<Status> {
+pub(super) fn run(args: &ImportInitArgs, _settings: &Settings, shell: &Shell) -> Result<Status> {
     if args.layout == LayoutArg::PerKind && args.out.is_none() {
         return Err(Error::Usage(
             "--layout per-kind writes several files: add --out DIR".to_owned(),

@@ -45,7 +45,7 @@ pub struct PlanArgs {
 }
 
 /// Plans and prints the plan.
-pub fn run(args: &PlanArgs, settings: &Settings, shell: &Shell) -> Result<Status> {
+pub(super) fn run(args: &PlanArgs, settings: &Settings, shell: &Shell) -> Result<Status> {
     let Prepared {
         session, cluster, ..
     } = prepare(&args.paths, &args.connect, Settle::Changes, settings, shell)?;

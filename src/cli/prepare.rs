@@ -16,7 +16,7 @@ use crate::render::diagnostics::{self as diagnostics_render, Style};
 
 /// A settled session with what it runs on.
 #[derive(Debug)]
-pub struct Prepared {
+pub(super) struct Prepared {
     /// The runtime the client runs on.
     pub runtime: Runtime,
     /// The connection, held so an embedded simulator runs until the
@@ -30,17 +30,21 @@ pub struct Prepared {
 }
 
 /// A runtime for the client.
-pub fn runtime() -> Result<Runtime> {
+pub(super) fn runtime() -> Result<Runtime> {
     Runtime::new().map_err(|e| Error::Environment(format!("cannot start a runtime: {e}")))
 }
 
 /// Connects as `args` say.
-pub fn connected(args: &ConnectArgs, settings: &Settings, shell: &Shell) -> Result<Connected> {
+pub(super) fn connected(
+    args: &ConnectArgs,
+    settings: &Settings,
+    shell: &Shell,
+) -> Result<Connected> {
     connect(args, settings, shell)
 }
 
 /// The cluster behind a connection, as the pipeline sees it.
-pub fn cluster_of(connected: &Connected) -> Cluster {
+pub(super) fn cluster_of(connected: &Connected) -> Cluster {
     Cluster {
         client: connected.client.clone(),
         target: connected.target.clone(),
@@ -51,7 +55,7 @@ pub fn cluster_of(connected: &Connected) -> Cluster {
 
 /// Reads the cluster behind `connect_args` and plans the configuration at
 /// `paths`, settled for `what`.
-pub fn prepare(
+pub(super) fn prepare(
     paths: &[PathBuf],
     connect_args: &ConnectArgs,
     what: Settle,

@@ -132,7 +132,7 @@ fn log_level(flags: u8) -> LevelFilter {
 
 /// Sends this tool's `tracing` events to stderr as `[level] message`
 /// lines, at the level of `-v`/`-vv` and `RUST_LOG`.
-pub fn log_to_stderr(flags: u8) {
+pub(super) fn log_to_stderr(flags: u8) {
     let level = log_level(flags);
     if level == LevelFilter::OFF {
         return;

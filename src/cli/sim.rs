@@ -180,7 +180,7 @@ fn config(args: &SimArgs) -> Result<SimConfig> {
 }
 
 /// Runs the simulator until interrupted.
-pub fn run(args: &SimArgs, shell: &Shell) -> Result<Status> {
+pub(super) fn run(args: &SimArgs, shell: &Shell) -> Result<Status> {
     let config = config(args)?;
     if let AuthMode::Oidc(oidc) = &config.auth
         && oidc.client_id_claim.is_none()

@@ -44,7 +44,7 @@ fn parse_version(s: &str) -> Result<CamundaVersion, Error> {
 }
 
 /// Validates every desired state found at the paths.
-pub fn run(args: &ValidateArgs, settings: &Settings, shell: &Shell) -> Result<Status> {
+pub(super) fn run(args: &ValidateArgs, settings: &Settings, shell: &Shell) -> Result<Status> {
     let (states, skipped) = Loader.discover(&args.paths);
     for dir in &skipped {
         shell.note(format!(

@@ -8,7 +8,7 @@ pub mod raw;
 pub mod source;
 pub mod spring;
 pub mod targets;
-pub mod validate;
+pub(crate) mod validate;
 
 use std::path::PathBuf;
 
@@ -16,7 +16,7 @@ pub use diagnostic::{Code, Diagnostic, Diagnostics, Severity};
 pub use interpolate::Variables;
 pub use loader::Loader;
 pub use source::Sources;
-pub use validate::Validator;
+pub(crate) use validate::Validator;
 
 use crate::model::catalogue::CamundaVersion;
 use crate::model::desired::Desired;

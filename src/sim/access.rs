@@ -60,7 +60,7 @@ fn json_path(name: &str) -> Option<Vec<String>> {
 /// The value of a claim named as Camunda names claims: a JSONPath
 /// (`$.realm_access.roles`, `$['a.b']`), or a plain name — a top-level key,
 /// else a dotted path (8.8's `JsonPath.compile` reads `a.b` as nested).
-pub fn claim_at<'v>(claims: &'v Value, name: &str) -> Option<&'v Value> {
+pub(crate) fn claim_at<'v>(claims: &'v Value, name: &str) -> Option<&'v Value> {
     if let Some(segments) = json_path(name) {
         return segments
             .iter()
@@ -76,7 +76,7 @@ pub fn claim_at<'v>(claims: &'v Value, name: &str) -> Option<&'v Value> {
 /// `MappingRuleMatcher` does: the rule's value is a string and is compared
 /// with `equals` to the claim, or to each item of an array claim. There is
 /// no coercion: a boolean or number claim never matches "true" or "7".
-pub fn claim_matches(claims: &Value, claim_name: &str, claim_value: &str) -> bool {
+pub(crate) fn claim_matches(claims: &Value, claim_name: &str, claim_value: &str) -> bool {
     let equals = |v: &Value| matches!(v, Value::String(s) if s == claim_value);
     match claim_at(claims, claim_name) {
         Some(Value::Array(items)) => items.iter().any(equals),

@@ -15,14 +15,14 @@ struct Inner {
 }
 
 /// Primary and secondary storage with replication lag.
-pub struct Cluster {
+pub(crate) struct Cluster {
     lag: Duration,
     inner: Mutex<Inner>,
 }
 
 impl Cluster {
     /// A cluster whose state starts as `initial`.
-    pub fn new(initial: Store, lag: Duration) -> Self {
+    pub(crate) fn new(initial: Store, lag: Duration) -> Self {
         Cluster {
             lag,
             inner: Mutex::new(Inner {
@@ -42,7 +42,7 @@ impl Cluster {
 
     /// Runs a command against the primary store; the mutations it returns
     /// are applied there at once and reach the secondary after the lag.
-    pub fn write<T, E>(
+    pub(crate) fn write<T, E>(
         &self,
         command: impl FnOnce(&mut Store) -> Result<(Vec<Mutation>, T), E>,
     ) -> Result<T, E> {
@@ -74,7 +74,7 @@ impl Cluster {
     }
 
     /// Reads the secondary copy as it is now.
-    pub fn read<T>(&self, query: impl FnOnce(&Store) -> T) -> T {
+    pub(crate) fn read<T>(&self, query: impl FnOnce(&Store) -> T) -> T {
         let mut inner = self.lock();
         self.catch_up(&mut inner);
         query(&inner.secondary)
@@ -82,24 +82,24 @@ impl Cluster {
 
     /// Reads the primary store and the secondary copy as they are now
     /// (permission checks of reads, which mix the two).
-    pub fn read_both<T>(&self, query: impl FnOnce(&Store, &Store) -> T) -> T {
+    pub(crate) fn read_both<T>(&self, query: impl FnOnce(&Store, &Store) -> T) -> T {
         let mut inner = self.lock();
         self.catch_up(&mut inner);
         query(&inner.primary, &inner.secondary)
     }
 
     /// Reads the primary store (authentication and permission checks).
-    pub fn read_primary<T>(&self, query: impl FnOnce(&Store) -> T) -> T {
+    pub(crate) fn read_primary<T>(&self, query: impl FnOnce(&Store) -> T) -> T {
         query(&self.lock().primary)
     }
 
     /// A copy of the primary store.
-    pub fn dump(&self) -> Store {
+    pub(crate) fn dump(&self) -> Store {
         self.lock().primary.clone()
     }
 
     /// Replaces the whole state (primary and secondary at once).
-    pub fn load(&self, store: Store) {
+    pub(crate) fn load(&self, store: Store) {
         let mut inner = self.lock();
         inner.primary = store.clone();
         inner.secondary = store;
@@ -107,7 +107,7 @@ impl Cluster {
     }
 
     /// Back to the state the simulator started with.
-    pub fn reset(&self) {
+    pub(crate) fn reset(&self) {
         let initial = self.lock().initial.clone();
         self.load(initial);
     }

@@ -132,7 +132,7 @@ fn roles(version: CamundaVersion) -> Vec<DefaultRole> {
 /// of `version`: (role, resource type, property for property-based grants
 /// or `None` for `*`, permissions). The planner uses them to tell these
 /// from grants added to built-in roles by hand.
-pub fn built_in_grants(
+pub(crate) fn built_in_grants(
     version: CamundaVersion,
 ) -> Vec<(
     &'static str,
@@ -151,7 +151,7 @@ pub fn built_in_grants(
 }
 
 /// The mutations that make an empty store a fresh cluster of `version`.
-pub fn fresh_cluster(store: &mut Store, version: CamundaVersion) -> Vec<Mutation> {
+pub(crate) fn fresh_cluster(store: &mut Store, version: CamundaVersion) -> Vec<Mutation> {
     let mut mutations = Vec::new();
     let tenant = Entity {
         key: store.new_key(),

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 /// What to inject, as `POST /_sim/faults` sets it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct FaultConfig {
+pub(crate) struct FaultConfig {
     /// Added to every `/v2` request.
     #[serde(default)]
     pub latency_ms: u64,
@@ -49,7 +49,7 @@ pub struct FaultConfig {
 /// Which requests a fault hits: the next `next` ones, or a `share` of all.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct Share {
+pub(crate) struct Share {
     /// Fraction of requests hit, 0 to 1.
     #[serde(default)]
     pub share: f64,
@@ -60,7 +60,7 @@ pub struct Share {
 
 /// A fault chosen for one request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Injected {
+pub(crate) enum Injected {
     /// 503 `RESOURCE_EXHAUSTED`.
     Unavailable,
     /// 429 with this many seconds in `Retry-After`.
@@ -73,7 +73,7 @@ pub enum Injected {
 
 /// What happens to the answer of a write that was applied.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AfterWrite {
+pub(crate) enum AfterWrite {
     /// The connection is closed without an answer.
     Drop,
     /// 504 `DEADLINE_EXCEEDED`.
@@ -91,7 +91,7 @@ struct State {
 
 /// Faults and counters, shared by all requests.
 #[derive(Debug)]
-pub struct Faults {
+pub(crate) struct Faults {
     state: Mutex<State>,
 }
 
@@ -132,7 +132,7 @@ impl Faults {
     }
 
     /// Replaces the fault configuration.
-    pub fn set(&self, config: FaultConfig) {
+    pub(crate) fn set(&self, config: FaultConfig) {
         let mut state = self.lock();
         if let Some(seed) = config.seed {
             state.rng = seed.max(1);
@@ -141,33 +141,33 @@ impl Faults {
     }
 
     /// The fault configuration now.
-    pub fn get(&self) -> FaultConfig {
+    pub(crate) fn get(&self) -> FaultConfig {
         self.lock().config.clone()
     }
 
     /// Counts a request under its method and route template.
-    pub fn count(&self, route: &str) {
+    pub(crate) fn count(&self, route: &str) {
         *self.lock().counters.entry(route.to_owned()).or_default() += 1;
     }
 
     /// The counters.
-    pub fn counters(&self) -> BTreeMap<String, u64> {
+    pub(crate) fn counters(&self) -> BTreeMap<String, u64> {
         self.lock().counters.clone()
     }
 
     /// Clears the counters.
-    pub fn reset_counters(&self) {
+    pub(crate) fn reset_counters(&self) {
         self.lock().counters.clear();
     }
 
     /// The latency to add to a request.
-    pub fn latency(&self) -> Duration {
+    pub(crate) fn latency(&self) -> Duration {
         Duration::from_millis(self.lock().config.latency_ms)
     }
 
     /// The fault, if any, that answers this request instead of the API.
     /// `write`: the request is a command (not a read or a search).
-    pub fn before_request(&self, write: bool) -> Option<Injected> {
+    pub(crate) fn before_request(&self, write: bool) -> Option<Injected> {
         let mut guard = self.lock();
         let State { config, rng, .. } = &mut *guard;
         if write && hit(&mut config.partition_unavailable, rng) {
@@ -186,7 +186,7 @@ impl Faults {
     }
 
     /// What, if anything, replaces the answer of a write that was applied.
-    pub fn after_write(&self) -> Option<AfterWrite> {
+    pub(crate) fn after_write(&self) -> Option<AfterWrite> {
         let mut guard = self.lock();
         let State { config, rng, .. } = &mut *guard;
         if hit(&mut config.drop_after_write, rng) {

@@ -3,18 +3,18 @@
 //! checked against a primary store; reads see a secondary copy that catches
 //! up after a lag, as Camunda's exporter-fed search storage does.
 
-pub mod access;
-pub mod api;
-pub mod cluster;
-pub mod defaults;
-pub mod engine;
-pub mod faults;
+pub(crate) mod access;
+pub(crate) mod api;
+pub(crate) mod cluster;
+pub(crate) mod defaults;
+pub(crate) mod engine;
+pub(crate) mod faults;
 pub mod init;
 pub mod oidc;
-pub mod request;
-pub mod search;
-pub mod server;
-pub mod store;
+pub(crate) mod request;
+pub(crate) mod search;
+pub(crate) mod server;
+pub(crate) mod store;
 
 use std::net::SocketAddr;
 use std::time::Duration;

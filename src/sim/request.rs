@@ -9,12 +9,12 @@ use crate::model::ids::{DEFAULT_ID_PATTERN, MAX_ID_LENGTH, TENANT_ID_PATTERN};
 use crate::sim::engine::Rejection;
 
 /// 400 with Spring's default title, for bodies that cannot be read.
-pub fn bad_request(detail: impl Into<String>) -> Rejection {
+pub(crate) fn bad_request(detail: impl Into<String>) -> Rejection {
     Rejection::new(400, "Bad Request", detail)
 }
 
 /// 400 `INVALID_ARGUMENT` with the violations joined as the gateway joins them.
-pub fn invalid_argument(violations: Vec<String>) -> Rejection {
+pub(crate) fn invalid_argument(violations: Vec<String>) -> Rejection {
     Rejection::new(
         400,
         "INVALID_ARGUMENT",
@@ -23,7 +23,7 @@ pub fn invalid_argument(violations: Vec<String>) -> Rejection {
 }
 
 /// Parses a JSON object body with a fixed set of properties.
-pub fn object(body: &[u8], allowed: &[&str]) -> Result<Map<String, Value>, Rejection> {
+pub(crate) fn object(body: &[u8], allowed: &[&str]) -> Result<Map<String, Value>, Rejection> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(bad_request("Required request body is missing"));
     }
@@ -41,7 +41,7 @@ pub fn object(body: &[u8], allowed: &[&str]) -> Result<Map<String, Value>, Rejec
 }
 
 /// Parses an optional search body.
-pub fn optional_json(body: &[u8]) -> Result<Option<Value>, Rejection> {
+pub(crate) fn optional_json(body: &[u8]) -> Result<Option<Value>, Rejection> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(None);
     }
@@ -51,7 +51,7 @@ pub fn optional_json(body: &[u8]) -> Result<Option<Value>, Rejection> {
 }
 
 /// A string property: `None` when absent or null; 400 when not a string.
-pub fn string(map: &Map<String, Value>, key: &str) -> Result<Option<String>, Rejection> {
+pub(crate) fn string(map: &Map<String, Value>, key: &str) -> Result<Option<String>, Rejection> {
     match map.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.clone())),
@@ -63,14 +63,14 @@ pub fn string(map: &Map<String, Value>, key: &str) -> Result<Option<String>, Rej
 
 /// The cluster's ID rule (`camunda.security.id-validation-pattern`).
 #[derive(Debug, Clone, Default)]
-pub struct IdRules {
+pub(crate) struct IdRules {
     pattern: Option<regex::Regex>,
 }
 
 impl IdRules {
     /// A custom pattern. Like Camunda, refuses one that matches `*`, the
     /// reserved wildcard.
-    pub fn custom(pattern: &str) -> Result<IdRules, String> {
+    pub(crate) fn custom(pattern: &str) -> Result<IdRules, String> {
         let regex = regex::Regex::new(pattern)
             .map_err(|e| format!("invalid ID pattern '{pattern}': {e}"))?;
         if regex.is_match("*") {
@@ -84,7 +84,7 @@ impl IdRules {
     }
 
     /// The pattern as error messages show it.
-    pub fn pattern(&self) -> &str {
+    pub(crate) fn pattern(&self) -> &str {
         self.pattern
             .as_ref()
             .map_or(DEFAULT_ID_PATTERN, regex::Regex::as_str)
@@ -104,14 +104,14 @@ impl IdRules {
 /// on with plain values: a missing one comes back as the default (empty),
 /// and then [`Violations::finish`] fails, so that placeholder is never used.
 #[derive(Debug)]
-pub struct Violations<'a> {
+pub(crate) struct Violations<'a> {
     rules: &'a IdRules,
     messages: Vec<String>,
 }
 
 impl<'a> Violations<'a> {
     /// Collects violations of `rules`.
-    pub fn new(rules: &'a IdRules) -> Self {
+    pub(crate) fn new(rules: &'a IdRules) -> Self {
         Violations {
             rules,
             messages: Vec::new(),
@@ -119,7 +119,7 @@ impl<'a> Violations<'a> {
     }
 
     /// A required, non-blank value.
-    pub fn required<S: AsRef<str> + Default>(&mut self, key: &str, value: Option<S>) -> S {
+    pub(crate) fn required<S: AsRef<str> + Default>(&mut self, key: &str, value: Option<S>) -> S {
         match value {
             Some(v) if !v.as_ref().trim().is_empty() => v,
             _ => {
@@ -130,7 +130,7 @@ impl<'a> Violations<'a> {
     }
 
     /// An ID with the cluster's pattern and the length limit.
-    pub fn id<S: AsRef<str> + Default>(&mut self, key: &str, value: Option<S>) -> S {
+    pub(crate) fn id<S: AsRef<str> + Default>(&mut self, key: &str, value: Option<S>) -> S {
         let value = self.required(key, value);
         let id = value.as_ref();
         if id.is_empty() {
@@ -150,7 +150,7 @@ impl<'a> Violations<'a> {
     }
 
     /// A tenant ID.
-    pub fn tenant_id<S: AsRef<str> + Default>(&mut self, value: Option<S>) -> S {
+    pub(crate) fn tenant_id<S: AsRef<str> + Default>(&mut self, value: Option<S>) -> S {
         let value = self.required("tenantId", value);
         let id = value.as_ref();
         if id.is_empty() {
@@ -170,7 +170,7 @@ impl<'a> Violations<'a> {
     }
 
     /// An e-mail address, when given and not blank.
-    pub fn email(&mut self, value: Option<&str>) {
+    pub(crate) fn email(&mut self, value: Option<&str>) {
         if let Some(email) = value.filter(|v| !v.trim().is_empty())
             && !crate::model::ids::is_email(email)
         {
@@ -180,12 +180,12 @@ impl<'a> Violations<'a> {
     }
 
     /// Adds a message.
-    pub fn push(&mut self, message: impl Into<String>) {
+    pub(crate) fn push(&mut self, message: impl Into<String>) {
         self.messages.push(message.into());
     }
 
     /// `Ok` when nothing was found, else the joined 400.
-    pub fn finish(self) -> Result<(), Rejection> {
+    pub(crate) fn finish(self) -> Result<(), Rejection> {
         if self.messages.is_empty() {
             Ok(())
         } else {
@@ -231,7 +231,7 @@ fn enum_error(value: &str, field: &str, values: &[&str]) -> Rejection {
 }
 
 /// An owner type; `UNSPECIFIED` parses but is rejected by the validator.
-pub fn owner_type(value: &str) -> Result<Option<OwnerType>, Rejection> {
+pub(crate) fn owner_type(value: &str) -> Result<Option<OwnerType>, Rejection> {
     if value == "UNSPECIFIED" {
         return Ok(None);
     }
@@ -241,7 +241,10 @@ pub fn owner_type(value: &str) -> Result<Option<OwnerType>, Rejection> {
 }
 
 /// A resource type known to `version`.
-pub fn resource_type(value: &str, version: CamundaVersion) -> Result<ResourceType, Rejection> {
+pub(crate) fn resource_type(
+    value: &str,
+    version: CamundaVersion,
+) -> Result<ResourceType, Rejection> {
     match ResourceType::parse(value) {
         Some(rt) if rt.since() <= version => Ok(rt),
         _ => {
@@ -255,7 +258,10 @@ pub fn resource_type(value: &str, version: CamundaVersion) -> Result<ResourceTyp
 }
 
 /// A permission type known to `version`.
-pub fn permission_type(value: &str, version: CamundaVersion) -> Result<PermissionType, Rejection> {
+pub(crate) fn permission_type(
+    value: &str,
+    version: CamundaVersion,
+) -> Result<PermissionType, Rejection> {
     match PermissionType::parse(value) {
         Some(p) if p.since() <= version => Ok(p),
         _ => {
@@ -266,7 +272,7 @@ pub fn permission_type(value: &str, version: CamundaVersion) -> Result<Permissio
 }
 
 /// Decodes one percent-encoded path segment.
-pub fn decode_segment(segment: &str) -> Option<String> {
+pub(crate) fn decode_segment(segment: &str) -> Option<String> {
     let bytes = segment.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

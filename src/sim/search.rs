@@ -12,16 +12,16 @@ use crate::sim::engine::Rejection;
 use crate::sim::request::{bad_request, invalid_argument};
 
 /// `totalItems` is capped here, as Elasticsearch caps it.
-pub const TOTAL_ITEMS_CAP: usize = 10_000;
+pub(crate) const TOTAL_ITEMS_CAP: usize = 10_000;
 /// The largest page.
-pub const MAX_LIMIT: usize = 10_000;
+pub(crate) const MAX_LIMIT: usize = 10_000;
 /// The page size when none is given.
-pub const DEFAULT_LIMIT: usize = 100;
+pub(crate) const DEFAULT_LIMIT: usize = 100;
 
 /// One searchable item: its JSON and its engine key (for `key` sorting and
 /// as the final tie-breaker).
 #[derive(Debug, Clone)]
-pub struct Item {
+pub(crate) struct Item {
     /// The item as the response shows it.
     pub json: Value,
     /// Engine key.
@@ -30,7 +30,7 @@ pub struct Item {
 
 /// How a filter field matches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FilterKind {
+pub(crate) enum FilterKind {
     /// A plain string, or an advanced string filter (`$eq`, `$like`, …).
     String,
     /// An enum value (exact).
@@ -41,7 +41,7 @@ pub enum FilterKind {
 
 /// A search endpoint's contract.
 #[derive(Debug, Clone)]
-pub struct Spec {
+pub(crate) struct Spec {
     /// Filter fields: (request name, item field, kind). Empty: no filter allowed.
     pub filters: &'static [(&'static str, &'static str, FilterKind)],
     /// Sort fields (item field names; `key` sorts by engine key).
@@ -158,7 +158,7 @@ fn string_filter(field: &'static str, value: &Value, path: &str) -> Result<Predi
 }
 
 /// A parsed search request.
-pub struct Query {
+pub(crate) struct Query {
     predicates: Vec<Predicate>,
     sort: Vec<SortField>,
     page: Page,
@@ -194,7 +194,7 @@ fn decode_cursor(cursor: &Value, name: &str) -> Result<Vec<Value>, Rejection> {
 
 impl Query {
     /// Parses a request body (`None` or empty: defaults).
-    pub fn parse(body: Option<&Value>, spec: &Spec) -> Result<Query, Rejection> {
+    pub(crate) fn parse(body: Option<&Value>, spec: &Spec) -> Result<Query, Rejection> {
         let empty = Map::new();
         let root = match body {
             None | Some(Value::Null) => &empty,
@@ -394,7 +394,7 @@ impl Query {
     }
 
     /// Filters, sorts and pages `items` into a search response.
-    pub fn run(&self, items: Vec<Item>, version: CamundaVersion) -> Value {
+    pub(crate) fn run(&self, items: Vec<Item>, version: CamundaVersion) -> Value {
         let mut rows: Vec<(Vec<Value>, Value)> = items
             .into_iter()
             .filter(|item| self.predicates.iter().all(|p| p(&item.json)))

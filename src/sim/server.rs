@@ -25,7 +25,7 @@ use crate::sim::request::decode_segment;
 use crate::sim::store::Store;
 
 /// How callers authenticate.
-pub enum Authentication {
+pub(crate) enum Authentication {
     /// No authentication (`unprotected-api`).
     None,
     /// HTTP Basic against the cluster's users.
@@ -35,7 +35,7 @@ pub enum Authentication {
 }
 
 /// Everything a request handler needs.
-pub struct Server {
+pub(crate) struct Server {
     /// The identity API.
     pub api: Api,
     /// Counters and faults.
@@ -395,7 +395,10 @@ trait Io: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send {}
 impl<T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send> Io for T {}
 
 /// Builds a TLS acceptor from a PEM certificate chain and private key.
-pub fn tls_acceptor(cert_pem: &[u8], key_pem: &[u8]) -> Result<tokio_rustls::TlsAcceptor, String> {
+pub(crate) fn tls_acceptor(
+    cert_pem: &[u8],
+    key_pem: &[u8],
+) -> Result<tokio_rustls::TlsAcceptor, String> {
     use rustls_pki_types::pem::PemObject;
     use rustls_pki_types::{CertificateDer, PrivateKeyDer};
     let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(cert_pem)
@@ -418,7 +421,7 @@ pub fn tls_acceptor(cert_pem: &[u8], key_pem: &[u8]) -> Result<tokio_rustls::Tls
 }
 
 /// Serves `server` on `listener` until stopped, over TLS when `tls` is given.
-pub fn spawn(
+pub(crate) fn spawn(
     server: Server,
     listener: TcpListener,
     tls: Option<tokio_rustls::TlsAcceptor>,

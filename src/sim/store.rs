@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::model::catalogue::{OwnerType, PermissionType, ResourceType};
 
 /// The first key the simulated partition hands out (Zeebe's partition 1 base).
-pub const FIRST_KEY: i64 = 2_251_799_813_685_249;
+pub(crate) const FIRST_KEY: i64 = 2_251_799_813_685_249;
 
 /// A group, role or tenant.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -28,12 +28,12 @@ use serde_json::Value;
 use tempfile::TempDir;
 
 /// The repository root.
-pub fn root() -> PathBuf {
+pub(crate) fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// The binary, with a clean environment for colour and a hang guard.
-pub fn cmd(dir: &Path) -> Command {
+pub(crate) fn cmd(dir: &Path) -> Command {
     let mut cmd = Command::cargo_bin("camunda-access").expect("binary is built");
     cmd.current_dir(dir)
         .env_remove("NO_COLOR")
@@ -44,22 +44,22 @@ pub fn cmd(dir: &Path) -> Command {
 }
 
 /// Runs `camunda-access ARGS` in `dir`.
-pub fn run(dir: &Path, args: &[&str]) -> Output {
+pub(crate) fn run(dir: &Path, args: &[&str]) -> Output {
     cmd(dir).args(args).output().expect("binary runs")
 }
 
 /// stdout as text.
-pub fn stdout(output: &Output) -> String {
+pub(crate) fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
 /// stderr as text.
-pub fn stderr(output: &Output) -> String {
+pub(crate) fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
 /// Runs `validate --format json` and parses the document.
-pub fn validate_json(dir: &Path, args: &[&str]) -> (i32, Value) {
+pub(crate) fn validate_json(dir: &Path, args: &[&str]) -> (i32, Value) {
     let mut all = vec!["validate", "--format", "json"];
     all.extend_from_slice(args);
     let output = run(dir, &all);
@@ -70,7 +70,7 @@ pub fn validate_json(dir: &Path, args: &[&str]) -> (i32, Value) {
 
 /// Runs `camunda-access ARGS` in `dir` against the cluster at `base`,
 /// without credentials and without colour.
-pub fn against(dir: &Path, base: &str, args: &[&str]) -> Output {
+pub(crate) fn against(dir: &Path, base: &str, args: &[&str]) -> Output {
     Case::in_dir(dir).against(base).args(args).run().output
 }
 
@@ -78,7 +78,7 @@ pub fn against(dir: &Path, base: &str, args: &[&str]) -> Output {
 /// parts (loopback ports, durations, authorization keys, the tool's
 /// version) are replaced by placeholders, so a snapshot changes only when
 /// what a user reads changes.
-pub fn snapshot_settings() -> insta::Settings {
+pub(crate) fn snapshot_settings() -> insta::Settings {
     let mut settings = insta::Settings::clone_current();
     settings.set_prepend_module_to_snapshot(false);
     settings.add_filter(r"(127\.0\.0\.1|localhost):\d+", "$1:[PORT]");
@@ -125,7 +125,7 @@ enum Check {
 
 /// One run of the binary, and what it must print. Built, then `run()`.
 #[must_use = "a case does nothing until it is run"]
-pub struct Case {
+pub(crate) struct Case {
     dir: Dir,
     /// `--color never`, before the other arguments, when run against a
     /// cluster.
@@ -144,7 +144,7 @@ pub struct Case {
 impl Case {
     /// A case run from the repository root (where `examples/` is), or from
     /// a temporary directory once it is given a file.
-    pub fn new() -> Case {
+    pub(crate) fn new() -> Case {
         Case {
             dir: Dir::Root,
             no_colour: false,
@@ -158,7 +158,7 @@ impl Case {
     }
 
     /// A case run in `dir`.
-    pub fn in_dir(dir: &Path) -> Case {
+    pub(crate) fn in_dir(dir: &Path) -> Case {
         Case {
             dir: Dir::Given(dir.to_owned()),
             ..Case::new()
@@ -166,7 +166,7 @@ impl Case {
     }
 
     /// The directory the case runs in.
-    pub fn dir(&self) -> &Path {
+    pub(crate) fn dir(&self) -> &Path {
         match &self.dir {
             Dir::Root => Path::new(env!("CARGO_MANIFEST_DIR")),
             Dir::Given(dir) => dir,
@@ -176,7 +176,7 @@ impl Case {
 
     /// Writes `text` to `name` in the case's directory; a case run from the
     /// root gets a temporary directory first.
-    pub fn file(mut self, name: &str, text: &str) -> Case {
+    pub(crate) fn file(mut self, name: &str, text: &str) -> Case {
         if matches!(self.dir, Dir::Root) {
             self.dir = Dir::Temp(tempfile::tempdir().expect("a temporary directory"));
         }
@@ -189,25 +189,25 @@ impl Case {
     }
 
     /// Sets an environment variable for the run.
-    pub fn env(mut self, key: &str, value: impl Into<OsString>) -> Case {
+    pub(crate) fn env(mut self, key: &str, value: impl Into<OsString>) -> Case {
         self.env.push((key.into(), Some(value.into())));
         self
     }
 
     /// Removes an environment variable for the run.
-    pub fn env_remove(mut self, key: &str) -> Case {
+    pub(crate) fn env_remove(mut self, key: &str) -> Case {
         self.env.push((key.into(), None));
         self
     }
 
     /// Runs against a fresh simulated 8.8 cluster of its own, with no lag
     /// and no authentication (see [`Case::against`]).
-    pub fn sim(self) -> Case {
+    pub(crate) fn sim(self) -> Case {
         self.sim_with(SimConfig::new(CamundaVersion::V8_8))
     }
 
     /// Runs against a simulated cluster of its own, started with `config`.
-    pub fn sim_with(mut self, config: SimConfig) -> Case {
+    pub(crate) fn sim_with(mut self, config: SimConfig) -> Case {
         let sim = Background::start(config).expect("the simulator starts");
         let base = sim.url();
         self.sim = Some(sim);
@@ -215,13 +215,13 @@ impl Case {
     }
 
     /// The address of the case's own simulator (after [`Case::sim`]).
-    pub fn url(&self) -> String {
+    pub(crate) fn url(&self) -> String {
         self.sim.as_ref().expect("the case has a simulator").url()
     }
 
     /// Runs against the cluster at `base`, without credentials and without
     /// colour.
-    pub fn against(mut self, base: &str) -> Case {
+    pub(crate) fn against(mut self, base: &str) -> Case {
         self.no_colour = true;
         self.env("CAMUNDA_REST_ADDRESS", base)
             .env("CAMUNDA_AUTH_STRATEGY", "NONE")
@@ -229,7 +229,7 @@ impl Case {
 
     /// Runs against the cluster at `base` as the basic-auth user `user`,
     /// without colour.
-    pub fn basic_auth(mut self, base: &str, user: &str, password: &str) -> Case {
+    pub(crate) fn basic_auth(mut self, base: &str, user: &str, password: &str) -> Case {
         self.no_colour = true;
         self.env("CAMUNDA_REST_ADDRESS", base)
             .env("CAMUNDA_AUTH_STRATEGY", "BASIC")
@@ -238,13 +238,13 @@ impl Case {
     }
 
     /// One more argument.
-    pub fn arg(mut self, arg: impl Into<OsString>) -> Case {
+    pub(crate) fn arg(mut self, arg: impl Into<OsString>) -> Case {
         self.args.push(arg.into());
         self
     }
 
     /// More arguments.
-    pub fn args<I, S>(mut self, args: I) -> Case
+    pub(crate) fn args<I, S>(mut self, args: I) -> Case
     where
         I: IntoIterator<Item = S>,
         S: Into<OsString>,
@@ -254,31 +254,31 @@ impl Case {
     }
 
     /// The exit code the run must end with.
-    pub fn code(mut self, code: i32) -> Case {
+    pub(crate) fn code(mut self, code: i32) -> Case {
         self.code = Some(code);
         self
     }
 
     /// stdout must contain `text`.
-    pub fn stdout_has(mut self, text: &str) -> Case {
+    pub(crate) fn stdout_has(mut self, text: &str) -> Case {
         self.checks.push(Check::Has(Stream::Stdout, text.into()));
         self
     }
 
     /// stdout must not contain `text`.
-    pub fn stdout_lacks(mut self, text: &str) -> Case {
+    pub(crate) fn stdout_lacks(mut self, text: &str) -> Case {
         self.checks.push(Check::Lacks(Stream::Stdout, text.into()));
         self
     }
 
     /// stderr must contain `text`.
-    pub fn stderr_has(mut self, text: &str) -> Case {
+    pub(crate) fn stderr_has(mut self, text: &str) -> Case {
         self.checks.push(Check::Has(Stream::Stderr, text.into()));
         self
     }
 
     /// stderr must not contain `text`.
-    pub fn stderr_lacks(mut self, text: &str) -> Case {
+    pub(crate) fn stderr_lacks(mut self, text: &str) -> Case {
         self.checks.push(Check::Lacks(Stream::Stderr, text.into()));
         self
     }
@@ -286,13 +286,13 @@ impl Case {
     /// stdout must equal the snapshot `cli__<test file>__<name>.snap`, with
     /// the filters of [`snapshot_settings`].
     #[track_caller]
-    pub fn snapshot(self, name: &str) -> Case {
+    pub(crate) fn snapshot(self, name: &str) -> Case {
         self.snapshot_of(Stream::Stdout, name)
     }
 
     /// stderr must equal the snapshot `cli__<test file>__<name>.snap`.
     #[track_caller]
-    pub fn stderr_snapshot(self, name: &str) -> Case {
+    pub(crate) fn stderr_snapshot(self, name: &str) -> Case {
         self.snapshot_of(Stream::Stderr, name)
     }
 
@@ -310,7 +310,7 @@ impl Case {
     }
 
     /// Runs the binary and checks every expectation.
-    pub fn run(self) -> Ran {
+    pub(crate) fn run(self) -> Ran {
         let mut command = cmd(self.dir());
         command.args(self.all_args());
         for (key, value) in &self.env {
@@ -356,7 +356,7 @@ impl Case {
 
     /// Runs the binary, checks every expectation, and parses stdout as one
     /// JSON document.
-    pub fn json(self) -> Value {
+    pub(crate) fn json(self) -> Value {
         let ran = self.run();
         ran.json()
     }
@@ -410,7 +410,7 @@ fn name(stream: Stream) -> &'static str {
 }
 
 /// What a case's run printed, for checks beyond the builder's.
-pub struct Ran {
+pub(crate) struct Ran {
     /// The process's output.
     pub output: Output,
     /// stdout as text.
@@ -429,18 +429,18 @@ impl Ran {
     }
 
     /// The exit code.
-    pub fn code(&self) -> Option<i32> {
+    pub(crate) fn code(&self) -> Option<i32> {
         self.output.status.code()
     }
 
     /// stdout parsed as one JSON document.
-    pub fn json(&self) -> Value {
+    pub(crate) fn json(&self) -> Value {
         serde_json::from_str(&self.stdout)
             .unwrap_or_else(|e| self.fail(&format!("stdout is not one JSON document ({e})")))
     }
 
     /// Fails the test with `what`, the command line and both streams.
-    pub fn fail(&self, what: &str) -> ! {
+    pub(crate) fn fail(&self, what: &str) -> ! {
         panic!(
             "{what}\ncommand: {}\nexit: {:?}\n--- stdout\n{}\n--- stderr\n{}",
             self.line,

@@ -11,18 +11,18 @@ use camunda_access::sim::{AuthMode, Background, SimConfig};
 use serde_json::{Value, json};
 
 /// Prunes groups and declares one, `keep`: every other group is deleted.
-pub const PRUNE_GROUPS_KEEP: &str =
+pub(crate) const PRUNE_GROUPS_KEEP: &str =
     "version: 1\npolicy:\n  prune: [groups]\ngroups:\n  - id: keep\n";
 
 /// The client `worker` may create messages (`allow` as given).
-pub fn worker_on_messages(allow: &str) -> String {
+pub(crate) fn worker_on_messages(allow: &str) -> String {
     format!(
         "version: 1\nclients:\n  - id: worker\n    permissions:\n      - resource: MESSAGE\n        id: \"*\"\n        allow: [{allow}]\n"
     )
 }
 
 /// A simulated cluster of `version` whose reads lag writes by `lag_ms`.
-pub fn sim(version: CamundaVersion, lag_ms: u64) -> Background {
+pub(crate) fn sim(version: CamundaVersion, lag_ms: u64) -> Background {
     let mut config = SimConfig::new(version);
     config.lag = Duration::from_millis(lag_ms);
     Background::start(config).unwrap()
@@ -31,7 +31,7 @@ pub fn sim(version: CamundaVersion, lag_ms: u64) -> Background {
 /// A simulated 8.8 cluster with basic authentication and authorizations
 /// enforced; `admins` are its administrators, each with the password
 /// `<name>-pw`.
-pub fn basic_sim(admins: &[&str]) -> Background {
+pub(crate) fn basic_sim(admins: &[&str]) -> Background {
     let mut config = SimConfig::new(CamundaVersion::V8_8);
     config.lag = Duration::ZERO;
     config.auth = AuthMode::Basic;
@@ -43,7 +43,7 @@ pub fn basic_sim(admins: &[&str]) -> Background {
 }
 
 /// One request to a simulator: (status, JSON body or `null`).
-pub fn call(base: &str, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
+pub(crate) fn call(base: &str, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -64,7 +64,7 @@ pub fn call(base: &str, method: &str, path: &str, body: Option<Value>) -> (u16, 
 }
 
 /// Sends one request to a simulator and insists on success.
-pub fn send(base: &str, method: &str, path: &str, body: Option<Value>) -> Value {
+pub(crate) fn send(base: &str, method: &str, path: &str, body: Option<Value>) -> Value {
     let (status, body) = call(base, method, path, body);
     assert!(
         (200..300).contains(&status),
@@ -74,12 +74,12 @@ pub fn send(base: &str, method: &str, path: &str, body: Option<Value>) -> Value 
 }
 
 /// Injects faults (`POST /_sim/faults`, see docs/simulator.md).
-pub fn faults(base: &str, faults: Value) {
+pub(crate) fn faults(base: &str, faults: Value) {
     send(base, "POST", "/_sim/faults", Some(faults));
 }
 
 /// Creates the group `id` named `name`.
-pub fn group(base: &str, id: &str, name: &str) {
+pub(crate) fn group(base: &str, id: &str, name: &str) {
     send(
         base,
         "POST",
@@ -90,7 +90,7 @@ pub fn group(base: &str, id: &str, name: &str) {
 
 /// Creates the groups `old-0` … named "Old", for a configuration that
 /// prunes them.
-pub fn old_groups(base: &str, count: usize) {
+pub(crate) fn old_groups(base: &str, count: usize) {
     for i in 0..count {
         group(base, &format!("old-{i}"), "Old");
     }
@@ -98,7 +98,7 @@ pub fn old_groups(base: &str, count: usize) {
 
 /// Creates an authorization of `owner` (of `owner_type`) on
 /// `resource_type:resource_id` with `permissions`.
-pub fn grant(
+pub(crate) fn grant(
     base: &str,
     (owner_type, owner): (&str, &str),
     (resource_type, resource_id): (&str, &str),
@@ -115,7 +115,7 @@ pub fn grant(
 }
 
 /// Writes the simulator counted (creates, updates, deletes, assignments).
-pub fn writes(base: &str) -> u64 {
+pub(crate) fn writes(base: &str) -> u64 {
     let counted = send(base, "GET", "/_sim/requests", None);
     counted
         .as_object()
@@ -133,7 +133,7 @@ pub fn writes(base: &str) -> u64 {
 
 /// Creates the user `username` (with a name and an e-mail address, which
 /// may be empty).
-pub fn user(base: &str, username: &str, password: &str, name: &str, email: &str) {
+pub(crate) fn user(base: &str, username: &str, password: &str, name: &str, email: &str) {
     send(
         base,
         "POST",
@@ -144,7 +144,7 @@ pub fn user(base: &str, username: &str, password: &str, name: &str, email: &str)
 
 /// Starts `camunda-access sim --listen 127.0.0.1:0 ARGS` as a user starts
 /// it; the process and the one line it printed when ready.
-pub fn sim_process(args: &[&str], stderr: Stdio) -> (Child, String) {
+pub(crate) fn sim_process(args: &[&str], stderr: Stdio) -> (Child, String) {
     let mut child = Command::new(assert_cmd::cargo::cargo_bin("camunda-access"))
         .args(["sim", "--listen", "127.0.0.1:0"])
         .args(args)
@@ -162,7 +162,7 @@ pub fn sim_process(args: &[&str], stderr: Stdio) -> (Child, String) {
 /// How many changes of an `apply --format json` report had an unknown
 /// outcome (a dropped or timed-out answer) and were settled by sending
 /// them again.
-pub fn settled_again(report: &Value) -> usize {
+pub(crate) fn settled_again(report: &Value) -> usize {
     report["changes"]
         .as_array()
         .unwrap()
@@ -177,7 +177,9 @@ pub fn settled_again(report: &Value) -> usize {
 
 /// A tokio runtime of `workers` threads and a listener on a free loopback
 /// port, for a stand-in server; its `http://` address.
-pub fn loopback(workers: usize) -> (tokio::runtime::Runtime, tokio::net::TcpListener, String) {
+pub(crate) fn loopback(
+    workers: usize,
+) -> (tokio::runtime::Runtime, tokio::net::TcpListener, String) {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(workers)
         .enable_all()

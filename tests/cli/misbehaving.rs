@@ -143,9 +143,9 @@ mod futures_core_stream {
     use std::task::{Context, Poll};
 
     /// The `Stream` trait `StreamBody` wants.
-    pub use futures_core::Stream;
+    pub(super) use futures_core::Stream;
 
-    pub struct Iter<T>(std::vec::IntoIter<T>);
+    pub(super) struct Iter<T>(std::vec::IntoIter<T>);
 
     impl<T: Unpin> Stream for Iter<T> {
         type Item = T;
@@ -154,11 +154,11 @@ mod futures_core_stream {
         }
     }
 
-    pub fn iter<T: Unpin>(items: Vec<T>) -> Iter<T> {
+    pub(super) fn iter<T: Unpin>(items: Vec<T>) -> Iter<T> {
         Iter(items.into_iter())
     }
 
-    pub struct Receiver<T>(tokio::sync::mpsc::Receiver<T>);
+    pub(super) struct Receiver<T>(tokio::sync::mpsc::Receiver<T>);
 
     impl<T> Stream for Receiver<T> {
         type Item = T;
@@ -167,7 +167,7 @@ mod futures_core_stream {
         }
     }
 
-    pub fn receiver<T>(rx: tokio::sync::mpsc::Receiver<T>) -> Receiver<T> {
+    pub(super) fn receiver<T>(rx: tokio::sync::mpsc::Receiver<T>) -> Receiver<T> {
         Receiver(rx)
     }
 }

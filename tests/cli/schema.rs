@@ -5,13 +5,13 @@ use std::path::Path;
 
 use crate::common::{root, run, stdout};
 
-pub fn compiled_schema() -> jsonschema::Validator {
+pub(crate) fn compiled_schema() -> jsonschema::Validator {
     let text = fs::read_to_string(root().join("schema/camunda-access.schema.json")).unwrap();
     let schema: serde_json::Value = serde_json::from_str(&text).unwrap();
     jsonschema::validator_for(&schema).expect("the schema compiles")
 }
 
-pub fn yaml_to_json(path: &Path) -> serde_json::Value {
+pub(crate) fn yaml_to_json(path: &Path) -> serde_json::Value {
     let text = fs::read_to_string(path).unwrap();
     serde_saphyr::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }

@@ -32,7 +32,7 @@ use members::Side;
 use values::IdKind;
 
 /// Validates parsed files against the format and a Camunda version.
-pub struct Validator<'a> {
+pub(crate) struct Validator<'a> {
     sources: &'a Sources,
     vars: &'a Variables,
     version: CamundaVersion,
@@ -76,7 +76,7 @@ impl EntityKind {
 
 impl<'a> Validator<'a> {
     /// A validator for files in `sources`, interpolating from `vars`.
-    pub fn new(sources: &'a Sources, vars: &'a Variables, version: CamundaVersion) -> Self {
+    pub(crate) fn new(sources: &'a Sources, vars: &'a Variables, version: CamundaVersion) -> Self {
         Validator {
             sources,
             vars,
@@ -98,7 +98,7 @@ impl<'a> Validator<'a> {
 
     /// Validates all files as one desired state. The state is returned even
     /// when there are errors (for tooling); callers check the diagnostics.
-    pub fn validate(mut self, files: &[(FileId, RawFile)]) -> (Desired, Diagnostics) {
+    pub(crate) fn validate(mut self, files: &[(FileId, RawFile)]) -> (Desired, Diagnostics) {
         // Declarations first, so references can be checked against all files.
         for (file, raw) in files {
             self.check_version(*file, raw);

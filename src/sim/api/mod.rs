@@ -24,7 +24,7 @@ use crate::sim::store::{EntityType, Relation, Store};
 
 /// What the API answers: a status and an optional JSON body.
 #[derive(Debug, Clone)]
-pub struct Reply {
+pub(crate) struct Reply {
     /// HTTP status.
     pub status: u16,
     /// JSON body.
@@ -61,7 +61,7 @@ impl Reply {
 
 /// Feature switches of the cluster (reference §12).
 #[derive(Debug, Clone)]
-pub struct Switches {
+pub(crate) struct Switches {
     /// `camunda.security.multiTenancy.apiEnabled`.
     pub tenants_api: bool,
     /// Groups are managed in Camunda (no groups claim).
@@ -71,7 +71,7 @@ pub struct Switches {
 }
 
 /// The API over one cluster.
-pub struct Api {
+pub(crate) struct Api {
     /// Storage.
     pub cluster: Cluster,
     /// Command processing.
@@ -115,7 +115,7 @@ impl Api {
 
     /// Answers one `/v2` request. `segments` are the decoded path segments
     /// after `/v2`. Returns the route template (for counters) and the reply.
-    pub fn handle(
+    pub(crate) fn handle(
         &self,
         method: &str,
         segments: &[String],

@@ -17,7 +17,7 @@ use crate::sim::store::{EntityType, Mutation, Relation, Store};
 /// What a created user gets on itself. camunda/camunda#24060 asked for
 /// `READ` and `UPDATE`; the 8.8-era `UserCreateProcessor` (resource
 /// matchers, owner IDs) grants `READ` only, in line with #29868.
-pub const USER_SELF_PERMISSIONS: [PermissionType; 1] = [PermissionType::Read];
+pub(crate) const USER_SELF_PERMISSIONS: [PermissionType; 1] = [PermissionType::Read];
 
 /// Engine behaviour switches.
 #[derive(Debug, Clone)]
@@ -82,7 +82,7 @@ fn reject(intent: &str, kind: RejectionType, reason: impl std::fmt::Display) -> 
 }
 
 /// The result of a command: what to change, and what to answer.
-pub type Outcome<T> = Result<(Vec<Mutation>, T), Rejection>;
+pub(crate) type Outcome<T> = Result<(Vec<Mutation>, T), Rejection>;
 
 /// Java's `List.toString()` of permission types.
 fn java_list(perms: impl IntoIterator<Item = PermissionType>) -> String {
