@@ -43,6 +43,7 @@ pub mod plan;
 pub mod render;
 pub mod schema;
 pub mod secrets;
+#[cfg(feature = "sim")]
 pub mod sim;
 #[doc(hidden)]
 pub mod test_support;

@@ -23,6 +23,7 @@ use crate::live::{Auth, Client};
 use crate::model::CamundaVersion;
 use crate::model::state::Secret;
 use crate::render::Shell;
+#[cfg(feature = "sim")]
 use crate::sim::{Background, SimConfig};
 
 /// Connection flags.
@@ -67,6 +68,12 @@ pub struct ConnectArgs {
     pub no_visibility_check: bool,
 }
 
+/// The embedded simulator, when the build has one.
+#[cfg(feature = "sim")]
+type Embedded = crate::sim::Background;
+#[cfg(not(feature = "sim"))]
+type Embedded = std::convert::Infallible;
+
 /// A reachable cluster.
 #[derive(Debug)]
 pub(super) struct Connected {
@@ -75,7 +82,7 @@ pub(super) struct Connected {
         dead_code,
         reason = "held so the embedded simulator runs until the command ends"
     )]
-    pub embedded: Option<Background>,
+    pub embedded: Option<Embedded>,
     /// The client.
     pub client: Arc<Client>,
     /// The cluster as it may be shown (no credentials).
@@ -236,6 +243,43 @@ fn plain_http_host(address: &str) -> Option<String> {
     (!loopback).then(|| host.to_owned())
 }
 
+/// Starts the embedded simulated cluster.
+#[cfg(feature = "sim")]
+fn embedded(args: &ConnectArgs) -> Result<Connected, Error> {
+    let mut config = SimConfig::new(args.camunda_version);
+    if let Some(path) = &args.sim_seed {
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+            doing: "read",
+            path: path.clone(),
+            source,
+        })?;
+        config.seed = Some(serde_json::from_str(&text).map_err(|e| Error::Format {
+            path: path.clone(),
+            message: format!("not a simulator state: {e}"),
+        })?);
+    }
+    let sim = Background::start(config).map_err(Error::Environment)?;
+    let client = Client::new(&sim.url(), Auth::None).map_err(|e| Error::Connect(e.to_string()))?;
+    Ok(Connected {
+        target: format!(
+            "an embedded simulated Camunda {} cluster",
+            args.camunda_version
+        ),
+        embedded: Some(sim),
+        client: Arc::new(client),
+        me: None,
+        id_pattern: args.id_pattern.clone(),
+    })
+}
+
+/// Without the simulator in this build, `--sim` cannot run.
+#[cfg(not(feature = "sim"))]
+fn embedded(_: &ConnectArgs) -> Result<Connected, Error> {
+    Err(Error::Usage(
+        "--sim runs the embedded simulator, and this build has none (it was built without the `sim` feature)".to_owned(),
+    ))
+}
+
 /// Starts the embedded cluster or resolves the real one, and builds a client.
 pub(super) fn connect(
     args: &ConnectArgs,
@@ -243,31 +287,7 @@ pub(super) fn connect(
     shell: &Shell,
 ) -> Result<Connected, Error> {
     if args.sim {
-        let mut config = SimConfig::new(args.camunda_version);
-        if let Some(path) = &args.sim_seed {
-            let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
-                doing: "read",
-                path: path.clone(),
-                source,
-            })?;
-            config.seed = Some(serde_json::from_str(&text).map_err(|e| Error::Format {
-                path: path.clone(),
-                message: format!("not a simulator state: {e}"),
-            })?);
-        }
-        let sim = Background::start(config).map_err(Error::Environment)?;
-        let client =
-            Client::new(&sim.url(), Auth::None).map_err(|e| Error::Connect(e.to_string()))?;
-        return Ok(Connected {
-            target: format!(
-                "an embedded simulated Camunda {} cluster",
-                args.camunda_version
-            ),
-            embedded: Some(sim),
-            client: Arc::new(client),
-            me: None,
-            id_pattern: args.id_pattern.clone(),
-        });
+        return embedded(args);
     }
     let target = match &args.target {
         Some(name) => {

@@ -13,6 +13,7 @@ mod plan;
 mod prepare;
 mod schema;
 mod settings;
+#[cfg(feature = "sim")]
 mod sim;
 mod validate;
 
@@ -139,6 +140,7 @@ pub enum Command {
     #[command(
         after_help = "Examples:\n  camunda-access sim\n  camunda-access sim --listen 127.0.0.1:0 --camunda-version 8.9 --lag-ms 1000\n  camunda-access sim --auth basic --admin-user demo:demo\n  camunda-access sim --auth oidc --oidc-issuer http://127.0.0.1:9000 --oidc-audience urn:camunda:api --client-id-claim client_id --admin-client ci\n\nWhen ready it prints one line: camunda-access sim listening on http://HOST:PORT\nOperator endpoints: /_sim/requests, /_sim/faults, /_sim/state, /_sim/reset."
     )]
+    #[cfg(feature = "sim")]
     Sim(Box<sim::SimArgs>),
     /// Print the JSON Schema of the configuration format.
     #[command(after_help = "Example:\n  camunda-access schema > schema/camunda-access.schema.json")]
@@ -195,6 +197,7 @@ pub fn run() -> ExitCode {
         Command::ImportInit(args) => import_init::run(&args, &settings, &shell),
         Command::Graph(args) => graph::run(&args, &settings, &shell),
         Command::Schema => schema::run(&shell),
+        #[cfg(feature = "sim")]
         Command::Sim(args) => sim::run(&args, &shell),
         Command::Completions(args) => completions::run(&args, &shell),
     };

@@ -1,6 +1,7 @@
 //! The canonical model: typed IDs, the permission catalogue per Camunda
 //! version, `AccessState` and the validated desired state. Pure: no I/O.
 
+pub mod builtins;
 pub mod catalogue;
 pub mod desired;
 pub mod entity;

@@ -360,7 +360,7 @@ impl<'a> Planner<'a> {
     /// Whether a built-in role's authorization is one Camunda gives it on
     /// a fresh cluster (or narrower).
     fn camunda_grant(&self, tuple: &AuthorizationTuple, grant: &Grant) -> bool {
-        crate::sim::defaults::built_in_grants(self.desired.version)
+        crate::model::builtins::built_in_grants(self.desired.version)
             .iter()
             .any(|(role, rt, property, permissions)| {
                 tuple.owner == Principal::Role((*role).into())
