@@ -7,6 +7,7 @@ mod connect;
 mod docs;
 mod e2e_oidc;
 mod errors;
+mod explain;
 mod fidelity;
 mod fuzz_regressions;
 mod hostile;
