@@ -371,3 +371,52 @@ fn a_grant_made_by_hand_shows_only_live() {
     );
     assert_eq!(output.status.code(), Some(1));
 }
+
+#[test]
+fn what_users_see_is_snapshotted() {
+    let output = run(
+        &root(),
+        &[
+            "explain",
+            "client:ci-deployer",
+            "examples/quickstart",
+            "--check",
+            FULFIL,
+        ],
+    );
+    insta::assert_snapshot!("explain_quickstart_human", stdout(&output));
+    let output = run(
+        &root(),
+        &[
+            "explain",
+            "token",
+            "examples/oidc-groups-claim",
+            "--claims",
+            r#"{"sub":"ann","groups":["loan-officers"],"realm_access":{"roles":["auditor"]}}"#,
+        ],
+    );
+    insta::assert_snapshot!("explain_token_human", stdout(&output));
+    let output = run(
+        &root(),
+        &[
+            "explain",
+            "client:order-worker",
+            "examples/quickstart",
+            "--check",
+            PAYMENTS,
+            "--format",
+            "json",
+        ],
+    );
+    insta::assert_snapshot!("explain_quickstart_json", stdout(&output));
+    let output = run(
+        &root(),
+        &[
+            "who-can",
+            "MESSAGE:order-placed",
+            "CREATE",
+            "examples/quickstart",
+        ],
+    );
+    insta::assert_snapshot!("who_can_quickstart_human", stdout(&output));
+}
