@@ -458,3 +458,40 @@ fn documents_read_back() {
     let back: WhoCanDocument = serde_json::from_str(&text).unwrap();
     assert_eq!(back, doc);
 }
+
+#[test]
+fn permissions_agree_with_the_plan_s_effective_access_on_every_example() {
+    use std::collections::BTreeSet;
+
+    use crate::plan::access::{Permission, effective_all};
+
+    for example in [
+        "quickstart",
+        "oidc-groups-claim",
+        "platform-team",
+        "multi-tenant",
+    ] {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("examples")
+            .join(example);
+        let outcome = crate::config::load(
+            &[path],
+            crate::model::CamundaVersion::V8_8,
+            &crate::config::Variables::default(),
+        );
+        let state = outcome.desired.expect(example).state;
+        let analyzer = Analyzer::new(&state);
+        for (principal, expected) in effective_all(&state) {
+            let e = analyzer.explain(&subject(principal.clone()));
+            let found: BTreeSet<Permission> = e
+                .grants()
+                .map(|(resource_type, resource, permission, _)| Permission {
+                    resource_type,
+                    resource: resource.clone(),
+                    permission,
+                })
+                .collect();
+            assert_eq!(found, expected, "{example}: {principal}");
+        }
+    }
+}

@@ -420,3 +420,51 @@ fn what_users_see_is_snapshotted() {
     );
     insta::assert_snapshot!("who_can_quickstart_human", stdout(&output));
 }
+
+#[test]
+fn live_a_token_gets_what_built_in_roles_grant() {
+    let sim = Background::start(SimConfig::new(CamundaVersion::V8_8)).unwrap();
+    let base = sim.url();
+    let output = against(
+        &root(),
+        &base,
+        &["apply", "examples/oidc-groups-claim", "--auto-approve"],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let claims = r#"{"sub":"ann","realm_access":{"roles":["auditor"]}}"#;
+    let output = against(
+        &root(),
+        &base,
+        &[
+            "explain",
+            "token",
+            "--live",
+            "--claims",
+            claims,
+            "--check",
+            "AUTHORIZATION:*:READ",
+        ],
+    );
+    let out = stdout(&output);
+    assert_eq!(output.status.code(), Some(0), "{out}{}", stderr(&output));
+    assert!(
+        out.contains("on * via mapping rule auditors ($.realm_access.roles: \"auditor\") → role readonly-admin"),
+        "{out}"
+    );
+    assert!(!out.contains("is built in"), "{out}");
+    // From the files, the built-in role's grants are unknown, and said so.
+    let output = run(
+        &root(),
+        &[
+            "explain",
+            "token",
+            "examples/oidc-groups-claim",
+            "--claims",
+            claims,
+            "--check",
+            "AUTHORIZATION:*:READ",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stdout(&output).contains("role readonly-admin is built in"));
+}
