@@ -1,11 +1,12 @@
 //! `Holder`: a principal that holds a permission, with the paths — the
 //! answer of `who-can`.
 
+use std::collections::BTreeSet;
+
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::analyzer::{Analyzer, Subject};
-use crate::analysis::check::Grants;
-use crate::analysis::check::{Check, Verdict};
+use crate::analysis::check::{Check, Grants};
 use crate::model::state::Principal;
 
 /// A principal holding the permission asked about.
@@ -27,11 +28,19 @@ pub fn holders(analyzer: &Analyzer<'_>, check: &Check) -> Vec<Holder> {
             let subject = Subject::Principal {
                 principal: principal.clone(),
             };
-            let explanation = analyzer.explain(&subject);
-            let verdict = Verdict::new(analyzer, &explanation, check);
-            verdict.granted.then_some(Holder {
+            // Only the granting paths: no nearest misses for the others.
+            let paths: BTreeSet<Grants> = analyzer
+                .explain(&subject)
+                .grants()
+                .filter(|(rt, resource, p, _)| check.covers(*rt, resource, *p))
+                .map(|(_, resource, _, path)| Grants {
+                    resource: resource.clone(),
+                    path: path.clone(),
+                })
+                .collect();
+            (!paths.is_empty()).then(|| Holder {
                 principal,
-                paths: verdict.paths,
+                paths: paths.into_iter().collect(),
             })
         })
         .collect()
