@@ -28,6 +28,7 @@
 //!
 //! Start reading at [`ops`]; `docs/architecture.md` draws the same map.
 
+pub mod analysis;
 pub mod apply;
 pub mod cli;
 pub mod config;

@@ -5,6 +5,7 @@ mod apply;
 mod completions;
 mod connect;
 mod drift;
+mod explain;
 mod export;
 mod failure;
 mod graph;
@@ -16,6 +17,7 @@ mod settings;
 #[cfg(feature = "sim")]
 mod sim;
 mod validate;
+mod who_can;
 
 use std::process::ExitCode;
 
@@ -120,6 +122,19 @@ pub enum Command {
         after_help = "Examples:\n  camunda-access drift access/ --target prod\n  camunda-access drift access/ --target prod --format markdown > drift.md\n\nDifferences that vanish on a re-read (reads lag writes) are reported apart and are not drift.\n\nExit codes: 0 no drift, 1 error, 2 drift (with --fail-on-unmanaged, unmanaged objects too)."
     )]
     Drift(drift::DriftArgs),
+    /// Explain a principal's (or a token's) access: every permission with the path it comes through.
+    #[command(
+        mut_arg("camunda_version", |a| a.requires(clap::builder::Resettable::Reset).help("Camunda version whose catalogue applies to the files (with --live --sim: of the embedded cluster)")),
+        after_help = "Examples:\n  camunda-access explain client:order-worker examples/quickstart\n  camunda-access explain client:order-worker examples/quickstart --check PROCESS_DEFINITION:order-fulfilment:UPDATE_PROCESS_INSTANCE\n  camunda-access explain token examples/oidc-groups-claim --claims '{\"sub\":\"ann\",\"groups\":[\"loan-officers\"]}'\n  camunda-access explain client:order-worker --live --target prod --format json\n\nPaths: direct (own authorization), group, role, role of a group, and for a token the mapping\nrules its claims match (equals for scalars, contains for arrays, JSONPath names for nested\nclaims) and its groups claim. Tenant membership is listed; it grants no permission.\nWithout --live: what the files grant; with --live: what the cluster has in force.\n\nExit codes: 0 explained (and --check granted), 1 error, 2 --check not granted."
+    )]
+    Explain(Box<explain::ExplainArgs>),
+    /// List every principal that holds a permission, with the path it comes through.
+    #[command(
+        name = "who-can",
+        mut_arg("camunda_version", |a| a.requires(clap::builder::Resettable::Reset).help("Camunda version whose catalogue applies to the files (with --live --sim: of the embedded cluster)")),
+        after_help = "Examples:\n  camunda-access who-can RESOURCE:* CREATE examples/quickstart\n  camunda-access who-can PROCESS_DEFINITION:order-fulfilment UPDATE_PROCESS_INSTANCE --live --target prod\n\nAn authorization on * counts for every ID; asked about *, only authorizations on * count.\nLists users, clients, groups, roles and mapping rules (every token matching a listed rule holds it too).\n\nExit codes: 0 listed (also when nobody holds it), 1 error."
+    )]
+    WhoCan(Box<who_can::WhoCanArgs>),
     /// Write a running cluster's access control as format-v1 YAML.
     #[command(
         after_help = "Examples:\n  camunda-access export --target prod > access.yaml\n  camunda-access export --target prod --out access/ --layout per-kind\n  camunda-access export --target prod --out access/ --include-defaults\n\nMemberships are written on the group's, role's or tenant's side; clients are discovered\nfrom memberships and CLIENT authorizations; users are written without passwords.\nPlanning the exported files against the same cluster shows no changes."
@@ -160,6 +175,8 @@ impl Command {
             Command::Plan(args) => args.format == plan::Format::Json,
             Command::Apply(args) => args.format == apply::Format::Json,
             Command::Drift(args) => args.format == drift::Format::Json,
+            Command::Explain(args) => args.format == explain::Format::Json,
+            Command::WhoCan(args) => args.format == explain::Format::Json,
             _ => false,
         }
     }
@@ -193,6 +210,8 @@ pub fn run() -> ExitCode {
         Command::Plan(args) => plan::run(&args, &settings, &shell),
         Command::Apply(args) => apply::run(&args, &settings, &shell),
         Command::Drift(args) => drift::run(&args, &settings, &shell),
+        Command::Explain(args) => explain::run(&args, &settings, &shell),
+        Command::WhoCan(args) => who_can::run(&args, &settings, &shell),
         Command::Export(args) => export::run(&args, &settings, &shell),
         Command::ImportInit(args) => import_init::run(&args, &settings, &shell),
         Command::Graph(args) => graph::run(&args, &settings, &shell),

@@ -3,6 +3,7 @@
 pub mod apply;
 pub mod diagnostics;
 pub mod drift;
+pub mod explain;
 pub mod graph;
 pub mod plan;
 pub mod validation;

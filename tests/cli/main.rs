@@ -21,6 +21,7 @@ mod adopt;
 mod apply;
 mod connect;
 mod errors;
+mod explain;
 mod fidelity;
 mod hostile;
 mod human;

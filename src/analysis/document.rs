@@ -1,0 +1,118 @@
+//! The JSON documents of `explain` and `who-can` (`format_version` 1):
+//! typed, so they read back as they were written.
+
+use serde::{Deserialize, Serialize};
+
+use crate::analysis::analyzer::Explanation;
+use crate::analysis::check::{Check, Verdict};
+use crate::analysis::who_can::Holder;
+use crate::model::catalogue::CamundaVersion;
+
+/// The version of the `explain` and `who-can` documents; a change that
+/// removes or renames a field raises it.
+pub const ANALYSIS_FORMAT_VERSION: u32 = 1;
+
+/// Where the state analyzed came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "from", rename_all = "kebab-case")]
+pub enum Source {
+    /// The configuration files: what the policy grants.
+    Files {
+        /// The paths read.
+        paths: Vec<String>,
+        /// The Camunda version whose catalogue applied.
+        camunda_version: CamundaVersion,
+    },
+    /// A cluster: what is in force, grants made by hand included.
+    Cluster {
+        /// The cluster as it may be shown.
+        target: String,
+        /// Its Camunda version.
+        camunda_version: CamundaVersion,
+    },
+}
+
+impl Source {
+    /// Whether the state came from the files (built-in roles' authorizations
+    /// are then unknown).
+    pub fn is_files(&self) -> bool {
+        matches!(self, Source::Files { .. })
+    }
+}
+
+/// What `explain --format json` prints.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExplainDocument {
+    /// [`ANALYSIS_FORMAT_VERSION`].
+    pub format_version: u32,
+    /// Where the state came from.
+    pub source: Source,
+    /// The subject's effective access.
+    pub explanation: Explanation,
+    /// The answer to `--check`, when asked.
+    pub check: Option<Verdict>,
+    /// What the reader should know (e.g. built-in roles read from files).
+    pub notes: Vec<String>,
+}
+
+impl ExplainDocument {
+    /// The document of an explanation (and a verdict).
+    pub fn new(source: Source, explanation: Explanation, check: Option<Verdict>) -> Self {
+        let mut notes = Vec::new();
+        if source.is_files() {
+            for role in explanation.built_in_roles() {
+                notes.push(format!(
+                    "role {role} is built in: its authorizations are Camunda's and not in the files; --live shows them"
+                ));
+            }
+        }
+        ExplainDocument {
+            format_version: ANALYSIS_FORMAT_VERSION,
+            source,
+            explanation,
+            check,
+            notes,
+        }
+    }
+}
+
+/// What `who-can --format json` prints.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WhoCanDocument {
+    /// [`ANALYSIS_FORMAT_VERSION`].
+    pub format_version: u32,
+    /// Where the state came from.
+    pub source: Source,
+    /// The question.
+    pub check: Check,
+    /// Every principal that holds it.
+    pub holders: Vec<Holder>,
+    /// What the reader should know.
+    pub notes: Vec<String>,
+}
+
+impl WhoCanDocument {
+    /// The document of `who-can`'s answer.
+    pub fn new(source: Source, check: Check, holders: Vec<Holder>) -> Self {
+        let mut notes = Vec::new();
+        if source.is_files() {
+            notes.push(
+                "built-in roles' authorizations are Camunda's and not in the files: their members are listed only with --live"
+                    .to_owned(),
+            );
+        }
+        if holders
+            .iter()
+            .any(|h| matches!(h.principal, crate::model::state::Principal::MappingRule(_)))
+        {
+            notes.push("every token that matches a listed mapping rule holds it too".to_owned());
+        }
+        WhoCanDocument {
+            format_version: ANALYSIS_FORMAT_VERSION,
+            source,
+            check,
+            holders,
+            notes,
+        }
+    }
+}
