@@ -75,7 +75,7 @@ fn parse_check(s: &str) -> std::result::Result<Check, String> {
 }
 
 /// The state the analysis runs on, and where it came from.
-pub fn load_state(
+pub(super) fn load_state(
     args: &StateArgs,
     settings: &Settings,
     shell: &Shell,
@@ -133,7 +133,7 @@ pub fn load_state(
 }
 
 /// Refuses a question the catalogue cannot answer yes to.
-pub fn supported(check: &Check, source: &Source) -> Result<()> {
+pub(super) fn supported(check: &Check, source: &Source) -> Result<()> {
     let version = match source {
         Source::Files {
             camunda_version, ..
@@ -189,7 +189,7 @@ fn claims(text: &str) -> Result<serde_json::Value> {
 }
 
 /// Explains the principal's access.
-pub fn run(args: &ExplainArgs, settings: &Settings, shell: &Shell) -> Result<Status> {
+pub(super) fn run(args: &ExplainArgs, settings: &Settings, shell: &Shell) -> Result<Status> {
     let subject = if args.principal == "token" {
         let Some(text) = &args.claims else {
             return Err(Error::Usage(

@@ -28,7 +28,7 @@ pub struct WhoCanArgs {
 }
 
 /// Lists the holders.
-pub fn run(args: &WhoCanArgs, settings: &Settings, shell: &Shell) -> Result<Status> {
+pub(super) fn run(args: &WhoCanArgs, settings: &Settings, shell: &Shell) -> Result<Status> {
     let check = Check::of(&args.resource, &args.permission).map_err(Error::Usage)?;
     let (state, source) = load_state(&args.state, settings, shell)?;
     supported(&check, &source)?;

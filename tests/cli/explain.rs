@@ -8,7 +8,7 @@ use camunda_access::sim::{Background, SimConfig};
 use serde_json::json;
 
 use crate::common::{against, root, run, stderr, stdout};
-use crate::plan::send;
+use crate::fixtures::send;
 
 const FULFIL: &str = "PROCESS_DEFINITION:order-fulfilment:UPDATE_PROCESS_INSTANCE";
 const PAYMENTS: &str = "PROCESS_DEFINITION:payments:UPDATE_PROCESS_INSTANCE";
