@@ -225,7 +225,24 @@ impl Entity {
 
     /// Its kind.
     pub fn kind(&self) -> EntityKind {
-        self.reference().kind()
+        match self {
+            Entity::Tenant(..) => EntityKind::Tenant,
+            Entity::Group(..) => EntityKind::Group,
+            Entity::Role(..) => EntityKind::Role,
+            Entity::MappingRule(..) => EntityKind::MappingRule,
+            Entity::User(..) => EntityKind::User,
+        }
+    }
+
+    /// Its ID as text.
+    pub fn id(&self) -> &str {
+        match self {
+            Entity::Tenant(id, _) => id.as_str(),
+            Entity::Group(id, _) => id.as_str(),
+            Entity::Role(id, _) => id.as_str(),
+            Entity::MappingRule(id, _) => id.as_str(),
+            Entity::User(id, _) => id.as_str(),
+        }
     }
 
     /// Its attributes as the format names them (secrets never listed).
@@ -291,8 +308,9 @@ impl Ord for Entity {
             Entity::User(_, u) => u.password.as_ref().map(|p| p.expose().to_owned()),
             _ => None,
         };
-        self.reference()
-            .cmp(&other.reference())
+        // Kind and ID first, without allocating: plans sort many changes.
+        (self.kind(), self.id())
+            .cmp(&(other.kind(), other.id()))
             .then_with(|| self.attributes().cmp(&other.attributes()))
             .then_with(|| password(self).cmp(&password(other)))
     }

@@ -87,7 +87,7 @@ impl From<&Change> for ChangeRecord {
         match change.clone() {
             Change::Create { entity } => ChangeRecord::Create {
                 kind: entity.kind(),
-                id: entity.reference().id().to_owned(),
+                id: entity.id().to_owned(),
                 attributes: entity
                     .attributes()
                     .into_iter()
@@ -96,7 +96,7 @@ impl From<&Change> for ChangeRecord {
             },
             Change::Update { entity, attributes } => ChangeRecord::Update {
                 kind: entity.kind(),
-                id: entity.reference().id().to_owned(),
+                id: entity.id().to_owned(),
                 attributes,
             },
             Change::Delete { entity, cascade } => ChangeRecord::Delete {
