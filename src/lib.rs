@@ -16,6 +16,8 @@
 //!   warnings) and the plan documents — pure.
 //! - [`apply`]: a change as a request, the executor over the plan's graph,
 //!   the safety guards, the apply report.
+//! - [`analysis`]: who may do what and through which path, over one state
+//!   (`explain`, `who-can`) — pure.
 //! - [`ops`]: the pipeline the commands run — load, settle, check, apply,
 //!   drift — each a function returning a typed report.
 //! - [`export`]: a state as YAML files (pure); [`import`]: Camunda's
