@@ -34,12 +34,12 @@ pub enum Subject {
 impl Subject {
     /// Reads `client:ID`, `user:NAME`, `group:ID`, `role:ID` or
     /// `mapping-rule:ID` (`token` needs claims: [`Subject::Token`]).
-    pub fn principal(text: &str) -> Result<Principal, String> {
+    pub fn principal(text: &str) -> Result<Principal, crate::analysis::Unreadable> {
         let (kind, id) = text.split_once(':').ok_or_else(|| {
             format!("{text:?} names no principal: write client:ID, user:NAME, group:ID, role:ID, mapping-rule:ID or token")
         })?;
         if id.is_empty() {
-            return Err(format!("{text:?} has no ID after the colon"));
+            return Err(format!("{text:?} has no ID after the colon").into());
         }
         Ok(match kind {
             "client" => Principal::Client(id.into()),
@@ -50,7 +50,8 @@ impl Subject {
             other => {
                 return Err(format!(
                     "unknown principal kind {other:?}: use client, user, group, role, mapping-rule or token"
-                ));
+                )
+                .into());
             }
         })
     }

@@ -1,6 +1,7 @@
 //! `Check`: one question (`TYPE:ID:PERMISSION`) and its `Verdict` — the
 //! paths that grant it, or the nearest misses when nothing does.
 
+use crate::analysis::Unreadable;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::str::FromStr;
@@ -26,7 +27,7 @@ pub struct Check {
 
 impl Check {
     /// The question for `TYPE:ID` and `PERMISSION` (as `who-can` takes them).
-    pub fn of(resource: &str, permission: &str) -> Result<Check, String> {
+    pub fn of(resource: &str, permission: &str) -> Result<Check, Unreadable> {
         let (rt, id) = resource.split_once(':').ok_or_else(|| {
             format!("{resource:?} is not TYPE:ID (e.g. PROCESS_DEFINITION:invoice or RESOURCE:*)")
         })?;
@@ -35,7 +36,7 @@ impl Check {
         let permission = PermissionType::parse(permission)
             .ok_or_else(|| format!("unknown permission type {permission:?}"))?;
         if id.is_empty() {
-            return Err(format!("{resource:?} has no ID (use * for every resource)"));
+            return Err(format!("{resource:?} has no ID (use * for every resource)").into());
         }
         Ok(Check {
             resource_type,
@@ -66,10 +67,10 @@ impl Check {
 }
 
 impl FromStr for Check {
-    type Err = String;
+    type Err = Unreadable;
 
     /// `TYPE:ID:PERMISSION`.
-    fn from_str(s: &str) -> Result<Check, String> {
+    fn from_str(s: &str) -> Result<Check, Unreadable> {
         let (rest, permission) = s.rsplit_once(':').ok_or_else(|| {
             format!("{s:?} is not TYPE:ID:PERMISSION (e.g. PROCESS_DEFINITION:invoice:CREATE_PROCESS_INSTANCE)")
         })?;

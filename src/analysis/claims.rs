@@ -120,11 +120,11 @@ pub fn groups(claims: &Value, settings: &TokenSettings) -> Result<Vec<GroupId>, 
     };
     match claim_at(claims, claim) {
         None => Ok(Vec::new()),
-        Some(Value::String(s)) => Ok(vec![s.as_str().into()]),
+        Some(Value::String(s)) => Ok(vec![s.clone().into()]),
         Some(Value::Array(items)) => items
             .iter()
             .map(|item| match item {
-                Value::String(s) => Ok(s.as_str().into()),
+                Value::String(s) => Ok(s.clone().into()),
                 other => Err(format!(
                     "the groups claim {claim} holds {other}, not a string: Camunda refuses the token"
                 )),

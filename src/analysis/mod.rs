@@ -19,6 +19,17 @@ pub mod path;
 pub mod who_can;
 
 pub use analyzer::{Analyzer, Explanation, Subject};
+
+/// A principal or a question written in a way the analysis cannot read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct Unreadable(pub String);
+
+impl From<String> for Unreadable {
+    fn from(message: String) -> Unreadable {
+        Unreadable(message)
+    }
+}
 pub use check::{Check, NearMiss, Verdict};
 pub use claims::TokenSettings;
 pub use document::{ExplainDocument, Source, WhoCanDocument};

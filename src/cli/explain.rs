@@ -70,8 +70,9 @@ pub struct ExplainArgs {
     pub format: Format,
 }
 
-fn parse_check(s: &str) -> std::result::Result<Check, String> {
+fn parse_check(s: &str) -> Result<Check> {
     s.parse()
+        .map_err(|e: crate::analysis::Unreadable| Error::Usage(e.0))
 }
 
 /// The state the analysis runs on, and where it came from.
@@ -212,7 +213,7 @@ pub(super) fn run(args: &ExplainArgs, settings: &Settings, shell: &Shell) -> Res
             ));
         }
         Subject::Principal {
-            principal: Subject::principal(&args.principal).map_err(Error::Usage)?,
+            principal: Subject::principal(&args.principal).map_err(|e| Error::Usage(e.0))?,
         }
     };
     let (state, source) = load_state(&args.state, settings, shell)?;

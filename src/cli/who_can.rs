@@ -29,7 +29,7 @@ pub struct WhoCanArgs {
 
 /// Lists the holders.
 pub(super) fn run(args: &WhoCanArgs, settings: &Settings, shell: &Shell) -> Result<Status> {
-    let check = Check::of(&args.resource, &args.permission).map_err(Error::Usage)?;
+    let check = Check::of(&args.resource, &args.permission).map_err(|e| Error::Usage(e.0))?;
     let (state, source) = load_state(&args.state, settings, shell)?;
     supported(&check, &source)?;
     let analyzer = Analyzer::new(&state);

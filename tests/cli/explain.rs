@@ -2,117 +2,67 @@
 //! codes, and the JSON documents read back.
 
 use camunda_access::analysis::{ExplainDocument, NearMiss, PathKind, WhoCanDocument};
-use camunda_access::model::CamundaVersion;
 use camunda_access::model::state::Principal;
-use camunda_access::sim::{Background, SimConfig};
 use serde_json::json;
 
-use crate::common::{against, root, run, stderr, stdout};
+use crate::common::{Case, root};
 use crate::fixtures::send;
 
 const FULFIL: &str = "PROCESS_DEFINITION:order-fulfilment:UPDATE_PROCESS_INSTANCE";
 const PAYMENTS: &str = "PROCESS_DEFINITION:payments:UPDATE_PROCESS_INSTANCE";
+const ANN: &str =
+    r#"{"sub":"ann","groups":["loan-officers"],"realm_access":{"roles":["auditor"]}}"#;
+
+/// The binary in the repository's root, where `examples/` is.
+fn repo() -> Case {
+    Case::in_dir(&root())
+}
 
 #[test]
 fn the_quickstart_worker_may_update_order_fulfilment_through_its_group_s_role() {
-    let output = run(
-        &root(),
-        &[
-            "explain",
-            "client:order-worker",
-            "examples/quickstart",
-            "--check",
-            FULFIL,
-        ],
-    );
-    let out = stdout(&output);
-    assert_eq!(output.status.code(), Some(0), "{out}{}", stderr(&output));
-    assert!(out.contains(&format!("Check {FULFIL}: granted")), "{out}");
-    assert!(
-        out.contains("on order-fulfilment via group order-workers → role order-job-worker"),
-        "{out}"
-    );
-    // Its own authorization is a path too.
-    assert!(
-        out.contains("DOCUMENT:*\n    CREATE, READ\n      via its own authorization"),
-        "{out}"
-    );
+    repo()
+        .args(["explain", "client:order-worker", "examples/quickstart"])
+        .args(["--check", FULFIL])
+        .code(0)
+        .stdout_has(&format!("Check {FULFIL}: granted"))
+        .stdout_has("on order-fulfilment via group order-workers → role order-job-worker")
+        // Its own authorization is a path too.
+        .stdout_has("DOCUMENT:*\n    CREATE, READ\n      via its own authorization")
+        .run();
 }
 
 #[test]
 fn the_same_check_on_payments_exits_2_with_the_nearest_miss() {
-    let output = run(
-        &root(),
-        &[
-            "explain",
-            "client:order-worker",
-            "examples/quickstart",
-            "--check",
-            PAYMENTS,
-        ],
-    );
-    let out = stdout(&output);
-    assert_eq!(output.status.code(), Some(2), "{out}{}", stderr(&output));
-    assert!(
-        out.contains(&format!("Check {PAYMENTS}: NOT granted")),
-        "{out}"
-    );
-    assert!(
-        out.contains(
-            "the permission exists on ID order-cancellation, order-fulfilment, not on payments"
-        ),
-        "{out}"
-    );
+    repo()
+        .args(["explain", "client:order-worker", "examples/quickstart"])
+        .args(["--check", PAYMENTS])
+        .code(2)
+        .stdout_has(&format!("Check {PAYMENTS}: NOT granted"))
+        .stdout_has(
+            "the permission exists on ID order-cancellation, order-fulfilment, not on payments",
+        )
+        .run();
     // A client outside the role is told which role (and group) has it.
-    let output = run(
-        &root(),
-        &[
-            "explain",
-            "client:ci-deployer",
-            "examples/quickstart",
-            "--check",
-            FULFIL,
-        ],
-    );
-    let out = stdout(&output);
-    assert_eq!(output.status.code(), Some(2), "{out}");
-    assert!(
-        out.contains("role order-job-worker has it (on order-fulfilment), but client:ci-deployer is not a member; the groups in that role have it too: order-workers"),
-        "{out}"
-    );
+    repo()
+        .args(["explain", "client:ci-deployer", "examples/quickstart"])
+        .args(["--check", FULFIL])
+        .code(2)
+        .stdout_has("role order-job-worker has it (on order-fulfilment), but client:ci-deployer is not a member; the groups in that role have it too: order-workers")
+        .run();
 }
 
 #[test]
 fn who_can_deploy_lists_the_deployer_not_the_worker() {
-    let output = run(
-        &root(),
-        &["who-can", "RESOURCE:*", "CREATE", "examples/quickstart"],
-    );
-    let out = stdout(&output);
-    assert_eq!(output.status.code(), Some(0), "{out}{}", stderr(&output));
-    assert!(
-        out.contains("client:ci-deployer  via role deployer"),
-        "{out}"
-    );
-    assert!(
-        out.contains("role:deployer       via its own authorization"),
-        "{out}"
-    );
-    assert!(!out.contains("order-worker"), "{out}");
+    let who_can = || repo().args(["who-can", "RESOURCE:*", "CREATE", "examples/quickstart"]);
+    who_can()
+        .code(0)
+        .stdout_has("client:ci-deployer  via role deployer")
+        .stdout_has("role:deployer       via its own authorization")
+        .stdout_lacks("order-worker")
+        .run();
     // As JSON, typed.
-    let output = run(
-        &root(),
-        &[
-            "who-can",
-            "RESOURCE:*",
-            "CREATE",
-            "examples/quickstart",
-            "--format",
-            "json",
-        ],
-    );
-    assert_eq!(output.status.code(), Some(0));
-    let doc: WhoCanDocument = serde_json::from_slice(&output.stdout).unwrap();
+    let doc: WhoCanDocument =
+        serde_json::from_value(who_can().args(["--format", "json"]).code(0).json()).unwrap();
     assert_eq!(doc.format_version, 1);
     let holders: Vec<String> = doc
         .holders
@@ -122,79 +72,46 @@ fn who_can_deploy_lists_the_deployer_not_the_worker() {
     assert_eq!(holders, ["client:ci-deployer", "role:deployer"]);
     assert_eq!(doc.holders[0].paths[0].path.kind, PathKind::Role);
     // Nobody is an answer too.
-    let output = run(
-        &root(),
-        &[
+    repo()
+        .args([
             "who-can",
             "AUTHORIZATION:*",
             "UPDATE",
             "examples/quickstart",
-        ],
-    );
-    assert_eq!(output.status.code(), Some(0));
-    assert!(stdout(&output).contains("Nobody."));
+        ])
+        .code(0)
+        .stdout_has("Nobody.")
+        .run();
 }
 
 #[test]
 fn a_token_s_array_and_nested_claims_match_rules_that_bring_roles() {
-    let claims = r#"{"sub":"ann","groups":["loan-officers"],"realm_access":{"roles":["auditor"]}}"#;
-    let output = run(
-        &root(),
-        &[
-            "explain",
-            "token",
-            "examples/oidc-groups-claim",
-            "--claims",
-            claims,
-        ],
-    );
-    let out = stdout(&output);
-    assert_eq!(output.status.code(), Some(0), "{out}{}", stderr(&output));
-    assert!(
-        out.contains("The token names user:ann (claim sub)."),
-        "{out}"
-    );
-    assert!(
-        out.contains("matches   loan-officers: groups contains \"loan-officers\"  → role loan-officer, tenant loans"),
-        "{out}"
-    );
-    assert!(
-        out.contains(
-            "matches   auditors: $.realm_access.roles contains \"auditor\"  → role readonly-admin"
-        ),
-        "{out}"
-    );
-    assert!(
-        out.contains("no match  camunda-admins: groups does not contain \"camunda-admins\""),
-        "{out}"
-    );
-    assert!(
-        out.contains(
-            "via mapping rule loan-officers (groups: \"loan-officers\") → role loan-officer"
-        ),
-        "{out}"
-    );
-    assert!(out.contains("role readonly-admin is built in"), "{out}");
+    repo()
+        .args(["explain", "token", "examples/oidc-groups-claim", "--claims", ANN])
+        .code(0)
+        .stdout_has("The token names user:ann (claim sub).")
+        .stdout_has("matches   loan-officers: groups contains \"loan-officers\"  → role loan-officer, tenant loans")
+        .stdout_has("matches   auditors: $.realm_access.roles contains \"auditor\"  → role readonly-admin")
+        .stdout_has("no match  camunda-admins: groups does not contain \"camunda-admins\"")
+        .stdout_has("via mapping rule loan-officers (groups: \"loan-officers\") → role loan-officer")
+        .stdout_has("role readonly-admin is built in")
+        .run();
     // The claims from a file, as JSON; the check asked through a rule.
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("claims.json");
-    std::fs::write(&file, claims).unwrap();
-    let output = run(
-        &root(),
-        &[
-            "explain",
-            "token",
-            "examples/oidc-groups-claim",
-            "--claims",
-            &format!("@{}", file.display()),
+    std::fs::write(&file, ANN).unwrap();
+    let value = repo()
+        .args(["explain", "token", "examples/oidc-groups-claim"])
+        .arg("--claims")
+        .arg(format!("@{}", file.display()))
+        .args([
             "--check",
             "PROCESS_DEFINITION:loan-application:CREATE_PROCESS_INSTANCE",
-            "--format",
-            "json",
-        ],
-    );
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    let doc: ExplainDocument = serde_json::from_slice(&output.stdout).unwrap();
+        ])
+        .args(["--format", "json"])
+        .code(0)
+        .json();
+    let doc: ExplainDocument = serde_json::from_value(value).unwrap();
     let verdict = doc.check.unwrap();
     assert!(verdict.granted);
     assert_eq!(verdict.paths[0].path.kind, PathKind::MappingRule);
@@ -210,20 +127,11 @@ fn a_token_s_array_and_nested_claims_match_rules_that_bring_roles() {
 
 #[test]
 fn explain_json_is_a_typed_document() {
-    let output = run(
-        &root(),
-        &[
-            "explain",
-            "client:order-worker",
-            "examples/quickstart",
-            "--check",
-            PAYMENTS,
-            "--format",
-            "json",
-        ],
-    );
-    assert_eq!(output.status.code(), Some(2));
-    let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let value = repo()
+        .args(["explain", "client:order-worker", "examples/quickstart"])
+        .args(["--check", PAYMENTS, "--format", "json"])
+        .code(2)
+        .json();
     assert_eq!(value["format_version"], 1);
     assert_eq!(value["source"]["from"], "files");
     let doc: ExplainDocument = serde_json::from_value(value).unwrap();
@@ -252,44 +160,31 @@ fn mistakes_exit_1() {
         vec!["who-can", "RESOURCE", "CREATE", "examples/quickstart"],
         vec!["who-can", "RESOURCE:*", "CREATE", "no-such-dir"],
     ] {
-        let output = run(&root(), &args);
-        assert_eq!(
-            output.status.code(),
-            Some(1),
-            "{args:?}: {}",
-            stderr(&output)
-        );
-        assert!(
-            stderr(&output).contains("error"),
-            "{args:?}: {}",
-            stderr(&output)
-        );
+        repo().args(args).code(1).stderr_has("error").run();
     }
     // With --format json, the error is a JSON document on stdout.
-    let output = run(
-        &root(),
-        &[
+    let value = repo()
+        .args([
             "explain",
             "token",
             "examples/quickstart",
             "--format",
             "json",
-        ],
-    );
-    assert_eq!(output.status.code(), Some(1));
-    let _: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        ])
+        .code(1)
+        .json();
+    assert_eq!(value["ok"], false);
 }
 
 #[test]
 fn a_grant_made_by_hand_shows_only_live() {
-    let sim = Background::start(SimConfig::new(CamundaVersion::V8_8)).unwrap();
-    let base = sim.url();
-    let output = against(
-        &root(),
-        &base,
-        &["apply", "examples/quickstart", "--auto-approve"],
-    );
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let cluster = repo().sim();
+    let base = cluster.url();
+    let live = || Case::in_dir(&root()).against(&base);
+    live()
+        .args(["apply", "examples/quickstart", "--auto-approve"])
+        .code(0)
+        .run();
     send(
         &base,
         "POST",
@@ -302,169 +197,116 @@ fn a_grant_made_by_hand_shows_only_live() {
             "permissionTypes": ["UPDATE_PROCESS_INSTANCE"],
         })),
     );
-    let live = against(
-        &root(),
-        &base,
-        &[
+    live()
+        .args([
             "explain",
             "client:order-worker",
             "--live",
             "--check",
             PAYMENTS,
-        ],
-    );
-    let out = stdout(&live);
-    assert_eq!(live.status.code(), Some(0), "{out}{}", stderr(&live));
-    assert!(out.contains("in the cluster"), "{out}");
-    assert!(
-        out.contains("on payments via its own authorization"),
-        "{out}"
-    );
-    // Through the group and role the files gave it, too.
-    assert!(
-        out.contains("via group order-workers → role order-job-worker"),
-        "{out}"
-    );
+        ])
+        .code(0)
+        .stdout_has("in the cluster")
+        .stdout_has("on payments via its own authorization")
+        // Through the group and role the files gave it, too.
+        .stdout_has("via group order-workers → role order-job-worker")
+        .run();
     // The files do not grant it.
-    let files = against(
-        &root(),
-        &base,
-        &[
-            "explain",
-            "client:order-worker",
-            "examples/quickstart",
-            "--check",
-            PAYMENTS,
-        ],
-    );
-    assert_eq!(files.status.code(), Some(2), "{}", stdout(&files));
+    live()
+        .args(["explain", "client:order-worker", "examples/quickstart"])
+        .args(["--check", PAYMENTS])
+        .code(2)
+        .run();
     // who-can sees it live, as JSON.
-    let output = against(
-        &root(),
-        &base,
-        &[
+    let value = live()
+        .args([
             "who-can",
             "PROCESS_DEFINITION:payments",
             "UPDATE_PROCESS_INSTANCE",
-            "--live",
-            "--format",
-            "json",
-        ],
-    );
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    let doc: WhoCanDocument = serde_json::from_slice(&output.stdout).unwrap();
+        ])
+        .args(["--live", "--format", "json"])
+        .code(0)
+        .json();
+    let doc: WhoCanDocument = serde_json::from_value(value).unwrap();
     let holders: Vec<&Principal> = doc.holders.iter().map(|h| &h.principal).collect();
     assert!(
         holders.contains(&&Principal::Client("order-worker".into())),
         "{holders:?}"
     );
     // Live with paths is a mistake.
-    let output = against(
-        &root(),
-        &base,
-        &[
+    live()
+        .args([
             "explain",
             "client:order-worker",
             "--live",
             "examples/quickstart",
-        ],
-    );
-    assert_eq!(output.status.code(), Some(1));
+        ])
+        .code(1)
+        .run();
 }
 
 #[test]
 fn what_users_see_is_snapshotted() {
-    let output = run(
-        &root(),
-        &[
-            "explain",
-            "client:ci-deployer",
-            "examples/quickstart",
-            "--check",
-            FULFIL,
-        ],
-    );
-    insta::assert_snapshot!("explain_quickstart_human", stdout(&output));
-    let output = run(
-        &root(),
-        &[
+    repo()
+        .args(["explain", "client:ci-deployer", "examples/quickstart"])
+        .args(["--check", FULFIL])
+        .snapshot("explain_quickstart_human")
+        .run();
+    repo()
+        .args([
             "explain",
             "token",
             "examples/oidc-groups-claim",
             "--claims",
-            r#"{"sub":"ann","groups":["loan-officers"],"realm_access":{"roles":["auditor"]}}"#,
-        ],
-    );
-    insta::assert_snapshot!("explain_token_human", stdout(&output));
-    let output = run(
-        &root(),
-        &[
-            "explain",
-            "client:order-worker",
-            "examples/quickstart",
-            "--check",
-            PAYMENTS,
-            "--format",
-            "json",
-        ],
-    );
-    insta::assert_snapshot!("explain_quickstart_json", stdout(&output));
-    let output = run(
-        &root(),
-        &[
+            ANN,
+        ])
+        .snapshot("explain_token_human")
+        .run();
+    repo()
+        .args(["explain", "client:order-worker", "examples/quickstart"])
+        .args(["--check", PAYMENTS, "--format", "json"])
+        .snapshot("explain_quickstart_json")
+        .run();
+    repo()
+        .args([
             "who-can",
             "MESSAGE:order-placed",
             "CREATE",
             "examples/quickstart",
-        ],
-    );
-    insta::assert_snapshot!("who_can_quickstart_human", stdout(&output));
+        ])
+        .snapshot("who_can_quickstart_human")
+        .run();
 }
 
 #[test]
 fn live_a_token_gets_what_built_in_roles_grant() {
-    let sim = Background::start(SimConfig::new(CamundaVersion::V8_8)).unwrap();
-    let base = sim.url();
-    let output = against(
-        &root(),
-        &base,
-        &["apply", "examples/oidc-groups-claim", "--auto-approve"],
-    );
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let cluster = repo().sim();
+    let base = cluster.url();
     let claims = r#"{"sub":"ann","realm_access":{"roles":["auditor"]}}"#;
-    let output = against(
-        &root(),
-        &base,
-        &[
-            "explain",
-            "token",
-            "--live",
-            "--claims",
-            claims,
-            "--check",
-            "AUTHORIZATION:*:READ",
-        ],
-    );
-    let out = stdout(&output);
-    assert_eq!(output.status.code(), Some(0), "{out}{}", stderr(&output));
-    assert!(
-        out.contains("on * via mapping rule auditors ($.realm_access.roles: \"auditor\") → role readonly-admin"),
-        "{out}"
-    );
-    assert!(!out.contains("is built in"), "{out}");
+    Case::in_dir(&root())
+        .against(&base)
+        .args(["apply", "examples/oidc-groups-claim", "--auto-approve"])
+        .code(0)
+        .run();
+    Case::in_dir(&root())
+        .against(&base)
+        .args(["explain", "token", "--live", "--claims", claims])
+        .args(["--check", "AUTHORIZATION:*:READ"])
+        .code(0)
+        .stdout_has("on * via mapping rule auditors ($.realm_access.roles: \"auditor\") → role readonly-admin")
+        .stdout_lacks("is built in")
+        .run();
     // From the files, the built-in role's grants are unknown, and said so.
-    let output = run(
-        &root(),
-        &[
+    repo()
+        .args([
             "explain",
             "token",
             "examples/oidc-groups-claim",
             "--claims",
             claims,
-            "--check",
-            "AUTHORIZATION:*:READ",
-        ],
-    );
-    assert_eq!(output.status.code(), Some(2));
-    assert!(stdout(&output).contains("role readonly-admin is built in"));
+        ])
+        .args(["--check", "AUTHORIZATION:*:READ"])
+        .code(2)
+        .stdout_has("role readonly-admin is built in")
+        .run();
 }
