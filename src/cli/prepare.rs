@@ -66,15 +66,14 @@ pub(super) fn prepare(
     let connected = connected(connect_args, settings, shell)?;
     let cluster = cluster_of(&connected);
     let read_parallelism = usize::from(connect_args.read_parallelism);
+    let mut warn = |warning: String| shell.warn(warning);
     let loaded = runtime.block_on(ops::load(
         &cluster,
         paths,
         &settings.variables,
         read_parallelism,
+        &mut warn,
     ))?;
-    for warning in &loaded.warnings {
-        shell.warn(warning);
-    }
     let style = Style {
         color: settings.color,
         width: 100,
@@ -95,10 +94,7 @@ pub(super) fn prepare(
         read_parallelism,
         visibility_check: !connect_args.no_visibility_check,
     };
-    let session = runtime.block_on(ops::settle(&cluster, loaded, paths, options))?;
-    for warning in &session.warnings {
-        shell.warn(warning);
-    }
+    let session = runtime.block_on(ops::settle(&cluster, loaded, paths, options, &mut warn))?;
     Ok(Prepared {
         runtime,
         connected,

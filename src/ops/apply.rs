@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 use crate::live::{AccessApi, Reader};
 use crate::model::state::AccessState;
 use crate::ops::Session;
-use crate::plan::document::{ChangeEntry, PlanFile, PlanRecord, entries};
+use crate::plan::document::{ChangeEntry, PlanFile, PlanRecord, entries, redacted};
 use crate::plan::{Change, Order, Planner, Review};
 
 /// A plan file `plan --out` wrote, read back.
@@ -22,8 +22,17 @@ use crate::plan::{Change, Order, Planner, Review};
 pub struct SavedPlan {
     /// Where it was read from.
     pub path: PathBuf,
-    /// What it holds.
-    pub file: PlanFile,
+    /// Its inputs: read first, so a file of another version is refused as
+    /// stale for that, not as unreadable.
+    pub record: PlanRecord,
+    /// The whole file, or why it does not read as one of this version.
+    pub file: std::result::Result<PlanFile, String>,
+}
+
+/// The part of a plan file read first.
+#[derive(Debug, serde::Deserialize)]
+struct Head {
+    record: PlanRecord,
 }
 
 impl SavedPlan {
@@ -34,13 +43,14 @@ impl SavedPlan {
             path: path.to_owned(),
             source,
         })?;
-        let file: PlanFile = serde_json::from_str(&text).map_err(|e| Error::Format {
+        let head: Head = serde_json::from_str(&text).map_err(|e| Error::Format {
             path: path.to_owned(),
             message: format!("not a plan file: {e}"),
         })?;
         Ok(SavedPlan {
             path: path.to_owned(),
-            file,
+            record: head.record,
+            file: serde_json::from_str(&text).map_err(|e| e.to_string()),
         })
     }
 
@@ -48,7 +58,7 @@ impl SavedPlan {
     /// `plan` ran (found from the plan file), else to the current directory.
     pub fn recorded_paths(&self) -> Result<Vec<PathBuf>> {
         let path = &self.path;
-        let record = &self.file.record;
+        let record = &self.record;
         if record.paths.is_empty() {
             return Err(Error::Usage(format!(
                 "{} records no configuration paths (made by an older camunda-access): name them, e.g. `apply access/ --plan {}`",
@@ -91,7 +101,7 @@ pub fn check_saved(
     live: &AccessState,
     changes: &[ChangeEntry],
 ) -> Result<()> {
-    let reasons = stale(&saved.file, record, live, changes);
+    let reasons = stale(saved, record, live, changes);
     if reasons.is_empty() {
         return Ok(());
     }
@@ -103,7 +113,7 @@ pub fn check_saved(
 
 /// The reasons a saved plan is stale; `changes` are what is planned now.
 fn stale(
-    saved: &PlanFile,
+    saved: &SavedPlan,
     record: &PlanRecord,
     live: &AccessState,
     changes: &[ChangeEntry],
@@ -147,8 +157,10 @@ fn stale(
     }
     if then.live_sha256 != record.live_sha256 {
         let differences = saved
-            .live_state
+            .file
             .as_ref()
+            .ok()
+            .and_then(|file| file.live_state.as_ref())
             .map(|then| crate::plan::diff::differences(then, live))
             .unwrap_or_default();
         if differences.is_empty() {
@@ -158,10 +170,18 @@ fn stale(
             reasons.push(format!("since the plan was made, {difference}"));
         }
     }
-    // As the plan file holds them: secret values masked.
-    let now: Vec<ChangeEntry> = changes.iter().cloned().map(ChangeEntry::redacted).collect();
-    if reasons.is_empty() && saved.document.changes != now {
-        reasons.push("the saved changes differ from what the same inputs plan now".to_owned());
+    if !reasons.is_empty() {
+        return reasons;
+    }
+    match &saved.file {
+        // As the plan file holds them: secret values masked.
+        Ok(file) if file.document.changes != redacted(changes) => {
+            reasons.push("the saved changes differ from what the same inputs plan now".to_owned());
+        }
+        Ok(_) => {}
+        Err(e) => reasons.push(format!(
+            "its changes do not read as a plan of this version ({e})"
+        )),
     }
     reasons
 }

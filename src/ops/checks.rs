@@ -102,12 +102,16 @@ pub fn workable(
     // With internal users, Camunda refuses to add a user that does not
     // exist to a role or tenant (groups are not checked), and an
     // authorization whose owner is a user that does not exist.
-    if !live.disabled.contains(&Kind::Users) {
-        missing_users(plan, desired, &live.state)?;
+    let users = !live.disabled.contains(&Kind::Users);
+    if users {
+        missing_members(desired, &live.state)?;
     }
     // A cluster with its own ID pattern refuses IDs that do not match it.
     if let Some(pattern) = id_pattern {
         id_pattern_matches(plan, pattern)?;
+    }
+    if users {
+        missing_owners(plan, desired, &live.state)?;
     }
     // Camunda allows one mapping rule per claim pair: a pair held by a live
     // rule the files do not own (and the plan does not delete) cannot be
@@ -125,7 +129,7 @@ pub fn workable(
     passwords(plan, desired, sources)
 }
 
-fn missing_users(plan: &Plan, desired: &Desired, live: &AccessState) -> Result<()> {
+fn missing_members(desired: &Desired, live: &AccessState) -> Result<()> {
     let exists = |u| desired.state.users.contains_key(u) || live.users.contains_key(u);
     let missing: Vec<String> = desired
         .state
@@ -144,6 +148,11 @@ fn missing_users(plan: &Plan, desired: &Desired, live: &AccessState) -> Result<(
             help: None,
         });
     }
+    Ok(())
+}
+
+fn missing_owners(plan: &Plan, desired: &Desired, live: &AccessState) -> Result<()> {
+    let exists = |u| desired.state.users.contains_key(u) || live.users.contains_key(u);
     let ownerless: Vec<String> = plan
         .changes
         .iter()

@@ -51,8 +51,6 @@ pub struct Loaded {
     pub sources: Sources,
     /// Warnings about the configuration (it has no errors).
     pub diagnostics: Diagnostics,
-    /// Warnings about the cluster and how it sees the tool.
-    pub warnings: Vec<String>,
     /// Every principal the tool may act as: the OAuth client or basic-auth
     /// user, and the user the cluster takes a client's token for when it
     /// has no client-id claim (from `/authentication/me`).
@@ -103,8 +101,6 @@ pub struct Session {
     pub files: BTreeMap<String, String>,
     /// See [`Loaded::identities`].
     pub identities: Vec<Principal>,
-    /// Warnings found while settling.
-    pub warnings: Vec<String>,
 }
 
 /// Reads the whole live state with at most `parallelism` member searches
@@ -117,23 +113,24 @@ pub async fn read(client: &Arc<Client>, parallelism: usize) -> Result<Live> {
 }
 
 /// Reads the cluster and loads the configuration at `paths` for its
-/// version. Fails when the configuration has errors.
+/// version. Fails when the configuration has errors. Warnings about the
+/// cluster go to `warn` as they are found (so a later failure keeps them).
 pub async fn load(
     cluster: &Cluster,
     paths: &[PathBuf],
     variables: &Variables,
     parallelism: usize,
+    warn: &mut dyn FnMut(String),
 ) -> Result<Loaded> {
     let live = read(&cluster.client, parallelism).await?;
-    let mut warnings = Vec::new();
     if crate::live::reader::newer_than_known(&live.gateway_version) {
-        warnings.push(format!(
+        warn(format!(
             "the cluster runs Camunda {}, newer than this tool knows (8.8, 8.9); it is read and planned as {}: resource types and permissions added since are not understood, and authorizations that use them are left alone",
             live.gateway_version, live.version
         ));
     }
     for item in &live.unknown {
-        warnings.push(format!("left alone, not read: {item}"));
+        warn(format!("left alone, not read: {item}"));
     }
     let mut outcome = config::load(paths, live.version, variables);
     // Offline, undeclared references are warnings; here they are checked
@@ -168,7 +165,7 @@ pub async fn load(
     if let Some(warning) =
         checks::client_identity_warning(me_answer.as_ref(), cluster.me.as_ref(), &desired, &live)
     {
-        warnings.push(warning);
+        warn(warning);
     }
     // The guards watch every principal the tool may be: the client, and
     // the user the cluster may take its token for.
@@ -192,7 +189,6 @@ pub async fn load(
         desired,
         sources: outcome.sources,
         diagnostics: outcome.diagnostics,
-        warnings,
         identities,
     })
 }
@@ -211,12 +207,14 @@ fn summary(diagnostics: &Diagnostics) -> String {
 }
 
 /// Plans what was loaded, settles the plan against reads lagging writes,
-/// and checks it for what Camunda would refuse.
+/// and checks it for what Camunda would refuse. Warnings go to `warn` as
+/// they are found.
 pub async fn settle(
     cluster: &Cluster,
     loaded: Loaded,
     paths: &[PathBuf],
     options: SettleOptions,
+    warn: &mut dyn FnMut(String),
 ) -> Result<Session> {
     let Loaded {
         mut live,
@@ -226,7 +224,6 @@ pub async fn settle(
         ..
     } = loaded;
     checks::enabled_apis(&desired, &live)?;
-    let mut warnings = Vec::new();
     // Settle: a non-empty plan (or a missing reference) must survive a
     // second read that comes after any write still on its way.
     let mut problems = checks::unresolved(&desired, &live, &sources);
@@ -238,7 +235,7 @@ pub async fn settle(
     };
     while unsettled(&plan, &problems) && !options.pause.is_zero() {
         if rounds == 10 {
-            warnings.push(
+            warn(
                 "the cluster kept changing while it was read; this plan may already be out of date"
                     .to_owned(),
             );
@@ -282,7 +279,6 @@ pub async fn settle(
         first,
         files,
         identities,
-        warnings,
     })
 }
 
@@ -299,7 +295,6 @@ impl Session {
             desired,
             files: BTreeMap::new(),
             identities: Vec::new(),
-            warnings: Vec::new(),
         }
     }
 

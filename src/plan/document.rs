@@ -133,42 +133,6 @@ impl From<&Change> for ChangeRecord {
     }
 }
 
-impl ChangeRecord {
-    /// With secret values masked in its attributes, as a plan file holds
-    /// it (the whole file is masked too; IDs equal to a secret are not).
-    pub fn redacted(self) -> ChangeRecord {
-        let mask = |s: String| crate::secrets::redact(&s).into_owned();
-        match self {
-            ChangeRecord::Create {
-                kind,
-                id,
-                attributes,
-            } => ChangeRecord::Create {
-                kind,
-                id,
-                attributes: attributes.into_iter().map(|(k, v)| (k, mask(v))).collect(),
-            },
-            ChangeRecord::Update {
-                kind,
-                id,
-                attributes,
-            } => ChangeRecord::Update {
-                kind,
-                id,
-                attributes: attributes
-                    .into_iter()
-                    .map(|a| AttributeChange {
-                        name: a.name,
-                        before: mask(a.before),
-                        after: mask(a.after),
-                    })
-                    .collect(),
-            },
-            other => other,
-        }
-    }
-}
-
 impl Serialize for Change {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         ChangeRecord::from(self).serialize(serializer)
@@ -196,14 +160,26 @@ pub struct ChangeEntry {
     pub risks: Vec<Risk>,
 }
 
-impl ChangeEntry {
-    /// See [`ChangeRecord::redacted`].
-    pub fn redacted(self) -> ChangeEntry {
-        ChangeEntry {
-            change: self.change.redacted(),
-            risks: self.risks,
+/// `entries` as a plan file holds them: every string with secret values
+/// masked (IDs and owners too, as the file's text is masked whole).
+pub fn redacted(entries: &[ChangeEntry]) -> Vec<ChangeEntry> {
+    fn mask(value: &mut serde_json::Value) {
+        match value {
+            serde_json::Value::String(s) => {
+                if let std::borrow::Cow::Owned(masked) = crate::secrets::redact(s) {
+                    *s = masked;
+                }
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(mask),
+            serde_json::Value::Object(map) => map.values_mut().for_each(mask),
+            _ => {}
         }
     }
+    let mut value = serde_json::to_value(entries).expect("documents serialize");
+    mask(&mut value);
+    // Masked text in a typed field (a kind, a risk) no longer reads back:
+    // such a plan compares unequal, and is refused as stale.
+    serde_json::from_value(value).unwrap_or_default()
 }
 
 /// A warning with its message.

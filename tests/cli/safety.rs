@@ -533,6 +533,54 @@ users:
     );
 }
 
+/// A secret inside an ID (an authorization's owner, a resource) is masked
+/// in the plan file as in every output, and the saved plan still applies:
+/// it is compared with a fresh plan masked the same way.
+#[test]
+fn a_saved_plan_with_a_secret_owner_and_resource_applies() {
+    let sim = sim();
+    let base = sim.url();
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(
+        tmp.path().join("access.yaml"),
+        "version: 1
+clients:
+  - id: ${secret:WORKER_ID}
+    permissions:
+      - resource: MESSAGE
+        id: ${secret:TOPIC}
+        allow: [CREATE]
+",
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        Case::in_dir(tmp.path())
+            .against(&base)
+            .args(args)
+            .env("WORKER_ID", "worker-0123456789")
+            .env("TOPIC", "topic-9876543210")
+    };
+    run(&["plan", ".", "--out", "plan.json"]).code(0).run();
+    let file = fs::read_to_string(tmp.path().join("plan.json")).unwrap();
+    for secret in ["worker-0123456789", "topic-9876543210"] {
+        assert!(!file.contains(secret), "{secret} leaked: {file}");
+    }
+    run(&["apply", ".", "--plan", "plan.json"])
+        .code(0)
+        .stderr_lacks("stale")
+        .run();
+    let found = send(
+        &base,
+        "POST",
+        "/v2/authorizations/search",
+        Some(json!({"filter": {"ownerId": "worker-0123456789"}})),
+    );
+    assert_eq!(
+        found["items"][0]["resourceId"], "topic-9876543210",
+        "the real values were sent: {found}"
+    );
+}
+
 /// Control characters in a file never reach the terminal raw: a value that
 /// would set the window title is shown escaped in the diagnostic.
 #[test]
