@@ -27,6 +27,7 @@ pub fn declaring(state: &AccessState) -> Desired {
         policy: Policy {
             prune: Kind::ALL.into_iter().collect(),
             protect: BTreeSet::new(),
+            rules: Default::default(),
         },
         containers,
         owners: state

@@ -299,6 +299,7 @@ pub(crate) fn model_pair(n: usize) -> (AccessState, Desired) {
         policy: Policy {
             prune: [Kind::Groups].into_iter().collect(),
             protect: BTreeSet::new(),
+            rules: Default::default(),
         },
         containers,
         owners,

@@ -16,6 +16,7 @@ pub mod check;
 pub mod claims;
 pub mod document;
 pub mod path;
+pub mod rules;
 pub mod who_can;
 
 pub use analyzer::{Analyzer, Explanation, Subject};

@@ -167,6 +167,72 @@ pub struct RawPolicy {
     #[serde(default)]
     #[schemars(with = "Vec<ProtectRef>")]
     pub protect: Vec<Text>,
+    /// Levels of the guardrail rules checked on every plan: rule ID →
+    /// `deny`, `warn` or `allow`. Rules not named keep their default.
+    #[serde(default)]
+    pub rules: RawRules,
+}
+
+/// `policy.rules`: rule IDs and levels, each with its place, in file order.
+#[derive(Debug, Default)]
+pub struct RawRules(pub Vec<(Text, Text)>);
+
+impl<'de> Deserialize<'de> for RawRules {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RawRules;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a mapping of rule IDs to deny, warn or allow")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RawRules, A::Error> {
+                let mut rules = Vec::new();
+                while let Some(key) = map.next_key::<Text>()? {
+                    rules.push((key, map.next_value::<Text>()?));
+                }
+                Ok(RawRules(rules))
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl JsonSchema for RawRules {
+    fn schema_name() -> Cow<'static, str> {
+        "Rules".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        use crate::model::rules::{Level, RuleId};
+        let levels: Vec<&str> = Level::ALL.iter().map(|l| l.as_str()).collect();
+        let properties: serde_json::Map<String, serde_json::Value> = RuleId::ALL
+            .iter()
+            .map(|rule| {
+                let description = format!(
+                    "Violated when {}. Default: {}.",
+                    rule.summary(),
+                    rule.default_level()
+                );
+                (
+                    rule.as_str().to_owned(),
+                    serde_json::json!({"description": description, "enum": levels}),
+                )
+            })
+            .collect();
+        json_schema!({
+            "type": "object",
+            "description": "Guardrail rules by ID, each `deny` (apply refuses a plan that introduces a violation), `warn` (the plan shows it) or `allow` (off).",
+            "properties": properties,
+            "additionalProperties": false,
+        })
+    }
 }
 
 /// A tenant.

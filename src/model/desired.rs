@@ -7,6 +7,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::model::catalogue::CamundaVersion;
+use crate::model::rules::{Level, RuleId};
 use crate::model::state::{AccessState, Container, Principal};
 
 /// The desired state of one cluster, as declared by one or more files.
@@ -63,6 +64,19 @@ pub struct Policy {
     pub prune: BTreeSet<Kind>,
     /// Objects never changed or deleted.
     pub protect: BTreeSet<Referenced>,
+    /// Levels of guardrail rules the files set (others have their default).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub rules: BTreeMap<RuleId, Level>,
+}
+
+impl Policy {
+    /// The level of `rule`: as the files set it, or its default.
+    pub fn level(&self, rule: RuleId) -> Level {
+        self.rules
+            .get(&rule)
+            .copied()
+            .unwrap_or_else(|| rule.default_level())
+    }
 }
 
 /// A kind of object that `policy.prune` can name.

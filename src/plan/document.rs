@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
+use crate::analysis::rules::Violation;
 use crate::model::catalogue::PermissionType;
 use crate::model::entity::EntityKind;
 use crate::model::state::{AccessState, AuthorizationTuple, Membership};
@@ -234,6 +235,10 @@ pub struct PlanDocument {
     pub unmanaged: Vec<Unmanaged>,
     /// What a reviewer should know.
     pub warnings: Vec<WarningEntry>,
+    /// Guardrail rules the state after the plan breaks, those the plan
+    /// introduces marked so; absent in documents of older versions.
+    #[serde(default)]
+    pub violations: Vec<Violation>,
 }
 
 impl PlanDocument {
@@ -252,6 +257,7 @@ impl PlanDocument {
             effective_access: review.access.clone(),
             unmanaged: plan.unmanaged.clone(),
             warnings: WarningEntry::all(review),
+            violations: review.violations.clone(),
         }
     }
 }

@@ -26,6 +26,7 @@ mod fidelity;
 mod hostile;
 mod human;
 mod plan;
+mod rules;
 mod safety;
 mod schema;
 mod sim;
