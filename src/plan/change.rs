@@ -11,7 +11,9 @@ pub use crate::model::entity::{Entity, EntityKind, EntityRef};
 use crate::model::state::{AuthorizationTuple, Membership};
 
 /// One attribute that differs.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
+)]
 pub struct AttributeChange {
     /// Attribute name as the format writes it.
     pub name: String,
@@ -24,7 +26,9 @@ pub struct AttributeChange {
 /// Something Camunda deletes together with an entity: the members of a
 /// deleted group, role or tenant; the memberships of a deleted user or
 /// mapping rule; the authorizations a deleted entity owns.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(tag = "type", rename_all = "kebab-case")]
 pub enum Cascaded {
     /// A membership.
@@ -180,7 +184,9 @@ impl fmt::Display for Change {
 }
 
 /// Something in the cluster the configuration does not own.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(tag = "type", rename_all = "kebab-case")]
 pub enum Unmanaged {
     /// An entity nobody declared (and its kind is not pruned).

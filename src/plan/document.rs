@@ -20,7 +20,7 @@ pub const PLAN_FORMAT_VERSION: u32 = 1;
 
 /// A change as the documents write it: the entity as kind, ID and
 /// attributes (never a password).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "action", rename_all = "kebab-case")]
 pub enum ChangeRecord {
     /// See [`Change::Create`].
@@ -141,7 +141,7 @@ impl Serialize for Change {
 }
 
 /// Terraform's counts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Summary {
     /// To add.
     pub add: usize,
@@ -152,7 +152,7 @@ pub struct Summary {
 }
 
 /// A change with the risk tags a reviewer sees.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ChangeEntry {
     /// The change.
     #[serde(flatten)]
@@ -184,7 +184,7 @@ pub fn redacted(entries: &[ChangeEntry]) -> Vec<ChangeEntry> {
 }
 
 /// A warning with its message.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct WarningEntry {
     /// The warning.
     #[serde(flatten)]
@@ -219,7 +219,7 @@ pub fn entries(changes: &[Change], review: &Review) -> Vec<ChangeEntry> {
 }
 
 /// What `plan --format json` prints.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PlanDocument {
     /// [`PLAN_FORMAT_VERSION`].
     pub format_version: u32,

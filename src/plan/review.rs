@@ -34,7 +34,9 @@ pub struct Review {
 }
 
 /// Something the plan does not do, or cannot be trusted to show plainly.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(tag = "type", rename_all = "kebab-case")]
 pub enum Warning {
     /// A protected object the files declare differs from the cluster.
