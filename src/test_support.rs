@@ -37,5 +37,7 @@ pub fn declaring(state: &AccessState) -> Desired {
             .collect(),
         references: Vec::new(),
         unset_passwords: Vec::new(),
+        lifecycles: Default::default(),
+        authorization_lifecycles: Default::default(),
     }
 }

@@ -305,6 +305,8 @@ pub(crate) fn model_pair(n: usize) -> (AccessState, Desired) {
         owners,
         references: Vec::new(),
         unset_passwords: Vec::new(),
+        lifecycles: Default::default(),
+        authorization_lifecycles: Default::default(),
     };
     (live, desired)
 }

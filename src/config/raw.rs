@@ -252,6 +252,10 @@ pub struct RawTenant {
     /// `authoritative` (default): undeclared members are removed; `additive`: they are kept.
     #[schemars(with = "Option<MembersModeName>")]
     pub members_mode: Option<Text>,
+    /// `manage` (default), `create-only` (created when missing, never
+    /// changed after) or `observe` (never written; differences reported).
+    #[schemars(with = "Option<LifecycleName>")]
+    pub lifecycle: Option<Text>,
 }
 
 /// Members of a tenant.
@@ -302,6 +306,10 @@ pub struct RawGroup {
     /// Authorizations owned by the group.
     #[serde(default)]
     pub permissions: Vec<RawPermission>,
+    /// `manage` (default), `create-only` (created when missing, never
+    /// changed after) or `observe` (never written; differences reported).
+    #[schemars(with = "Option<LifecycleName>")]
+    pub lifecycle: Option<Text>,
 }
 
 /// Members of a group.
@@ -344,6 +352,10 @@ pub struct RawRole {
     /// Authorizations owned by the role.
     #[serde(default)]
     pub permissions: Vec<RawPermission>,
+    /// `manage` (default), `create-only` (created when missing, never
+    /// changed after) or `observe` (never written; differences reported).
+    #[schemars(with = "Option<LifecycleName>")]
+    pub lifecycle: Option<Text>,
 }
 
 /// Members of a role.
@@ -392,6 +404,10 @@ pub struct RawMappingRule {
     /// Authorizations owned by the rule.
     #[serde(default)]
     pub permissions: Vec<RawPermission>,
+    /// `manage` (default), `create-only` (created when missing, never
+    /// changed after) or `observe` (never written; differences reported).
+    #[schemars(with = "Option<LifecycleName>")]
+    pub lifecycle: Option<Text>,
 }
 
 /// An OAuth client (not an entity in Camunda: its ID is the token's client-id claim).
@@ -440,6 +456,10 @@ pub struct RawUser {
     /// Authorizations owned by the user.
     #[serde(default)]
     pub permissions: Vec<RawPermission>,
+    /// `manage` (default), `create-only` (created when missing, never
+    /// changed after) or `observe` (never written; differences reported).
+    #[schemars(with = "Option<LifecycleName>")]
+    pub lifecycle: Option<Text>,
 }
 
 /// Permissions on one resource type, owned by the entity they are listed under.
@@ -481,6 +501,10 @@ pub struct RawAuthorization {
     /// Permission types granted.
     #[schemars(required, with = "Vec<PermissionTypeName>", length(min = 1))]
     pub allow: Option<Sp<Vec<Text>>>,
+    /// `manage` (default), `create-only` (created when missing, never
+    /// changed after) or `observe` (never written; differences reported).
+    #[schemars(with = "Option<LifecycleName>")]
+    pub lifecycle: Option<Text>,
 }
 
 /// The owner of an authorization.
@@ -553,6 +577,14 @@ name_schema!(
     MembersModeName,
     "How a declared member list is applied.",
     vec!["authoritative", "additive"]
+);
+name_schema!(
+    LifecycleName,
+    "What the tool may do to a declared object: manage (default) keeps it as declared; create-only creates it when missing and never changes it after; observe never writes it and reports how it differs.",
+    crate::model::desired::Lifecycle::ALL
+        .iter()
+        .map(|l| l.as_str())
+        .collect()
 );
 
 /// `kind:id` in `policy.protect`.

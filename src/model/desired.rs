@@ -33,6 +33,19 @@ pub struct Desired {
     /// the plan creates (the password is never sent otherwise).
     #[serde(skip)]
     pub unset_passwords: Vec<UnsetPassword>,
+    /// Declared objects whose `lifecycle` is not `manage`.
+    #[serde(
+        skip_serializing_if = "BTreeMap::is_empty",
+        serialize_with = "crate::model::state::as_pairs"
+    )]
+    pub lifecycles: BTreeMap<Referenced, Lifecycle>,
+    /// Authorizations of `authorizations:` entries whose `lifecycle` is not
+    /// `manage`.
+    #[serde(
+        skip_serializing_if = "BTreeMap::is_empty",
+        serialize_with = "crate::model::state::as_pairs"
+    )]
+    pub authorization_lifecycles: BTreeMap<crate::model::state::AuthorizationTuple, Lifecycle>,
 }
 
 /// A user's `password: ${env:NAME}` (or `${secret:NAME}`) whose variable is
@@ -55,6 +68,56 @@ pub enum MembersMode {
     Authoritative,
     /// Listed members are added; others are left alone.
     Additive,
+}
+
+/// What the tool may do to a declared object (`lifecycle:`).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Lifecycle {
+    /// Created, updated and kept as declared (the default).
+    Manage,
+    /// Created when missing, never updated or deleted after (Camunda's
+    /// `initialization` semantics).
+    CreateOnly,
+    /// Never written; how it differs is reported by `plan` and `drift`.
+    Observe,
+}
+
+impl Lifecycle {
+    /// Every lifecycle.
+    pub const ALL: [Lifecycle; 3] = [Lifecycle::Manage, Lifecycle::CreateOnly, Lifecycle::Observe];
+
+    /// The name the files use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Lifecycle::Manage => "manage",
+            Lifecycle::CreateOnly => "create-only",
+            Lifecycle::Observe => "observe",
+        }
+    }
+
+    /// Reads a name.
+    pub fn parse(text: &str) -> Option<Lifecycle> {
+        Lifecycle::ALL.into_iter().find(|l| l.as_str() == text)
+    }
+}
+
+impl fmt::Display for Lifecycle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// `policy:` of the desired state.

@@ -3,8 +3,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::model::desired::Lifecycle;
 use crate::ops::Session;
-use crate::plan::document::{ChangeEntry, ChangeRecord, WarningEntry, entries};
+use crate::plan::change::HeldBack;
+use crate::plan::document::{ChangeEntry, ChangeRecord, HeldBackEntry, WarningEntry, entries};
 use crate::plan::{Change, Review, Unmanaged};
 
 /// Version of the JSON document `drift --format json` prints.
@@ -21,6 +23,8 @@ pub struct DriftReport {
     pub review: Review,
     /// Differences the first read showed that a re-read did not.
     pub transient: Vec<Change>,
+    /// Differences of objects the files declare with `lifecycle: observe`.
+    pub observed: Vec<HeldBack>,
 }
 
 impl DriftReport {
@@ -38,12 +42,19 @@ impl DriftReport {
             unmanaged: session.plan.unmanaged.clone(),
             review: Review::new(&session.plan, &session.live.state, &session.desired),
             transient,
+            observed: session
+                .plan
+                .held_back
+                .iter()
+                .filter(|h| h.lifecycle == Lifecycle::Observe)
+                .cloned()
+                .collect(),
         }
     }
 
-    /// Whether managed objects differ from the files.
+    /// Whether managed or observed objects differ from the files.
     pub fn drifted(&self) -> bool {
-        !self.changes.is_empty()
+        !self.changes.is_empty() || !self.observed.is_empty()
     }
 }
 
@@ -64,6 +75,9 @@ pub struct DriftDocument {
     pub warnings: Vec<WarningEntry>,
     /// Differences gone on a re-read.
     pub transient: Vec<ChangeRecord>,
+    /// Differences of `lifecycle: observe` objects (`apply` leaves them).
+    #[serde(default)]
+    pub observed: Vec<HeldBackEntry>,
 }
 
 impl DriftDocument {
@@ -77,6 +91,7 @@ impl DriftDocument {
             unmanaged: report.unmanaged.clone(),
             warnings: WarningEntry::all(&report.review),
             transient: report.transient.iter().map(ChangeRecord::from).collect(),
+            observed: report.observed.iter().map(HeldBackEntry::from).collect(),
         }
     }
 }

@@ -7,6 +7,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::model::catalogue::PermissionType;
+use crate::model::desired::Lifecycle;
 pub use crate::model::entity::{Entity, EntityKind, EntityRef};
 use crate::model::state::{AuthorizationTuple, Membership};
 
@@ -222,6 +223,19 @@ impl fmt::Display for Unmanaged {
     }
 }
 
+/// A difference the plan does not act on, because of the `lifecycle` of
+/// an object it would write.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct HeldBack {
+    /// The change `manage` would make.
+    pub change: Change,
+    /// The object whose lifecycle holds it back, as `kind:id` (or the
+    /// authorization).
+    pub object: String,
+    /// Its lifecycle: `observe`, or `create-only` once it exists.
+    pub lifecycle: Lifecycle,
+}
+
 /// What `plan` computed: the changes, and what it leaves alone.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Plan {
@@ -229,6 +243,9 @@ pub struct Plan {
     pub changes: Vec<Change>,
     /// Objects present in the cluster that the configuration does not own.
     pub unmanaged: Vec<Unmanaged>,
+    /// Differences of `observe` and existing `create-only` objects, not
+    /// acted on.
+    pub held_back: Vec<HeldBack>,
 }
 
 impl Plan {

@@ -9,10 +9,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::analysis::rules::Violation;
 use crate::model::catalogue::PermissionType;
+use crate::model::desired::Lifecycle;
 use crate::model::entity::EntityKind;
 use crate::model::state::{AccessState, AuthorizationTuple, Membership};
 use crate::plan::access::{AccessChange, Risk};
-use crate::plan::change::{AttributeChange, Cascaded, Change, Plan, Unmanaged};
+use crate::plan::change::{AttributeChange, Cascaded, Change, HeldBack, Plan, Unmanaged};
 use crate::plan::review::{Review, Warning};
 
 /// Version of the plan document (and of the plan file around it).
@@ -183,6 +184,29 @@ pub fn redacted(entries: &[ChangeEntry]) -> Vec<ChangeEntry> {
     serde_json::from_value(value).unwrap_or_default()
 }
 
+/// A difference the plan does not act on, and the lifecycle that holds it
+/// back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct HeldBackEntry {
+    /// The change `lifecycle: manage` would make.
+    pub change: ChangeRecord,
+    /// The object whose lifecycle holds it back (`group:eng`, or the
+    /// authorization).
+    pub object: String,
+    /// `observe`, or `create-only` (the object exists).
+    pub lifecycle: Lifecycle,
+}
+
+impl From<&HeldBack> for HeldBackEntry {
+    fn from(h: &HeldBack) -> HeldBackEntry {
+        HeldBackEntry {
+            change: ChangeRecord::from(&h.change),
+            object: h.object.clone(),
+            lifecycle: h.lifecycle,
+        }
+    }
+}
+
 /// A warning with its message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct WarningEntry {
@@ -239,6 +263,10 @@ pub struct PlanDocument {
     /// introduces marked so; absent in documents of older versions.
     #[serde(default)]
     pub violations: Vec<Violation>,
+    /// Differences of `observe` objects, and of `create-only` objects that
+    /// exist: not applied. Absent in documents of older versions.
+    #[serde(default)]
+    pub held_back: Vec<HeldBackEntry>,
 }
 
 impl PlanDocument {
@@ -258,6 +286,7 @@ impl PlanDocument {
             unmanaged: plan.unmanaged.clone(),
             warnings: WarningEntry::all(review),
             violations: review.violations.clone(),
+            held_back: plan.held_back.iter().map(HeldBackEntry::from).collect(),
         }
     }
 }

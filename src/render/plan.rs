@@ -85,8 +85,12 @@ pub fn human(plan: &Plan, review: &Review, target: &str, color: bool) -> String 
     let paint = Paint(color);
     let mut out = format!("Plan for {target}\n\n");
     violations_human(&mut out, review, paint);
-    if plan.is_empty() {
+    if plan.is_empty() && plan.held_back.is_empty() {
         out.push_str("No changes. The cluster matches the configuration.\n");
+    } else if plan.is_empty() {
+        out.push_str(
+            "No changes to apply. Objects whose lifecycle keeps them as they are differ (below).\n",
+        );
     } else {
         for change in &plan.changes {
             let tags: Vec<String> = review
@@ -133,6 +137,18 @@ pub fn human(plan: &Plan, review: &Review, target: &str, color: bool) -> String 
                     }
                 }
                 _ => {}
+            }
+        }
+    }
+    if !plan.held_back.is_empty() {
+        out.push_str("\nNot applied (lifecycle):\n");
+        for h in &plan.held_back {
+            let line = paint.symbol(&h.change.to_string());
+            out.push_str(&format!("  {line}  [{} {}]\n", h.lifecycle, h.object));
+            if let Change::Update { attributes, .. } = &h.change {
+                for a in attributes {
+                    attribute_diff(&mut out, &a.name, &a.before, &a.after, paint);
+                }
             }
         }
     }
@@ -321,6 +337,18 @@ pub fn markdown(plan: &Plan, review: &Review, target: &str) -> String {
         }
         out.push('\n');
     }
+    if !plan.held_back.is_empty() {
+        out.push_str("**Not applied (lifecycle):**\n\n");
+        for h in &plan.held_back {
+            out.push_str(&format!(
+                "- {} ({} {})\n",
+                code(&h.change.to_string()),
+                h.lifecycle,
+                code(&h.object)
+            ));
+        }
+        out.push('\n');
+    }
     if !review.warnings.is_empty() {
         out.push_str("**Warnings:**\n\n");
         for w in &review.warnings {
@@ -422,6 +450,7 @@ mod tests {
                 }],
             }],
             unmanaged: Vec::new(),
+            held_back: Vec::new(),
         }
     }
 

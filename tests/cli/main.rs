@@ -25,6 +25,7 @@ mod explain;
 mod fidelity;
 mod hostile;
 mod human;
+mod lifecycle;
 mod plan;
 mod rules;
 mod safety;

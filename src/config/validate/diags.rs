@@ -98,6 +98,15 @@ pub(super) fn duplicate_id(loc: Loc, noun: &str, id: &str, first: Loc) -> Diagno
     .help("declare each ID once; several files form one state")
 }
 
+pub(super) fn invalid_lifecycle(loc: Loc, value: &str) -> Diagnostic {
+    Diagnostic::new(
+        Code::InvalidLifecycle,
+        loc,
+        format!("'{value}' is not a lifecycle"),
+    )
+    .help("use manage (the default: kept as declared), create-only (created when missing, never changed after) or observe (never written; differences reported)")
+}
+
 pub(super) fn invalid_members_mode(loc: Loc, mode: &str) -> Diagnostic {
     Diagnostic::new(
         Code::InvalidMembersMode,
