@@ -64,7 +64,11 @@ pub fn load_bytes(name: &str, bytes: &[u8], version: CamundaVersion, vars: &Vari
 
 /// Parses and validates files given as (name, text) as one desired state,
 /// without reading the disk (`drift --update-files` checks its edits so).
-pub fn load_texts(files: &[(String, String)], version: CamundaVersion, vars: &Variables) -> Outcome {
+pub fn load_texts(
+    files: &[(String, String)],
+    version: CamundaVersion,
+    vars: &Variables,
+) -> Outcome {
     let mut loaded = loader::Loaded::default();
     for (name, text) in files {
         Loader.load_bytes(name.clone(), text.clone().into_bytes(), &mut loaded);

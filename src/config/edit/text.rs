@@ -43,15 +43,6 @@ pub(crate) struct Edits {
 pub(crate) struct EditError(pub(crate) String);
 
 impl Edits {
-    /// Whether nothing changes.
-    pub(crate) fn is_empty(&self) -> bool {
-        self.removals.is_empty()
-            && self.appends.is_empty()
-            && self.scalars.is_empty()
-            && self.entries.is_empty()
-            && self.sections.is_empty()
-    }
-
     /// Removes item `index` of the sequence `seq`.
     pub(crate) fn remove(&mut self, seq: &Node, index: usize) {
         self.removals.entry(seq.id).or_default().insert(index);
@@ -146,8 +137,8 @@ impl Edits {
                     let mut parts: Vec<String> = kept
                         .map(|(_, item)| text[item.start..item.end].to_owned())
                         .collect();
-                    let block_items = appended
-                        .is_some_and(|a| a.iter().any(|v| matches!(v, Value::Map(_))));
+                    let block_items =
+                        appended.is_some_and(|a| a.iter().any(|v| matches!(v, Value::Map(_))));
                     if parts.is_empty() && block_items {
                         // `permissions: []` that gets entries: block style.
                         let key_end = key_end.ok_or_else(|| {
@@ -178,9 +169,8 @@ impl Edits {
                 }
                 let all_removed = items.iter().enumerate().all(|(i, _)| is_removed(i));
                 if removed.is_some() && all_removed && appended.is_none() {
-                    let key_end = key_end.ok_or_else(|| {
-                        EditError("a top-level list cannot be emptied".into())
-                    })?;
+                    let key_end = key_end
+                        .ok_or_else(|| EditError("a top-level list cannot be emptied".into()))?;
                     out.push(Raw {
                         start: key_end,
                         end: node.end,
@@ -251,9 +241,7 @@ impl Edits {
                         });
                     } else {
                         let col = column(text, node.start);
-                        let indent = sequence_indent(text, node)
-                            .unwrap_or(2)
-                            .max(1);
+                        let indent = sequence_indent(text, node).unwrap_or(2).max(1);
                         let at = line_end(text, node.end.max(node.start + 1) - 1);
                         let mut add = String::new();
                         if at == text.len() && !text.ends_with('\n') {
@@ -369,7 +357,11 @@ fn dash_before(text: &str, start: usize) -> Option<usize> {
 /// How far a file indents nested keys and list items: the first block
 /// sequence's indentation below its key, or the first nested key's.
 fn sequence_indent(text: &str, node: &Node) -> Option<usize> {
-    if let NodeKind::Map { flow: false, entries } = &node.kind {
+    if let NodeKind::Map {
+        flow: false,
+        entries,
+    } = &node.kind
+    {
         let col = column(text, node.start);
         for (_, value) in entries {
             let nested = match &value.kind {
@@ -516,7 +508,11 @@ roles: []
     #[test]
     fn a_flow_item_is_removed_and_one_added() {
         let out = edited(|root, edits| {
-            let clients = groups(root)[0].get("members").unwrap().get("clients").unwrap();
+            let clients = groups(root)[0]
+                .get("members")
+                .unwrap()
+                .get("clients")
+                .unwrap();
             edits.remove(clients, 0);
             edits.append(clients, Value::Scalar("worker-c".into()));
         });
@@ -535,10 +531,7 @@ roles: []
             edits.remove(allow, 1);
             edits.append(allow, Value::Scalar("UPDATE".into()));
         });
-        assert_eq!(
-            out,
-            FILE.replace("- READ\n", "- UPDATE\n")
-        );
+        assert_eq!(out, FILE.replace("- READ\n", "- UPDATE\n"));
     }
 
     #[test]
@@ -555,7 +548,10 @@ roles: []
             let permissions = groups(root)[0].get("permissions").unwrap();
             edits.remove(permissions, 0);
         });
-        assert!(out.contains("      clients: [worker-a, worker-b]\n    permissions: []\n  # Ops.\n"), "{out}");
+        assert!(
+            out.contains("      clients: [worker-a, worker-b]\n    permissions: []\n  # Ops.\n"),
+            "{out}"
+        );
     }
 
     #[test]
@@ -600,10 +596,17 @@ roles: []
                     ("allow".into(), Value::List(vec!["READ".into()])),
                 ]),
             );
-            edits.add_entry(&groups(root)[0], "description", Value::Scalar("Workers".into()));
+            edits.add_entry(
+                &groups(root)[0],
+                "description",
+                Value::Scalar("Workers".into()),
+            );
         });
         assert!(out.contains("          - READ\n      - resource: GROUP\n        id: ops\n        allow: [READ]\n    description: Workers\n  # Ops.\n"), "{out}");
-        assert!(out.contains("    roles: [operator]\n    description: Operations\n\nroles: []\n"), "{out}");
+        assert!(
+            out.contains("    roles: [operator]\n    description: Operations\n\nroles: []\n"),
+            "{out}"
+        );
     }
 
     #[test]
@@ -625,7 +628,10 @@ roles: []
         let out = edited(|_, edits| {
             edits.add_section(
                 "tenants",
-                Value::Items(vec![Value::Map(vec![("id".into(), Value::Scalar("t".into()))])]),
+                Value::Items(vec![Value::Map(vec![(
+                    "id".into(),
+                    Value::Scalar("t".into()),
+                )])]),
             );
         });
         assert!(out.ends_with("roles: []\n\ntenants:\n  - id: t\n"), "{out}");

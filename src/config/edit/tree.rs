@@ -64,6 +64,7 @@ impl Node {
     }
 
     /// Whether this is a flow collection.
+    #[cfg(test)]
     pub(crate) fn is_flow(&self) -> bool {
         matches!(
             self.kind,
@@ -243,7 +244,10 @@ mod tests {
         let groups = root.get("groups").unwrap();
         let items = groups.items().unwrap();
         assert_eq!(items.len(), 2);
-        assert_eq!(&text[items[0].start..items[0].end], "id: a  # note\n    members:\n      clients: [x, y]");
+        assert_eq!(
+            &text[items[0].start..items[0].end],
+            "id: a  # note\n    members:\n      clients: [x, y]"
+        );
         assert_eq!(&text[groups.start..groups.start + 1], "-");
         let clients = items[0].get("members").unwrap().get("clients").unwrap();
         assert!(clients.is_flow());
