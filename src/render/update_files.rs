@@ -18,6 +18,7 @@ pub fn diff(update: &FileUpdate) -> String {
 
 fn file_diff(file: &UpdatedFile) -> String {
     let path = file.path.to_string_lossy();
+    let path = path.strip_prefix("./").unwrap_or(&path);
     let old = match file.before {
         Some(_) => format!("a/{path}"),
         None => "/dev/null".to_owned(),

@@ -29,6 +29,7 @@ mod plan;
 mod safety;
 mod schema;
 mod sim;
+mod update_files;
 mod validate;
 
 // End to end: the binary and the simulator in OIDC mode, with tokens from
