@@ -340,3 +340,60 @@ fn unmanaged_objects_are_added_only_when_asked() {
         .stdout_lacks("unmanaged")
         .run();
 }
+
+/// A membership goes on the side the files already use for it; an ID of an
+/// `ids:` list whose permissions changed gets an entry of its own.
+#[test]
+fn memberships_keep_their_side_and_a_changed_id_leaves_its_shared_entry() {
+    let sim = sim(CamundaVersion::V8_8, 0);
+    let base = sim.url();
+    let dir = tempfile::tempdir().unwrap();
+    let access = format!("{ACCESS}  - id: writer\n");
+    fs::write(dir.path().join("access.yaml"), &access).unwrap();
+    let case = |args: &[&str]| {
+        Case::in_dir(dir.path())
+            .against(&base)
+            .args(args)
+            .args(["--settle-ms", "0"])
+    };
+    case(&["apply", ".", "--auto-approve"]).code(0).run();
+    // worker-a lists its roles itself; outsider is declared nowhere.
+    send(&base, "PUT", "/v2/roles/writer/clients/worker-a", None);
+    send(&base, "PUT", "/v2/roles/writer/clients/outsider", None);
+    let keys = send(
+        &base,
+        "POST",
+        "/v2/authorizations/search",
+        Some(json!({"filter": {"ownerId": "reader"}})),
+    );
+    let orders = keys["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["resourceId"] == "orders")
+        .unwrap()["authorizationKey"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    send(
+        &base,
+        "PUT",
+        &format!("/v2/authorizations/{orders}"),
+        Some(
+            json!({"ownerId": "reader", "ownerType": "ROLE", "resourceType": "PROCESS_DEFINITION",
+                    "resourceId": "orders",
+                    "permissionTypes": ["READ_PROCESS_DEFINITION", "READ_PROCESS_INSTANCE"]}),
+        ),
+    );
+    case(&["drift", ".", "--update-files"]).code(2).run();
+    let after = read(dir.path(), "access.yaml");
+    assert!(
+        after.contains("    roles: [reader, writer]  # reads processes\n"),
+        "{after}"
+    );
+    assert!(
+        after.contains("        ids: [invoices]\n        allow: [READ_PROCESS_DEFINITION]\n      - resource: PROCESS_DEFINITION\n        id: orders\n        allow: [READ_PROCESS_DEFINITION, READ_PROCESS_INSTANCE]\n  - id: writer\n    members:\n      clients: [outsider]\n"),
+        "{after}"
+    );
+    case(&["plan", ".", "--detailed-exitcode"]).code(0).run();
+}
