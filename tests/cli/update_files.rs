@@ -397,3 +397,31 @@ fn memberships_keep_their_side_and_a_changed_id_leaves_its_shared_entry() {
     );
     case(&["plan", ".", "--detailed-exitcode"]).code(0).run();
 }
+
+/// The edited files are checked before anything is written: a live value
+/// the format refuses (a user's empty name) stops the run, names the place,
+/// and leaves every file as it was.
+#[test]
+fn edits_the_format_refuses_write_nothing() {
+    let sim = sim(CamundaVersion::V8_8, 0);
+    let base = sim.url();
+    let dir = tempfile::tempdir().unwrap();
+    let access = "version: 1\nusers:\n  - username: alice  # the auditor\n    name: Alice\n    password: ${secret:ALICE_PASSWORD}\n";
+    fs::write(dir.path().join("access.yaml"), access).unwrap();
+    let case = |args: &[&str]| {
+        Case::in_dir(dir.path())
+            .against(&base)
+            .env("ALICE_PASSWORD", "a-password-never-written")
+            .args(args)
+            .args(["--settle-ms", "0"])
+    };
+    case(&["apply", ".", "--auto-approve"]).code(0).run();
+    send(&base, "PUT", "/v2/users/alice", Some(json!({"name": ""})));
+    case(&["drift", ".", "--update-files"])
+        .code(1)
+        .stderr_has("name is empty")
+        .stderr_has("the updated files would not be valid; nothing was written")
+        .stdout_lacks("a-password-never-written")
+        .run();
+    assert_eq!(read(dir.path(), "access.yaml"), access);
+}
