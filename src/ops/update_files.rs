@@ -769,12 +769,23 @@ impl<'a> Updater<'a> {
     fn remove_membership(&mut self, key: &str, m: &Membership) {
         let places = Self::membership_places(&self.docs, self.vars, m);
         if places.is_empty() {
+            let kind = member_key(&m.member);
+            let section = Section::of_principal(&m.member);
+            let alias = alias_on_the_way(
+                &self.docs,
+                self.vars,
+                Section::of_container(&m.container),
+                m.container.id(),
+                &["members", kind],
+            )
+            .or_else(|| {
+                let side = section.side_for(&m.container)?;
+                alias_on_the_way(&self.docs, self.vars, section, m.member.id(), &[side])
+            });
+            let what = format!("{} in {}", m.member, m.container);
             return self.refuse(
                 key,
-                format!(
-                    "{} in {}: not in the cluster, but where the files declare it was not found (a YAML alias?); remove it by hand",
-                    m.member, m.container
-                ),
+                not_found(&what, alias, "is not in the cluster", "remove"),
             );
         }
         let mut refusals = Vec::new();
@@ -977,12 +988,26 @@ impl<'a> Updater<'a> {
         }
     }
 
+    /// Where the owner of `tuple` has its `permissions` through an alias.
+    fn permissions_alias(&self, tuple: &AuthorizationTuple) -> Option<(String, String)> {
+        let section = Section::of_principal(&tuple.owner);
+        alias_on_the_way(
+            &self.docs,
+            self.vars,
+            section,
+            tuple.owner.id(),
+            &["permissions"],
+        )
+    }
+
     fn remove_authorization(&mut self, key: &str, tuple: &AuthorizationTuple) {
         let grants = Self::grants(&self.docs, self.vars, tuple);
         if grants.is_empty() {
+            let alias = self.permissions_alias(tuple);
+            let what = tuple.to_string();
             return self.refuse(
                 key,
-                format!("{tuple}: not in the cluster, but where the files declare it was not found (a YAML alias?); remove it by hand"),
+                not_found(&what, alias, "is not in the cluster", "remove"),
             );
         }
         let mut refusals = Vec::new();
@@ -1032,9 +1057,11 @@ impl<'a> Updater<'a> {
     ) {
         let grants = Self::grants(&self.docs, self.vars, tuple);
         let Some(grant) = grants.first() else {
+            let alias = self.permissions_alias(tuple);
+            let what = tuple.to_string();
             return self.refuse(
                 key,
-                format!("{tuple}: differs in the cluster, but where the files declare it was not found (a YAML alias?); change it by hand"),
+                not_found(&what, alias, "differs in the cluster", "change"),
             );
         };
         if let Some(why) = Self::unwritable(self.vars, grant) {
@@ -1226,6 +1253,41 @@ fn find_node(node: Option<&Node>, start: usize, is: fn(&Node) -> bool) -> Option
             .iter()
             .find_map(|(_, v)| find_node(Some(v), start, is)),
         _ => None,
+    }
+}
+
+/// The place and text of an alias met on the way from the entry of
+/// `section` with ID `id` down `keys`.
+fn alias_on_the_way(
+    docs: &[Doc],
+    vars: &Variables,
+    section: Section,
+    id: &str,
+    keys: &[&str],
+) -> Option<(String, String)> {
+    let found = find(docs, vars, section, id)?;
+    let doc = &docs[found.doc];
+    let mut node = found.item;
+    for key in keys {
+        node = node.get(key)?;
+        if matches!(node.kind, NodeKind::Alias) {
+            let text = doc.text[node.start..node.end].to_owned();
+            return Some((doc.place(node.start), text));
+        }
+    }
+    None
+}
+
+/// Why a difference found no place in the files: an alias (named), or no
+/// declaration at all.
+fn not_found(what: &str, alias: Option<(String, String)>, state: &str, verb: &str) -> String {
+    match alias {
+        Some((place, alias)) => format!(
+            "{place}: {what} {state}, but it is declared through the YAML alias `{alias}`, which other entries share; {verb} it by hand"
+        ),
+        None => format!(
+            "{what} {state}, but its declaration was not found in the files; {verb} it by hand"
+        ),
     }
 }
 

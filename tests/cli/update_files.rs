@@ -425,3 +425,49 @@ fn edits_the_format_refuses_write_nothing() {
         .run();
     assert_eq!(read(dir.path(), "access.yaml"), access);
 }
+
+/// Grants shared through a YAML alias are never rewritten (the change
+/// would reach every entry that uses the alias): refused, named with the
+/// alias and its place.
+#[test]
+fn a_value_shared_through_an_alias_is_refused() {
+    let sim = sim(CamundaVersion::V8_8, 0);
+    let base = sim.url();
+    let dir = tempfile::tempdir().unwrap();
+    let access = "version: 1\nx-worker-grants: &worker-grants\n  - resource: MESSAGE\n    id: \"*\"\n    allow: [CREATE, READ]\nclients:\n  - id: worker-a\n    permissions: *worker-grants\n  - id: worker-b\n    permissions: *worker-grants\ngroups:\n  - id: team\n    members:\n      clients: [worker-a]\n";
+    fs::write(dir.path().join("access.yaml"), access).unwrap();
+    let case = |args: &[&str]| {
+        Case::in_dir(dir.path())
+            .against(&base)
+            .args(args)
+            .args(["--settle-ms", "0"])
+    };
+    case(&["apply", ".", "--auto-approve"]).code(0).run();
+    let key = authorization_key(&base, "worker-a", "MESSAGE");
+    send(
+        &base,
+        "PUT",
+        &format!("/v2/authorizations/{key}"),
+        Some(
+            json!({"ownerId": "worker-a", "ownerType": "CLIENT", "resourceType": "MESSAGE",
+                    "resourceId": "*", "permissionTypes": ["CREATE"]}),
+        ),
+    );
+    send(&base, "PUT", "/v2/groups/team/clients/worker-b", None);
+    case(&["drift", ".", "--update-files", "--format", "markdown"])
+        .code(1)
+        .stderr_has("not Markdown")
+        .run();
+    assert_eq!(read(dir.path(), "access.yaml"), access);
+    case(&["drift", ".", "--diff"])
+        .code(1)
+        .stdout_has("+      clients: [worker-a, worker-b]\n")
+        .stderr_has("  ! ./access.yaml:8: client:worker-a on MESSAGE:* differs in the cluster, but it is declared through the YAML alias `*worker-grants`, which other entries share; change it by hand\n")
+        .run();
+    assert_eq!(read(dir.path(), "access.yaml"), access);
+    case(&["drift", ".", "--update-files"]).code(1).run();
+    assert_eq!(
+        read(dir.path(), "access.yaml"),
+        access.replace("[worker-a]\n", "[worker-a, worker-b]\n")
+    );
+}

@@ -298,6 +298,12 @@ struct Raw {
 }
 
 fn splice(text: &str, mut raws: Vec<Raw>) -> Result<String, EditError> {
+    // New lines end as the file's lines do.
+    if text.contains("\r\n") {
+        for raw in &mut raws {
+            raw.text = raw.text.replace("\r\n", "\n").replace('\n', "\r\n");
+        }
+    }
     raws.sort_by(|a, b| {
         a.start
             .cmp(&b.start)
@@ -621,6 +627,28 @@ roles: []
         });
         assert!(out.contains("    name: \"Order workers: all\"\n"), "{out}");
         assert!(out.ends_with("\nroles:\n  - id: operator\n"), "{out}");
+    }
+
+    #[test]
+    fn a_file_with_windows_line_endings_keeps_them() {
+        let text = FILE.replace('\n', "\r\n");
+        let tree = Tree::parse(&text).unwrap();
+        let root = tree.root.as_ref().unwrap();
+        let mut edits = Edits::default();
+        edits.remove(root.get("groups").unwrap(), 1);
+        edits.add_entry(
+            &root.get("groups").unwrap().items().unwrap()[0],
+            "description",
+            Value::Scalar("Workers".into()),
+        );
+        let out = edits.apply(&text, &tree).unwrap();
+        assert!(!out.replace("\r\n", "").contains('\n'), "{out:?}");
+        assert!(
+            out.contains(
+                "          - READ\r\n    description: Workers\r\n  # Ops.\r\n\r\nroles: []\r\n"
+            ),
+            "{out:?}"
+        );
     }
 
     #[test]
