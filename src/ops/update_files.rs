@@ -789,7 +789,6 @@ impl<'a> Updater<'a> {
             );
         }
         let mut refusals = Vec::new();
-        let mut removals = Vec::new();
         for (doc, list, index, item) in places {
             let templated = resolved(item, self.vars).is_some_and(|v| v.1);
             if templated || list.anchored {
@@ -805,12 +804,6 @@ impl<'a> Updater<'a> {
                     m.container
                 ));
             } else {
-                removals.push((doc, list.id, index, list.start));
-            }
-        }
-        for (doc, _, index, start) in removals {
-            let list = find_node(self.docs[doc].root(), start, |n| n.items().is_some());
-            if let Some(list) = list {
                 self.edits[doc].remove(list, index);
             }
         }
@@ -1011,7 +1004,6 @@ impl<'a> Updater<'a> {
             );
         }
         let mut refusals = Vec::new();
-        let mut removals: Vec<(usize, usize, usize)> = Vec::new();
         for grant in &grants {
             if let Some(why) = Self::unwritable(self.vars, grant) {
                 let place = self.docs[grant.doc].place(grant.entry.start);
@@ -1020,28 +1012,20 @@ impl<'a> Updater<'a> {
                 ));
                 continue;
             }
+            let edits = &mut self.edits[grant.doc];
             match grant.selects {
-                Selects::Ids(ids, i) => {
-                    let others = ids
+                // The ID leaves its `ids:` list; the last one takes the entry.
+                Selects::Ids(ids, i)
+                    if ids
                         .items()
                         .into_iter()
                         .flatten()
                         .enumerate()
-                        .filter(|(j, _)| *j != i && !self.edits[grant.doc].removed(ids, *j))
-                        .count();
-                    if others > 0 {
-                        removals.push((grant.doc, ids.start, i));
-                    } else {
-                        removals.push((grant.doc, grant.list.start, grant.index));
-                    }
+                        .any(|(j, _)| j != i && !edits.removed(ids, j)) =>
+                {
+                    edits.remove(ids, i)
                 }
-                Selects::One => removals.push((grant.doc, grant.list.start, grant.index)),
-            }
-        }
-        drop(grants);
-        for (doc, start, index) in removals {
-            if let Some(list) = find_node(self.docs[doc].root(), start, |n| n.items().is_some()) {
-                self.edits[doc].remove(list, index);
+                _ => edits.remove(grant.list, grant.index),
             }
         }
         for why in refusals {
@@ -1075,17 +1059,10 @@ impl<'a> Updater<'a> {
         match grant.selects {
             Selects::Ids(ids, i) if ids.items().is_some_and(|items| items.len() > 1) => {
                 // Split: this ID leaves the shared entry for one of its own.
-                let (ids_start, list_start) = (ids.start, grant.list.start);
                 let with_owner = grant.entry.get("owner").is_some();
-                drop(grants);
                 let value = permission_value(tuple, live, with_owner);
-                let root = self.docs[doc].root();
-                if let Some(ids) = find_node(root, ids_start, |n| n.items().is_some()) {
-                    self.edits[doc].remove(ids, i);
-                }
-                if let Some(list) = find_node(root, list_start, |n| n.items().is_some()) {
-                    self.edits[doc].append(list, value);
-                }
+                self.edits[doc].remove(ids, i);
+                self.edits[doc].append(grant.list, value);
             }
             _ => {
                 let Some(allow) = grant.entry.get("allow").filter(|a| a.items().is_some()) else {
@@ -1235,24 +1212,6 @@ fn anchors_within(node: &Node) -> bool {
             .iter()
             .any(|(k, v)| k.anchored || v.anchored || anchors_within(v)),
         _ => false,
-    }
-}
-
-/// The node starting at `start` that `is` accepts.
-fn find_node(node: Option<&Node>, start: usize, is: fn(&Node) -> bool) -> Option<&Node> {
-    let node = node?;
-    if node.start == start && is(node) {
-        return Some(node);
-    }
-    if start < node.start || start > node.end {
-        return None;
-    }
-    match &node.kind {
-        NodeKind::Seq { items, .. } => items.iter().find_map(|n| find_node(Some(n), start, is)),
-        NodeKind::Map { entries, .. } => entries
-            .iter()
-            .find_map(|(_, v)| find_node(Some(v), start, is)),
-        _ => None,
     }
 }
 
