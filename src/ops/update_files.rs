@@ -1303,3 +1303,156 @@ fn permission_value(
     ));
     Value::Map(entries)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::live::Live;
+    use crate::model::catalogue::{CamundaVersion, ResourceType};
+    use crate::model::state::{MappingRule, Tenant};
+
+    const ACCESS: &str = "\
+version: 1
+policy:
+  prune: [tenants, mapping-rules, users, authorizations]
+tenants:
+  - id: t1   # gone from the cluster
+  # The second tenant.
+  - id: t2
+    name: Two
+    members:
+      users: [alice]
+mapping-rules:
+  - id: rule
+    claim: groups
+    value: ops   # the ops team
+users:
+  - username: alice
+    name: Alice
+    email: alice@example.com
+    tenants: [t2]
+authorizations:
+  - owner: {type: USER, id: bob}
+    resource: PROCESS_DEFINITION
+    ids: [a, b]
+    allow: [READ_PROCESS_DEFINITION]
+";
+
+    /// Every kind of difference, on a desired state loaded from a file and
+    /// a live state made from it: the update plans empty (it is checked
+    /// before it is returned) and reads as a person would write it.
+    #[test]
+    fn every_kind_of_difference_finds_its_place() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("access.yaml"), ACCESS).unwrap();
+        let paths = vec![dir.path().to_owned()];
+        let vars = Variables::default();
+        let outcome = config::load(&paths, CamundaVersion::V8_8, &vars);
+        let desired = outcome.desired.expect("valid");
+        let mut state = desired.state.clone();
+        for (i, grant) in state.authorizations.values_mut().enumerate() {
+            grant.keys = vec![format!("{i}")];
+        }
+        state.tenants.remove(&"t1".into());
+        state
+            .mapping_rules
+            .get_mut(&"rule".into())
+            .unwrap()
+            .claim_value = "ops-2".into();
+        state.users.get_mut(&"alice".into()).unwrap().email = Some("a@example.org".into());
+        state.memberships.clear();
+        let pd = |owner: &str, id: &str| AuthorizationTuple {
+            owner: Principal::User(owner.into()),
+            resource_type: ResourceType::ProcessDefinition,
+            resource: ResourceSelector::Id(id.into()),
+        };
+        state.authorizations.remove(&pd("bob", "b"));
+        state.tenants.insert(
+            "t3".into(),
+            Tenant {
+                name: "Three".into(),
+                description: "Made by hand".into(),
+            },
+        );
+        state.mapping_rules.insert(
+            "r2".into(),
+            MappingRule {
+                name: "r2".into(),
+                claim_name: "team".into(),
+                claim_value: "x".into(),
+            },
+        );
+        state.grant(
+            AuthorizationTuple {
+                owner: Principal::MappingRule("r2".into()),
+                resource_type: ResourceType::Message,
+                resource: ResourceSelector::wildcard(),
+            },
+            [PermissionType::Create],
+        );
+        state.grant(pd("carol", "a"), [PermissionType::ReadProcessDefinition]);
+        for grant in state.authorizations.values_mut() {
+            if grant.keys.is_empty() {
+                grant.keys = vec!["new".into()];
+            }
+        }
+        let live = Live {
+            version: CamundaVersion::V8_8,
+            gateway_version: "8.8.0".into(),
+            state,
+            disabled: BTreeSet::new(),
+            unknown: Vec::new(),
+        };
+        let session = Session::planned(live, desired);
+        let report = DriftReport::new(&session);
+        let update = update_files(&session, &report, &paths, &vars, UpdateOptions::default())
+            .expect("the update plans empty");
+        assert!(update.refused.is_empty(), "{:?}", update.refused);
+        assert_eq!(update.files.len(), 1);
+        let after = &update.files[0].after;
+        assert_eq!(
+            after,
+            "\
+version: 1
+policy:
+  prune: [tenants, mapping-rules, users, authorizations]
+tenants:
+  # The second tenant.
+  - id: t2
+    name: Two
+    members:
+      users: []
+  - id: t3
+    name: Three
+    description: \"Made by hand\"
+mapping-rules:
+  - id: rule
+    claim: groups
+    value: ops-2   # the ops team
+  - id: r2
+    claim: team
+    value: x
+    permissions:
+      - resource: MESSAGE
+        id: \"*\"
+        allow: [CREATE]
+users:
+  - username: alice
+    name: Alice
+    email: a@example.org
+    tenants: []
+authorizations:
+  - owner: {type: USER, id: bob}
+    resource: PROCESS_DEFINITION
+    ids: [a]
+    allow: [READ_PROCESS_DEFINITION]
+  - owner:
+      type: USER
+      id: carol
+    resource: PROCESS_DEFINITION
+    id: a
+    allow: [READ_PROCESS_DEFINITION]
+"
+        );
+    }
+}
