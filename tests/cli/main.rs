@@ -31,6 +31,7 @@ mod rules;
 mod safety;
 mod schema;
 mod sim;
+mod update_files;
 mod validate;
 
 // End to end: the binary and the simulator in OIDC mode, with tokens from
