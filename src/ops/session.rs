@@ -125,8 +125,10 @@ pub async fn load(
     let live = read(&cluster.client, parallelism).await?;
     if crate::live::reader::newer_than_known(&live.gateway_version) {
         warn(format!(
-            "the cluster runs Camunda {}, newer than this tool knows (8.8, 8.9); it is read and planned as {}: resource types and permissions added since are not understood, and authorizations that use them are left alone",
-            live.gateway_version, live.version
+            "the cluster runs Camunda {}, newer than this tool knows ({}); it is read and planned as {}: resource types and permissions added since are not understood, and authorizations that use them are left alone",
+            live.gateway_version,
+            crate::model::CamundaVersion::supported_list(),
+            live.version
         ));
     }
     for item in &live.unknown {

@@ -108,7 +108,7 @@ impl Api {
                     v.id("resourceId", other);
                 }
             },
-            CamundaVersion::V8_9 => match (resource_id.as_deref(), property.as_deref()) {
+            CamundaVersion::V8_9 | CamundaVersion::V8_10 => match (resource_id.as_deref(), property.as_deref()) {
                 (Some(_), Some(_)) => v.push(
                     "resourceId and resourcePropertyName are mutually exclusive. Provide only one of them",
                 ),
@@ -197,7 +197,7 @@ impl Api {
         let version = self.version();
         let spec = match version {
             CamundaVersion::V8_8 => AUTHORIZATION_SEARCH_8_8,
-            CamundaVersion::V8_9 => AUTHORIZATION_SEARCH_8_9,
+            CamundaVersion::V8_9 | CamundaVersion::V8_10 => AUTHORIZATION_SEARCH_8_9,
         };
         let query = Query::parse(optional_json(body)?.as_ref(), &spec)?;
         let readable = self.readable(caller, ResourceType::Authorization);

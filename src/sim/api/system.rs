@@ -15,6 +15,7 @@ impl Api {
         let version = match self.version() {
             CamundaVersion::V8_8 => "8.8.0",
             CamundaVersion::V8_9 => "8.9.0",
+            CamundaVersion::V8_10 => "8.10.0",
         };
         let mut topology = json!({
             "brokers": [{
