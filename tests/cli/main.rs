@@ -19,6 +19,7 @@ mod properties; // plan(A→B) applied to A yields B, for random A and B
 // embedded simulator on a loopback port (or without a cluster).
 mod adopt;
 mod apply;
+mod camunda_8_10;
 mod connect;
 mod errors;
 mod explain;
