@@ -34,6 +34,12 @@ impl Api {
         if self.version() >= CamundaVersion::V8_9 {
             topology["clusterId"] = Value::Null;
         }
+        // 8.10 spec (`BrokerInfo.brokerId`, `Partition.state`, both added
+        // in 8.10 and required).
+        if self.version() >= CamundaVersion::V8_10 {
+            topology["brokers"][0]["brokerId"] = json!("0");
+            topology["brokers"][0]["partitions"][0]["state"] = json!("active");
+        }
         topology
     }
 
