@@ -183,6 +183,18 @@ pub async fn load(
             identities.push(user);
         }
     }
+    // 8.10 tells the tool which authorizations apply to it, including those
+    // of mapping rules its own token matches (invisible to it otherwise):
+    // the guards watch those mapping rules too. Elsewhere, or when the
+    // cluster does not answer, the guards watch what they did before.
+    if live.version >= crate::model::CamundaVersion::V8_10 {
+        match crate::live::own::own_authorization_owners(&cluster.client).await {
+            Ok(own) => {
+                identities.extend(checks::own_mapping_rules(&own, &live.state, &identities));
+            }
+            Err(e) => tracing::debug!("cannot read this tool's own authorizations: {e}"),
+        }
+    }
     // IDs are shown, even when a secret value equals one.
     spare_ids(&desired.state);
     spare_ids(&live.state);
