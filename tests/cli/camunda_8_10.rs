@@ -343,10 +343,45 @@ fn plan_and_apply_converge_on_8_10_with_a_secret_grant() {
         "{found}"
     );
     assert_eq!(found["items"][0]["permissionTypes"], json!(["READ"]));
-    // Drift sees nothing either, and an export round-trips the grant.
+    // Drift sees nothing either.
     Case::in_dir(tmp.path())
         .against(&base)
         .args(["drift", "."])
         .code(0)
         .run();
+}
+
+/// `plan --sim --camunda-version 8.10`: a grant that may reveal a secret's
+/// value is tagged an escalation, as `BACKUP:RESTORE` would be; reading a
+/// backup's state on one ID is not.
+#[test]
+fn a_grant_to_reveal_secrets_is_an_escalation_on_8_10() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(
+        tmp.path().join("access.yaml"),
+        "version: 1\nclients:\n  - id: vault-reader\n    permissions:\n      - resource: SECRET\n        id: payments-key\n        allow: [REVEAL]\n      - resource: BACKUP\n        id: nightly\n        allow: [READ]\n",
+    )
+    .unwrap();
+    let plan = Case::in_dir(tmp.path())
+        .args([
+            "plan",
+            ".",
+            "--sim",
+            "--camunda-version",
+            "8.10",
+            "--format",
+            "json",
+        ])
+        .json();
+    let risks = |rt: &str| {
+        plan["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["tuple"]["resource_type"] == rt)
+            .map(|c| c["risks"].clone())
+            .unwrap_or_else(|| panic!("{plan:#}"))
+    };
+    assert_eq!(risks("SECRET"), json!(["escalation"]), "{plan:#}");
+    assert_eq!(risks("BACKUP"), json!([]), "{plan:#}");
 }
