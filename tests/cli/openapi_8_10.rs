@@ -33,7 +33,7 @@ fn assert_valid(validator: &jsonschema::Validator, what: &str, answer: &Value) {
 /// Every answer of these kinds a simulated 8.10 cluster gives — empty and
 /// full pages, cursors, id- and property-based grants, the 8.10 resource
 /// types, the own-authorizations search with checks on and off, the
-/// topology and the role search — is valid against the 8.10 spec's schema.
+/// topology, `/authentication/me` and the role search — is valid against the 8.10 spec's schema.
 #[test]
 fn the_simulators_8_10_answers_match_the_8_10_spec() {
     let topology = schema("topology-response.json");
@@ -45,6 +45,13 @@ fn the_simulators_8_10_answers_match_the_8_10_spec() {
     let (status, answer) = as_user(&base, "root", "GET", "/topology", None);
     assert_eq!(status, 200);
     assert_valid(&topology, "GET /topology", &answer);
+    let (status, answer) = as_user(&base, "root", "GET", "/authentication/me", None);
+    assert_eq!(status, 200);
+    assert_valid(
+        &schema("camunda-user-result.json"),
+        "GET /authentication/me",
+        &answer,
+    );
     // The fresh cluster's roles (descriptions are "").
     let (status, answer) = as_user(&base, "root", "POST", "/roles/search", Some(json!({})));
     assert_eq!(status, 200);
