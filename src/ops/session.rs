@@ -53,7 +53,9 @@ pub struct Loaded {
     pub diagnostics: Diagnostics,
     /// Every principal the tool may act as: the OAuth client or basic-auth
     /// user, and the user the cluster takes a client's token for when it
-    /// has no client-id claim (from `/authentication/me`).
+    /// has no client-id claim (from `/authentication/me`); on 8.10 also
+    /// the mapping rules its access comes through (from its own
+    /// authorizations, see [`checks::own_mapping_rules`]).
     pub identities: Vec<Principal>,
 }
 
