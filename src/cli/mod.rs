@@ -108,7 +108,7 @@ pub enum ColorChoice {
 pub enum Command {
     /// Check configuration files offline: syntax, IDs, permissions, references.
     #[command(
-        after_help = "Examples:\n  camunda-access validate\n  camunda-access validate access/prod --camunda-version 8.9\n  camunda-access validate access/ --format json > diagnostics.json\n\nA directory holding no YAML file itself but subdirectories that do is a\nrepository of several desired states: each such subdirectory is validated\nas a state of its own.\n\nExit codes: 0 valid (warnings allowed), 1 invalid."
+        after_help = "Examples:\n  camunda-access validate\n  camunda-access validate access/prod --camunda-version 8.10\n  camunda-access validate access/ --format json > diagnostics.json\n\nA directory holding no YAML file itself but subdirectories that do is a\nrepository of several desired states: each such subdirectory is validated\nas a state of its own.\n\nExit codes: 0 valid (warnings allowed), 1 invalid."
     )]
     Validate(validate::ValidateArgs),
     /// Show what apply would change in the cluster (read-only).
