@@ -211,16 +211,42 @@ mod tests {
         let mut ids = BTreeSet::new();
         for o in &operations {
             assert!(ids.insert(&o.id), "{} twice", o.id);
+            // Every permission is in the newest catalogue, and one at least
+            // in the catalogue of the version that added the operation
+            // (8.8 for older ones): alternatives may be newer.
+            let version = CamundaVersion::ALL
+                .into_iter()
+                .find(|v| o.exists_in(*v))
+                .expect("every operation exists in some version");
             for n in &o.any_of {
                 assert!(
-                    is_supported(CamundaVersion::V8_9, n.resource_type, n.permission),
-                    "{}: {}:{} is not in the 8.9 catalogue",
+                    is_supported(CamundaVersion::NEWEST, n.resource_type, n.permission),
+                    "{}: {}:{} is not in the catalogue",
                     o.id,
                     n.resource_type,
                     n.permission
                 );
             }
+            assert!(
+                o.any_of.is_empty()
+                    || o.any_of.iter().any(|n| is_supported(
+                        version,
+                        n.resource_type,
+                        n.permission
+                    )),
+                "{}: none of its permissions is in the {version} catalogue",
+                o.id
+            );
         }
+    }
+
+    #[test]
+    fn operations_of_8_10_are_not_8_9_s() {
+        let reveal = |v| needing(v, ResourceType::Secret, PermissionType::Reveal);
+        assert!(reveal(CamundaVersion::V8_9).is_empty());
+        let ops = reveal(CamundaVersion::V8_10);
+        assert_eq!(ops.len(), 1);
+        assert_eq!(ops[0].enforcement, Enforcement::Filter);
     }
 
     #[test]
