@@ -170,3 +170,47 @@ fn export_with_observe_adopts_a_cluster_without_owning_it_then_promote_one_objec
         .run();
     assert_eq!(send(&base, "GET", "/v2/groups/ops", None)["name"], "Ops");
 }
+
+#[test]
+fn the_worked_example_adopts_a_bootstrapped_cluster_one_object_at_a_time() {
+    let root = crate::common::root();
+    let application =
+        std::fs::read_to_string(root.join("examples/adopt-bootstrap/camunda/application.yaml"))
+            .unwrap();
+    let mut config = camunda_access::sim::SimConfig::new(CamundaVersion::V8_8);
+    config.lag = std::time::Duration::ZERO;
+    config.init = Some(camunda_access::sim::init::parse(&application).unwrap());
+    let sim = camunda_access::sim::Background::start(config).unwrap();
+    let base = sim.url();
+    let example = || Case::in_dir(&root).against(&base);
+    // The promoted group is the only thing the files change.
+    example()
+        .args(["apply", "examples/adopt-bootstrap", "--auto-approve"])
+        .code(0)
+        .stdout_has("  + client:ops-cli in group:operators  [membership]\n")
+        .stdout_has("Plan: 1 to add, 0 to change, 0 to destroy.")
+        .run();
+    example()
+        .args(["plan", "examples/adopt-bootstrap", "--detailed-exitcode"])
+        .code(0)
+        .stdout_has("No changes. The cluster matches the configuration.")
+        .run();
+    // The bootstrap's owners change an observed role: reported, not reverted.
+    send(
+        &base,
+        "PUT",
+        "/v2/roles/process-operator",
+        Some(json!({"name": "Operators (read only)", "description": ""})),
+    );
+    example()
+        .args(["drift", "examples/adopt-bootstrap"])
+        .code(2)
+        .stdout_has("~ role process-operator (name)  [observe role:process-operator]")
+        .run();
+    let before = writes(&base);
+    example()
+        .args(["apply", "examples/adopt-bootstrap", "--auto-approve"])
+        .code(0)
+        .run();
+    assert_eq!(writes(&base), before);
+}

@@ -13,6 +13,7 @@ fn examples_are_valid() {
         "multi-tenant",
         "oidc-groups-claim",
         "platform-team",
+        "adopt-bootstrap",
     ] {
         case = case.stdout_has(&format!("examples/{example}: valid"));
     }
