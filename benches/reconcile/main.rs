@@ -545,6 +545,21 @@ fn bare_writes(url: &str, groups: usize) -> Duration {
     })
 }
 
+/// The review of a plan (risks, effective access, guardrail rules on the
+/// states before and after), in seconds of CPU.
+fn review_seconds(n: usize) -> Figure {
+    let (live, desired) = model_pair(n);
+    let plan = Planner::new(&desired, &live).plan();
+    let mut times = Vec::new();
+    for _ in 0..runs() {
+        let started = Instant::now();
+        let review = camunda_access::plan::Review::new(&plan, &live, &desired);
+        times.push(started.elapsed().as_secs_f64());
+        std::hint::black_box(review);
+    }
+    Figure::of(times)
+}
+
 fn diff_seconds(n: usize) -> (Figure, usize) {
     let (live, desired) = model_pair(n);
     let mut times = Vec::new();
@@ -653,6 +668,7 @@ fn main() {
     let (diff_100k, changes_100k) = diff_seconds(100_000);
     let (diff_1m, changes_1m) = diff_seconds(1_000_000);
     let growth = diff_1m.median / diff_100k.median;
+    let review_100k = review_seconds(100_000);
     eprintln!("  configuration load …");
     let load = bench_load(&work);
 
@@ -700,6 +716,7 @@ fn main() {
          | 4. diff CPU, 100,000 vs 100,000 objects, 10% different (s) | {} |\n\
          | 4. diff CPU, 1,000,000 vs 1,000,000 objects (s) | {} |\n\
          | 4. growth 100,000 → 1,000,000 (10 = linear) | {:.1} |\n\
+         | 4. review CPU (risks, effective access, guardrail rules), 100,000 vs 100,000 objects (s) | {} |\n\
          | 6. load + validate 10,000 entries ÷ serde_json parse | {} |\n",
         apply_0.show(),
         apply_5.show(),
@@ -711,6 +728,7 @@ fn main() {
         diff_100k.show(),
         diff_1m.show(),
         growth,
+        review_100k.show(),
         load.show(),
     ));
     out.push_str(&format!(
@@ -734,6 +752,7 @@ fn main() {
         "apply_throughput_over_bare_loop": {"latency_0ms": apply_0.json(), "latency_5ms": apply_5.json()},
         "apply_default_flags_1200_writes": {"bare_over_apply": apply_defaults.json(), "seconds": apply_defaults_seconds.json()},
         "plan_at_50ms": {"over_ideal": latency_50.json(), "requests": latency_50_requests, "seconds": latency_50_seconds.json()},
+        "review_seconds": {"100000": review_100k.json()},
         "diff_seconds": {"100000": diff_100k.json(), "1000000": diff_1m.json(), "growth": growth,
                           "changes_100000": changes_100k, "changes_1000000": changes_1m},
         "load_over_serde_json": load.json(),
