@@ -470,7 +470,7 @@ impl Attribution {
             .count();
         if missing > 0 {
             attribution.notes.push(format!(
-                "no audit entry found since {since} for {missing} object(s); Camunda does not audit client operations unless camunda.data.audit-log.client.categories includes ADMIN, never audits anonymous callers, and keeps changes older than --since out of this window"
+                "no audit entry found since {since} for {missing} object(s); Camunda does not audit client operations unless camunda.data.audit-log.client.categories includes ADMIN, never audits anonymous callers, and a change before --since is outside the window"
             ));
             if total == 0
                 && let Some(who) = without_audit_read(&live.state, identities)
@@ -494,5 +494,141 @@ impl Attribution {
             ));
         }
         Some(attribution)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use reqwest::Method;
+    use serde_json::{Value, json};
+
+    use super::*;
+    use crate::live::ApiError;
+    use crate::model::ids::{ClientId, GroupId};
+    use crate::plan::Review;
+
+    /// Answers every request with one status (and a problem), or with `page`.
+    struct Answer(Result<Value, u16>);
+
+    impl AccessApi for Answer {
+        async fn send(
+            &self,
+            method: Method,
+            path: &str,
+            _body: Option<&Value>,
+        ) -> Result<Option<Value>, ApiError> {
+            match &self.0 {
+                Ok(page) => Ok(Some(page.clone())),
+                Err(status) => Err(ApiError::Http {
+                    method: method.to_string(),
+                    path: format!("/v2{path}"),
+                    status: *status,
+                    title: "FORBIDDEN".into(),
+                    detail: "no".into(),
+                }),
+            }
+        }
+    }
+
+    fn report() -> DriftReport {
+        let member = Membership {
+            container: Container::Group(GroupId::new("ops")),
+            member: Principal::Client(ClientId::new("sneaky")),
+        };
+        DriftReport {
+            changes: vec![Change::RemoveMember(member)],
+            unmanaged: Vec::new(),
+            review: Review {
+                after: AccessState::default(),
+                access: Vec::new(),
+                warnings: Vec::new(),
+                escalating: BTreeSet::new(),
+            },
+            transient: Vec::new(),
+            attribution: None,
+        }
+    }
+
+    fn live(version: CamundaVersion) -> Live {
+        Live {
+            version,
+            gateway_version: match version {
+                CamundaVersion::V8_8 => "8.8.2".into(),
+                CamundaVersion::V8_9 => "8.9.0".into(),
+            },
+            state: AccessState::default(),
+            disabled: BTreeSet::new(),
+            unknown: Vec::new(),
+        }
+    }
+
+    fn attribute(api: &Answer, version: CamundaVersion) -> Option<Attribution> {
+        let since = Timestamp::parse("2026-11-23T00:00:00Z").unwrap();
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(Attribution::read(
+                &report(),
+                api,
+                &live(version),
+                &[],
+                since,
+            ))
+    }
+
+    #[test]
+    fn a_failed_read_of_the_audit_log_is_a_reason_not_an_error() {
+        let refused = attribute(&Answer(Err(403)), CamundaVersion::V8_9).unwrap();
+        let reason = refused.unavailable.unwrap();
+        assert!(
+            reason.starts_with(
+                "the cluster refused to show its audit log (POST /v2/audit-logs/search failed: 403"
+            ),
+            "{reason}"
+        );
+        assert!(
+            reason.ends_with("needs READ on AUDIT_LOG (resource * or ADMIN)"),
+            "{reason}"
+        );
+        let failed = attribute(&Answer(Err(500)), CamundaVersion::V8_9).unwrap();
+        assert!(
+            failed.unavailable.unwrap().starts_with(
+                "reading the audit log failed: POST /v2/audit-logs/search failed: 500"
+            )
+        );
+        // 8.8 is not asked at all.
+        let old = attribute(&Answer(Err(500)), CamundaVersion::V8_8).unwrap();
+        assert_eq!(
+            old.unavailable.as_deref(),
+            Some("Camunda 8.8.2 has no audit log (it is new in 8.9)")
+        );
+        assert!(old.objects.is_empty());
+    }
+
+    #[test]
+    fn the_latest_matching_entry_names_who_and_others_are_ignored() {
+        let entry =
+            |key: &str, member: &str, related_type: &str, op: &str, at: &str, actor: &str| {
+                json!({"auditLogKey": key, "entityKey": "ops", "entityType": "GROUP",
+                   "operationType": op, "timestamp": at, "actorId": actor, "actorType": "CLIENT",
+                   "relatedEntityKey": member, "relatedEntityType": related_type})
+            };
+        let page = json!({"items": [
+            entry("1", "sneaky", "USER", "ASSIGN", "2026-11-25T00:00:00Z", "first"),
+            entry("2", "sneaky", "USER", "ASSIGN", "2026-11-28T00:00:00Z", "latest"),
+            entry("3", "other", "USER", "ASSIGN", "2026-11-29T00:00:00Z", "someone"),
+            entry("4", "sneaky", "GROUP", "ASSIGN", "2026-11-29T00:00:00Z", "not-a-client"),
+        ]});
+        let a = attribute(&Answer(Ok(page)), CamundaVersion::V8_9).unwrap();
+        assert_eq!(a.unavailable, None);
+        let event = a.objects[0].event.as_ref().unwrap();
+        assert_eq!(event.actor_id.as_deref(), Some("latest"));
+        assert!(!a.objects[0].by_owner);
+        assert!(a.notes.is_empty());
+        let none = attribute(&Answer(Ok(json!({"items": []}))), CamundaVersion::V8_9).unwrap();
+        assert_eq!(none.objects[0].event, None);
+        assert!(none.notes[0].contains("camunda.data.audit-log.client.categories includes ADMIN"));
     }
 }

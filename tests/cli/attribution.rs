@@ -4,6 +4,7 @@
 //! `AUDIT_LOG`).
 
 use camunda_access::model::CamundaVersion;
+use camunda_access::model::state::Secret;
 use camunda_access::sim::audit::AuditCategory;
 use camunda_access::sim::oidc::OidcSettings;
 use camunda_access::sim::{AuthMode, Background, SimConfig};
@@ -240,4 +241,135 @@ fn without_read_on_the_audit_log_drift_says_so() {
             "the tool (client:deployer or user:deployer) has no READ on AUDIT_LOG (resource * or ADMIN): Camunda shows a caller only the audit entries it may read",
         )
         .run();
+}
+
+/// Every kind of drifted object, changed by hand by the user `ann` of an
+/// 8.9 cluster with basic authentication (users are audited by default):
+/// entities created, renamed and deleted, members added, grants widened
+/// and deleted, an unmanaged role. What was never in the cluster has no
+/// entry; a deleted grant is known by its owner only.
+#[test]
+fn every_kind_of_drift_is_attributed_to_the_user_who_made_it() {
+    let mut config = SimConfig::new(CamundaVersion::V8_9);
+    config.auth = AuthMode::Basic;
+    config.admin_users = ["ann", "tool"]
+        .map(|u| (u.to_owned(), Secret::new(format!("{u}-pw"))))
+        .to_vec();
+    let sim = Background::start(config).unwrap();
+    let base = sim.url();
+    let ann = |method: &str, path: &str, body: Option<Value>| {
+        let http = reqwest::blocking::Client::new();
+        let mut request = http
+            .request(method.parse().unwrap(), format!("{base}{path}"))
+            .basic_auth("ann", Some("ann-pw"));
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().unwrap();
+        let status = response.status().as_u16();
+        let answer: Value = response.json().unwrap_or(Value::Null);
+        assert!(
+            (200..300).contains(&status),
+            "{method} {path}: {status} {answer}"
+        );
+        answer
+    };
+    for (id, name) in [("old", "Old"), ("team", "Team"), ("gone", "Gone")] {
+        ann(
+            "POST",
+            "/v2/groups",
+            Some(json!({"groupId": id, "name": name})),
+        );
+    }
+    ann("DELETE", "/v2/groups/gone", None);
+    ann(
+        "POST",
+        "/v2/roles",
+        Some(json!({"roleId": "ops", "name": "Ops"})),
+    );
+    ann(
+        "POST",
+        "/v2/roles",
+        Some(json!({"roleId": "by-hand", "name": "By hand"})),
+    );
+    ann("PUT", "/v2/roles/ops/clients/ci", None);
+    let grant = |owner_type: &str, owner: &str, resource: &str, permissions: &[&str]| {
+        ann(
+            "POST",
+            "/v2/authorizations",
+            Some(
+                json!({"ownerId": owner, "ownerType": owner_type, "resourceType": resource,
+                        "resourceId": "*", "permissionTypes": permissions}),
+            ),
+        )["authorizationKey"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    grant("ROLE", "ops", "MESSAGE", &["CREATE"]);
+    let key = grant("GROUP", "team", "DOCUMENT", &["READ"]);
+    ann("DELETE", &format!("/v2/authorizations/{key}"), None);
+    let files = r#"version: 1
+policy:
+  prune: [groups]
+roles:
+  - id: admin
+    members:
+      users: [ann, tool]
+  - id: ops
+    name: Ops
+    members:
+      clients: [deployer]
+    permissions:
+      - resource: MESSAGE
+        id: "*"
+        allow: [CREATE, READ]
+groups:
+  - id: team
+    name: The team
+    permissions:
+      - resource: DOCUMENT
+        id: "*"
+        allow: [READ]
+  - id: gone
+    name: Gone
+  - id: new-team
+"#;
+    let case = || {
+        Case::new()
+            .file("access.yaml", files)
+            .basic_auth(&base, "tool", "tool-pw")
+    };
+    case()
+        .args(["drift", "."])
+        .code(2)
+        .stdout_has("~ group team (name): USER ann, CREATE at ")
+        .stdout_has("+ group gone: USER ann, DELETE at ")
+        .stdout_has("+ group new-team: no audit entry found")
+        .snapshot("drift_every_kind_attributed")
+        .run();
+    let report = case()
+        .args(["drift", ".", "--format", "json"])
+        .code(2)
+        .json();
+    let objects = report["attribution"]["objects"].as_array().unwrap().clone();
+    let of = |object: &str| {
+        objects
+            .iter()
+            .find(|o| o["object"] == object)
+            .unwrap_or_else(|| panic!("{object} in {objects:#?}"))
+            .clone()
+    };
+    let deleted_grant = of("+ group:team on DOCUMENT:* [READ]");
+    assert_eq!(deleted_grant["operation"], "DELETE");
+    assert_eq!(deleted_grant["actor_id"], "ann");
+    assert_eq!(deleted_grant["by_owner"], true);
+    assert_eq!(of("- client:ci in role:ops")["operation"], "ASSIGN");
+    assert_eq!(of("? role by-hand")["operation"], "CREATE");
+    let widened = of("~ role:ops on MESSAGE:* [CREATE] -> [CREATE, READ]");
+    assert_eq!(
+        (&widened["actor_type"], &widened["operation"]),
+        (&json!("USER"), &json!("CREATE"))
+    );
+    assert!(widened.get("by_owner").is_none(), "found by its key");
 }
