@@ -248,3 +248,53 @@ pub(super) fn run(args: &SimArgs, shell: &Shell) -> Result<Status> {
         Ok(Status::Ok)
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+    use crate::cli::{Cli, Command};
+
+    fn sim_config(args: &[&str]) -> SimConfig {
+        let cli = Cli::try_parse_from(["camunda-access", "sim"].iter().chain(args)).unwrap();
+        let Command::Sim(args) = cli.command else {
+            panic!("not sim")
+        };
+        config(&args).unwrap()
+    }
+
+    #[test]
+    fn audit_log_settings_follow_camunda_defaults_and_the_flags() {
+        let default = sim_config(&[]);
+        assert!(default.audit.enabled);
+        assert!(default.audit.client_categories.is_empty(), "clients: none");
+        assert_eq!(default.audit.user_categories.len(), 3, "users: all");
+        let set = sim_config(&[
+            "--audit-client-categories",
+            "ADMIN,user_tasks",
+            "--audit-user-categories",
+            "none",
+            "--audit-log",
+            "off",
+        ]);
+        assert!(!set.audit.enabled);
+        assert_eq!(
+            set.audit.client_categories,
+            [AuditCategory::Admin, AuditCategory::UserTasks].into()
+        );
+        assert!(set.audit.user_categories.is_empty());
+        let wrong = Cli::try_parse_from([
+            "camunda-access",
+            "sim",
+            "--audit-client-categories",
+            "OPERATOR",
+        ]);
+        assert!(
+            wrong
+                .unwrap_err()
+                .to_string()
+                .contains("unknown audit log category \"OPERATOR\"")
+        );
+    }
+}

@@ -380,7 +380,8 @@ impl Attribution {
     /// Reads who changed `report`'s objects since `since` from the audit
     /// log of the cluster behind `api`. Never fails: what cannot be told
     /// becomes [`Attribution::unavailable`] or a note. `None` when the
-    /// report has nothing to attribute.
+    /// report has nothing to attribute (or, before 8.9, when only
+    /// unmanaged objects are there).
     pub async fn read<A: AccessApi>(
         report: &DriftReport,
         api: &A,
@@ -409,6 +410,10 @@ impl Attribution {
             notes: Vec::new(),
         };
         if live.version < CamundaVersion::V8_9 {
+            // Said when something drifted; unmanaged objects alone are no news.
+            if report.changes.is_empty() {
+                return None;
+            }
             attribution.unavailable = Some(format!(
                 "Camunda {} has no audit log (it is new in 8.9)",
                 live.gateway_version

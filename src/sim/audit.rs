@@ -632,6 +632,20 @@ mod tests {
     }
 
     #[test]
+    fn entries_reach_searches_after_the_lag_and_a_reset_forgets_them() {
+        let mut config = SimConfig::new(CamundaVersion::V8_9);
+        config.lag = std::time::Duration::from_millis(300);
+        let api = config.server().expect("a server").api;
+        let body = json!({"groupId": "a", "name": "a"});
+        assert_eq!(call(&api, &user("ann"), "POST", "groups", body).0, 201);
+        assert!(search(&api, &user("ann"), json!({})).is_empty(), "not yet");
+        std::thread::sleep(std::time::Duration::from_millis(400));
+        assert_eq!(search(&api, &user("ann"), json!({})).len(), 1);
+        api.cluster.reset();
+        assert!(search(&api, &user("ann"), json!({})).is_empty());
+    }
+
+    #[test]
     fn camunda_8_8_has_no_audit_log() {
         let api = api(CamundaVersion::V8_8, with_clients());
         let (status, detail) = call(&api, &user("ann"), "POST", "audit-logs/search", json!({}));
