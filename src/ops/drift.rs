@@ -124,6 +124,10 @@ pub struct AttributedEntry {
     /// Whether the entry is about some authorization of the same owner.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub by_owner: bool,
+    /// Whether the entry is this tool's own: the change after it is not in
+    /// the audit log.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub by_tool: bool,
 }
 
 impl AttributionEntry {
@@ -145,6 +149,7 @@ impl AttributionEntry {
                     timestamp: o.event.as_ref().map(|e| e.timestamp.to_string()),
                     audit_log_key: o.event.as_ref().map(|e| e.key.clone()),
                     by_owner: o.by_owner,
+                    by_tool: o.by_tool,
                 })
                 .collect(),
             notes: a.notes.clone(),
@@ -196,6 +201,9 @@ pub struct Attributed {
     /// Camunda's entry of a deleted authorization names its owner, not its
     /// resource.
     pub by_owner: bool,
+    /// Whether the entry is this tool's own (an `apply`): the change after
+    /// it, which made the drift, is not in the audit log.
+    pub by_tool: bool,
 }
 
 /// What the audit log calls an object of the report.
@@ -346,6 +354,17 @@ impl Target {
     }
 }
 
+/// Whether `event` was made by one of the tool's own principals.
+fn is_tool(event: &AuditEvent, identities: &[Principal]) -> bool {
+    identities.iter().any(|p| {
+        event.actor_id.as_deref() == Some(p.id())
+            && matches!(
+                (p, event.actor_type.as_str()),
+                (Principal::User(_), "USER") | (Principal::Client(_), "CLIENT")
+            )
+    })
+}
+
 /// Whether none of `identities` may read the identity entries of the
 /// audit log (`READ` on `AUDIT_LOG` for `*` or `ADMIN`) by the live
 /// state's authorizations; the principals, when so.
@@ -462,20 +481,28 @@ impl Attribution {
                 .max_by(|(a, _), (b, _)| {
                     (a.timestamp, a.key.len(), &a.key).cmp(&(b.timestamp, b.key.len(), &b.key))
                 });
+            let by_tool = latest.is_some_and(|(e, _)| is_tool(e, identities));
             attribution.objects.push(Attributed {
                 subject,
                 event: latest.map(|(e, _)| e.clone()),
                 by_owner: latest.is_some_and(|(_, by_owner)| by_owner),
+                by_tool,
             });
         }
+        // The tool's own entry is no answer either: the drift came after it.
         let missing = attribution
             .objects
             .iter()
-            .filter(|o| o.event.is_none())
+            .filter(|o| o.event.is_none() || o.by_tool)
             .count();
         if missing > 0 {
+            let own = if attribution.objects.iter().any(|o| o.by_tool) {
+                " (this tool's own entries aside)"
+            } else {
+                ""
+            };
             attribution.notes.push(format!(
-                "no audit entry found since {since} for {missing} object(s); Camunda does not audit client operations unless camunda.data.audit-log.client.categories includes ADMIN, never audits anonymous callers, and a change before --since is outside the window"
+                "no audit entry found since {since} for {missing} object(s){own}; Camunda does not audit client operations unless camunda.data.audit-log.client.categories includes ADMIN, never audits anonymous callers, and a change before --since is outside the window"
             ));
             if total == 0
                 && let Some(who) = without_audit_read(&live.state, identities)
@@ -570,6 +597,14 @@ mod tests {
     }
 
     fn attribute(api: &Answer, version: CamundaVersion) -> Option<Attribution> {
+        attribute_as(api, version, &[])
+    }
+
+    fn attribute_as(
+        api: &Answer,
+        version: CamundaVersion,
+        identities: &[Principal],
+    ) -> Option<Attribution> {
         let since = Timestamp::parse("2026-11-23T00:00:00Z").unwrap();
         tokio::runtime::Builder::new_current_thread()
             .build()
@@ -578,7 +613,7 @@ mod tests {
                 &report(),
                 api,
                 &live(version),
-                &[],
+                identities,
                 since,
             ))
     }
@@ -632,6 +667,21 @@ mod tests {
         assert_eq!(event.actor_id.as_deref(), Some("latest"));
         assert!(!a.objects[0].by_owner);
         assert!(a.notes.is_empty());
+        // The latest entry being the tool's own means the drift is not in the log.
+        let own = Answer(Ok(json!({"items": [
+            entry("5", "sneaky", "USER", "ASSIGN", "2026-11-29T00:00:00Z", "tool"),
+        ]})));
+        let tool = [Principal::Client(ClientId::new("tool"))];
+        let a = attribute_as(&own, CamundaVersion::V8_9, &tool).unwrap();
+        assert!(a.objects[0].by_tool);
+        assert!(
+            a.notes[0].contains("for 1 object(s) (this tool's own entries aside)"),
+            "{:?}",
+            a.notes
+        );
+        let other = [Principal::User(crate::model::ids::Username::new("tool"))];
+        let a = attribute_as(&own, CamundaVersion::V8_9, &other).unwrap();
+        assert!(!a.objects[0].by_tool, "a user of that name is someone else");
         let none = attribute(&Answer(Ok(json!({"items": []}))), CamundaVersion::V8_9).unwrap();
         assert_eq!(none.objects[0].event, None);
         assert!(none.notes[0].contains("camunda.data.audit-log.client.categories includes ADMIN"));

@@ -8,13 +8,18 @@ use crate::plan::document::to_json;
 fn who(o: &Attributed) -> String {
     match &o.event {
         Some(e) => format!(
-            "{} {}, {} at {}{}",
+            "{} {}, {} at {}{}{}",
             e.actor_type,
             e.actor_id.as_deref().unwrap_or("(unnamed)"),
             e.operation,
             e.timestamp,
             if o.by_owner {
                 " (an authorization of the same owner)"
+            } else {
+                ""
+            },
+            if o.by_tool {
+                " (this tool's own change: the one after it is not in the audit log)"
             } else {
                 ""
             }
@@ -59,7 +64,11 @@ fn markdown_attribution(a: &Attribution, out: &mut String) {
                 e.actor_type,
                 cell(e.actor_id.as_deref().unwrap_or("(unnamed)")),
                 e.operation,
-                if o.by_owner { " (same owner)" } else { "" },
+                match (o.by_owner, o.by_tool) {
+                    (_, true) => " (this tool's own; the change after it is not audited)",
+                    (true, false) => " (same owner)",
+                    (false, false) => "",
+                },
                 e.timestamp
             )),
             None => out.push_str(&format!(

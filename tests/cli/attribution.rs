@@ -373,3 +373,65 @@ groups:
     );
     assert!(widened.get("by_owner").is_none(), "found by its key");
 }
+
+/// The tool applies as a user (the cluster prefers the username claim), so
+/// its own writes are audited; a client renames the group afterwards and
+/// is not (Camunda's default). The latest entry is then the tool's own,
+/// and drift says that the change after it is not in the audit log.
+#[test]
+fn when_the_latest_entry_is_the_tools_own_drift_says_the_change_is_not_audited() {
+    let issuer = Issuer::start();
+    let mut config = SimConfig::new(CamundaVersion::V8_9);
+    config.auth = AuthMode::Oidc(OidcSettings {
+        issuer: issuer.url.clone(),
+        audience: AUDIENCE.into(),
+        client_id_claim: Some("client_id".into()),
+        username_claim: "sub".into(),
+        groups_claim: None,
+        prefer_username_claim: true,
+    });
+    config.admin_clients = vec!["intruder".into()];
+    let sim = Background::start(config).unwrap();
+    let base = sim.url();
+    // A token with a client ID and no username: the client `intruder`.
+    let token = issuer.token(json!({"client_id": "intruder"}));
+    let intruder = |method: &str, path: &str, body: Option<Value>| {
+        let (status, answer) = call(&issuer.runtime, &base, method, path, &token, body);
+        assert!(
+            (200..300).contains(&status),
+            "{method} {path}: {status} {answer}"
+        );
+    };
+    intruder("PUT", "/v2/roles/admin/users/deployer", None);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("access.yaml"),
+        "version: 1\nroles:\n  - id: admin\n    members:\n      users: [deployer]\n      clients: [intruder]\ngroups:\n  - id: ops\n    name: Ops\n",
+    )
+    .unwrap();
+    let deployer = || as_client(dir.path(), &base, &issuer.url, "deployer");
+    deployer()
+        .args(["apply", ".", "--auto-approve"])
+        .code(0)
+        .run();
+    intruder(
+        "PUT",
+        "/v2/groups/ops",
+        Some(json!({"name": "Renamed", "description": ""})),
+    );
+    deployer()
+        .args(["drift", "."])
+        .code(2)
+        .stdout_has("~ group ops (name): USER deployer, CREATE at ")
+        .stdout_has("(this tool's own change: the one after it is not in the audit log)")
+        .stdout_has("for 1 object(s) (this tool's own entries aside); Camunda does not audit client operations")
+        .run();
+    let report = deployer()
+        .args(["drift", ".", "--format", "json"])
+        .code(2)
+        .json();
+    assert_eq!(
+        report["attribution"]["objects"][0]["by_tool"], true,
+        "{report}"
+    );
+}
