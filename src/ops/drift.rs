@@ -539,7 +539,7 @@ mod tests {
     use super::*;
     use crate::live::ApiError;
     use crate::model::ids::{ClientId, GroupId};
-    use crate::plan::Review;
+    use crate::plan::{Plan, Review};
 
     /// Answers every request with one status (and a problem), or with `page`.
     struct Answer(Result<Value, u16>);
@@ -572,12 +572,11 @@ mod tests {
         DriftReport {
             changes: vec![Change::RemoveMember(member)],
             unmanaged: Vec::new(),
-            review: Review {
-                after: AccessState::default(),
-                access: Vec::new(),
-                warnings: Vec::new(),
-                escalating: BTreeSet::new(),
-            },
+            review: Review::new(
+                &Plan::default(),
+                &AccessState::default(),
+                &crate::test_support::declaring(&AccessState::default()),
+            ),
             transient: Vec::new(),
             attribution: None,
         }
