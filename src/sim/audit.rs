@@ -186,92 +186,91 @@ fn owner_type(owner: OwnerType) -> &'static str {
     }
 }
 
-/// What the event of `mutation` records, read against the store as it was
-/// before: entity type, entity key, operation, related entity and
-/// description.
-type Recorded = (
-    &'static str,
-    String,
-    &'static str,
-    Option<(String, &'static str)>,
-    Option<String>,
-);
+/// What the event of a mutation records about its entity.
+struct Recorded {
+    entity_type: &'static str,
+    entity_key: String,
+    operation_type: &'static str,
+    /// The related entity's key and type.
+    related: Option<(String, &'static str)>,
+    description: Option<String>,
+}
 
-fn recorded(before: &Store, mutation: &Mutation) -> Recorded {
-    let create_or_update = |exists: bool| if exists { "UPDATE" } else { "CREATE" };
-    let named = |relation: Relation, name: String| match relation {
+impl Recorded {
+    fn new(entity_type: &'static str, entity_key: &str, operation_type: &'static str) -> Self {
+        Recorded {
+            entity_type,
+            entity_key: entity_key.to_owned(),
+            operation_type,
+            related: None,
+            description: None,
+        }
+    }
+
+    fn related(mut self, related: Option<(String, &'static str)>) -> Self {
+        self.related = related;
+        self
+    }
+
+    fn described(mut self, description: Option<String>) -> Self {
+        self.description = description;
+        self
+    }
+
+    /// The event of `mutation`, read against the store as it was before.
+    fn of(before: &Store, mutation: &Mutation) -> Recorded {
+        let create_or_update = |exists: bool| if exists { "UPDATE" } else { "CREATE" };
         // The tenant transformer sets no description.
-        Relation::Tenant => None,
-        Relation::Group | Relation::Role => Some(name),
-    };
-    match mutation {
-        Mutation::PutEntity(relation, id, entity) => (
-            relation_type(*relation),
-            id.clone(),
-            create_or_update(before.entities(*relation).contains_key(id)),
-            None,
-            named(*relation, entity.name.clone()),
-        ),
-        Mutation::DeleteEntity(relation, id) => (
-            relation_type(*relation),
-            id.clone(),
-            "DELETE",
-            None,
-            before
-                .entities(*relation)
-                .get(id)
-                .and_then(|e| named(*relation, e.name.clone())),
-        ),
-        Mutation::PutMappingRule(id, rule) => (
-            "MAPPING_RULE",
-            id.clone(),
-            create_or_update(before.mapping_rules.contains_key(id)),
-            None,
-            Some(rule.name.clone()),
-        ),
-        Mutation::DeleteMappingRule(id) => (
-            "MAPPING_RULE",
-            id.clone(),
-            "DELETE",
-            None,
-            before.mapping_rules.get(id).map(|r| r.name.clone()),
-        ),
-        Mutation::PutUser(username, _) => (
-            "USER",
-            username.clone(),
-            create_or_update(before.users.contains_key(username)),
-            None,
-            None,
-        ),
-        Mutation::DeleteUser(username) => ("USER", username.clone(), "DELETE", None, None),
-        Mutation::AddMember(row) | Mutation::RemoveMember(row) => (
-            relation_type(row.relation),
-            row.relation_id.clone(),
-            if matches!(mutation, Mutation::AddMember(_)) {
-                "ASSIGN"
-            } else {
-                "UNASSIGN"
-            },
-            Some((row.entity_id.clone(), member_type(row.entity_type))),
-            None,
-        ),
-        Mutation::PutAuthorization(key, record) => (
-            "AUTHORIZATION",
-            key.to_string(),
-            create_or_update(before.authorizations.contains_key(key)),
-            Some((record.owner_id.clone(), owner_type(record.owner_type))),
-            None,
-        ),
-        Mutation::DeleteAuthorization(key) => (
-            "AUTHORIZATION",
-            key.to_string(),
-            "DELETE",
-            before
-                .authorizations
-                .get(key)
-                .map(|a| (a.owner_id.clone(), owner_type(a.owner_type))),
-            None,
-        ),
+        let named = |relation: Relation, name: &str| {
+            (relation != Relation::Tenant).then(|| name.to_owned())
+        };
+        let owner = |a: &crate::sim::store::AuthorizationRecord| {
+            (a.owner_id.clone(), owner_type(a.owner_type))
+        };
+        match mutation {
+            Mutation::PutEntity(relation, id, entity) => {
+                let exists = before.entities(*relation).contains_key(id);
+                Recorded::new(relation_type(*relation), id, create_or_update(exists))
+                    .described(named(*relation, &entity.name))
+            }
+            Mutation::DeleteEntity(relation, id) => {
+                Recorded::new(relation_type(*relation), id, "DELETE").described(
+                    before
+                        .entities(*relation)
+                        .get(id)
+                        .and_then(|e| named(*relation, &e.name)),
+                )
+            }
+            Mutation::PutMappingRule(id, rule) => {
+                let exists = before.mapping_rules.contains_key(id);
+                Recorded::new("MAPPING_RULE", id, create_or_update(exists))
+                    .described(Some(rule.name.clone()))
+            }
+            Mutation::DeleteMappingRule(id) => Recorded::new("MAPPING_RULE", id, "DELETE")
+                .described(before.mapping_rules.get(id).map(|r| r.name.clone())),
+            Mutation::PutUser(username, _) => {
+                let exists = before.users.contains_key(username);
+                Recorded::new("USER", username, create_or_update(exists))
+            }
+            Mutation::DeleteUser(username) => Recorded::new("USER", username, "DELETE"),
+            Mutation::AddMember(row) | Mutation::RemoveMember(row) => {
+                let operation = match mutation {
+                    Mutation::AddMember(_) => "ASSIGN",
+                    _ => "UNASSIGN",
+                };
+                Recorded::new(relation_type(row.relation), &row.relation_id, operation)
+                    .related(Some((row.entity_id.clone(), member_type(row.entity_type))))
+            }
+            Mutation::PutAuthorization(key, record) => {
+                let exists = before.authorizations.contains_key(key);
+                Recorded::new("AUTHORIZATION", &key.to_string(), create_or_update(exists))
+                    .related(Some(owner(record)))
+            }
+            Mutation::DeleteAuthorization(key) => {
+                Recorded::new("AUTHORIZATION", &key.to_string(), "DELETE")
+                    .related(before.authorizations.get(key).map(owner))
+            }
+        }
     }
 }
 
@@ -301,22 +300,21 @@ impl AuditLog {
         at: Timestamp,
     ) -> Option<AuditEntry> {
         let actor = actor.filter(|a| self.settings.audits(a))?;
-        let (entity_type, entity_key, operation_type, related, entity_description) =
-            recorded(before, mutation);
-        let (related_entity_key, related_entity_type) = match related {
+        let event = Recorded::of(before, mutation);
+        let (related_entity_key, related_entity_type) = match event.related {
             Some((key, kind)) => (Some(key), Some(kind)),
             None => (None, None),
         };
         let entry = AuditEntry {
             key: self.next_key,
-            entity_key,
-            entity_type,
-            operation_type,
+            entity_key: event.entity_key,
+            entity_type: event.entity_type,
+            operation_type: event.operation_type,
             actor: actor.clone(),
             timestamp: at,
             related_entity_key,
             related_entity_type,
-            entity_description,
+            entity_description: event.description,
         };
         self.next_key += 1;
         Some(entry)
