@@ -18,7 +18,7 @@ use serde_json::{Value, json};
 
 use crate::model::catalogue::OwnerType;
 use crate::sim::access::Caller;
-use crate::sim::store::{EntityType, Mutation, Relation, Store};
+use crate::sim::store::{AuthorizationRecord, EntityType, Mutation, Relation, Store};
 use crate::timestamp::Timestamp;
 
 /// The first audit log key handed out (the spec's example is of this size).
@@ -224,9 +224,7 @@ impl Recorded {
         let named = |relation: Relation, name: &str| {
             (relation != Relation::Tenant).then(|| name.to_owned())
         };
-        let owner = |a: &crate::sim::store::AuthorizationRecord| {
-            (a.owner_id.clone(), owner_type(a.owner_type))
-        };
+        let owner = |a: &AuthorizationRecord| (a.owner_id.clone(), owner_type(a.owner_type));
         match mutation {
             Mutation::PutEntity(relation, id, entity) => {
                 let exists = before.entities(*relation).contains_key(id);
