@@ -15,7 +15,7 @@ struct Inner {
     secondary: Store,
     pending: VecDeque<(Instant, Mutation)>,
     initial: Store,
-    /// Every entry recorded (`None`: the version has no audit log).
+    /// The audit log's recorder (`None`: the version has no audit log).
     audit: Option<AuditLog>,
     /// The entries searches see: those the lag has let through.
     audit_secondary: Vec<AuditEntry>,
