@@ -27,6 +27,7 @@ pub fn declaring(state: &AccessState) -> Desired {
         policy: Policy {
             prune: Kind::ALL.into_iter().collect(),
             protect: BTreeSet::new(),
+            rules: Default::default(),
         },
         containers,
         owners: state
@@ -36,5 +37,7 @@ pub fn declaring(state: &AccessState) -> Desired {
             .collect(),
         references: Vec::new(),
         unset_passwords: Vec::new(),
+        lifecycles: Default::default(),
+        authorization_lifecycles: Default::default(),
     }
 }

@@ -299,11 +299,14 @@ pub(crate) fn model_pair(n: usize) -> (AccessState, Desired) {
         policy: Policy {
             prune: [Kind::Groups].into_iter().collect(),
             protect: BTreeSet::new(),
+            rules: Default::default(),
         },
         containers,
         owners,
         references: Vec::new(),
         unset_passwords: Vec::new(),
+        lifecycles: Default::default(),
+        authorization_lifecycles: Default::default(),
     };
     (live, desired)
 }

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::analysis::analyzer::Explanation;
 use crate::analysis::check::{Check, Verdict};
+use crate::analysis::operations::{self, Callable, Operation};
 use crate::analysis::who_can::Holder;
 use crate::model::catalogue::CamundaVersion;
 
@@ -38,6 +39,18 @@ impl Source {
     pub fn is_files(&self) -> bool {
         matches!(self, Source::Files { .. })
     }
+
+    /// The Camunda version whose catalogue applied.
+    pub fn camunda_version(&self) -> CamundaVersion {
+        match self {
+            Source::Files {
+                camunda_version, ..
+            }
+            | Source::Cluster {
+                camunda_version, ..
+            } => *camunda_version,
+        }
+    }
 }
 
 /// What `explain --format json` prints.
@@ -51,13 +64,37 @@ pub struct ExplainDocument {
     pub explanation: Explanation,
     /// The answer to `--check`, when asked.
     pub check: Option<Verdict>,
+    /// With `--check`: the REST operations that need the permission asked
+    /// about, and how each answers a caller without it.
+    #[serde(default)]
+    pub check_operations: Vec<Operation>,
+    /// With `--operations`: the REST operations the subject may call.
+    #[serde(default)]
+    pub operations: Option<Vec<Callable>>,
     /// What the reader should know (e.g. built-in roles read from files).
     pub notes: Vec<String>,
 }
 
 impl ExplainDocument {
-    /// The document of an explanation (and a verdict).
-    pub fn new(source: Source, explanation: Explanation, check: Option<Verdict>) -> Self {
+    /// The document of an explanation (and a verdict); with `operations`,
+    /// the REST operations it allows too.
+    pub fn new(
+        source: Source,
+        explanation: Explanation,
+        check: Option<Verdict>,
+        operations: bool,
+    ) -> Self {
+        let version = source.camunda_version();
+        let check_operations = check
+            .as_ref()
+            .map(|v| {
+                operations::needing(version, v.check.resource_type, v.check.permission)
+                    .into_iter()
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default();
+        let operations = operations.then(|| operations::callable(&explanation, version));
         let mut notes = Vec::new();
         if source.is_files() {
             for role in explanation.built_in_roles() {
@@ -71,6 +108,8 @@ impl ExplainDocument {
             source,
             explanation,
             check,
+            check_operations,
+            operations,
             notes,
         }
     }

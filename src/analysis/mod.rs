@@ -15,7 +15,9 @@ pub mod analyzer;
 pub mod check;
 pub mod claims;
 pub mod document;
+pub mod operations;
 pub mod path;
+pub mod rules;
 pub mod who_can;
 
 pub use analyzer::{Analyzer, Explanation, Subject};

@@ -449,7 +449,7 @@ fn documents_read_back() {
         paths: vec!["access".to_owned()],
         camunda_version: crate::model::CamundaVersion::V8_8,
     };
-    let doc = ExplainDocument::new(source.clone(), e, Some(verdict));
+    let doc = ExplainDocument::new(source.clone(), e, Some(verdict), false);
     let text = serde_json::to_string(&doc).unwrap();
     let back: ExplainDocument = serde_json::from_str(&text).unwrap();
     assert_eq!(back, doc);

@@ -97,11 +97,12 @@ pub(super) fn run(args: &ApplyArgs, settings: &Settings, shell: &Shell) -> Resul
         (None, true) => vec![PathBuf::from(".")],
         (_, false) => args.paths.clone(),
     };
+    // `_connected` holds an embedded simulator until the writes are done.
     let Prepared {
         runtime,
         cluster,
         session,
-        ..
+        connected: _connected,
     } = prepare(&paths, &args.connect, Settle::ProblemsOnly, settings, shell)?;
     let target = &cluster.target;
     let (plan, live) = (&session.plan, &session.live.state);

@@ -65,6 +65,9 @@ pub struct ExplainArgs {
     /// One question: exit 0 with the paths when granted, 2 with the nearest misses when not.
     #[arg(long, value_name = "TYPE:ID:PERMISSION", value_parser = parse_check)]
     pub check: Option<Check>,
+    /// Also list the REST operations the principal may call, and on what.
+    #[arg(long)]
+    pub operations: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
@@ -135,14 +138,7 @@ pub(super) fn load_state(
 
 /// Refuses a question the catalogue cannot answer yes to.
 pub(super) fn supported(check: &Check, source: &Source) -> Result<()> {
-    let version = match source {
-        Source::Files {
-            camunda_version, ..
-        }
-        | Source::Cluster {
-            camunda_version, ..
-        } => *camunda_version,
-    };
+    let version = source.camunda_version();
     if is_supported(version, check.resource_type, check.permission) {
         return Ok(());
     }
@@ -227,7 +223,7 @@ pub(super) fn run(args: &ExplainArgs, settings: &Settings, shell: &Shell) -> Res
         .as_ref()
         .map(|c| Verdict::new(&analyzer, &explanation, c));
     let denied = verdict.as_ref().is_some_and(|v| !v.granted);
-    let document = ExplainDocument::new(source, explanation, verdict);
+    let document = ExplainDocument::new(source, explanation, verdict, args.operations);
     shell.out(&match args.format {
         Format::Human => crate::render::explain::human(&document),
         Format::Json => crate::render::explain::json(&document),

@@ -10,6 +10,7 @@ use crate::cli::exit::Status;
 use crate::cli::prepare::{connected, runtime};
 use crate::error::{Error, Result};
 use crate::export::{Layout, Options, export};
+use crate::model::desired::Lifecycle;
 use crate::ops;
 use crate::render::Shell;
 
@@ -35,9 +36,22 @@ pub struct ExportArgs {
     /// Also export the built-in roles and the <default> tenant (their members only).
     #[arg(long)]
     pub include_defaults: bool,
+    /// Write this lifecycle on every tenant, group, role, mapping rule and
+    /// user: observe for a first adoption (report, never write), create-only
+    /// for objects a bootstrap owns.
+    #[arg(long, value_name = "manage|create-only|observe", value_parser = parse_lifecycle)]
+    pub lifecycle: Option<Lifecycle>,
     /// How to reach the cluster.
     #[command(flatten)]
     pub connect: ConnectArgs,
+}
+
+fn parse_lifecycle(text: &str) -> Result<Lifecycle> {
+    Lifecycle::parse(text).ok_or_else(|| {
+        Error::Usage(format!(
+            "{text:?} is not a lifecycle: use manage, create-only or observe"
+        ))
+    })
 }
 
 /// Writes `files` into `dir`, with the schema they name; never over YAML.
@@ -151,6 +165,7 @@ pub(super) fn run(args: &ExportArgs, settings: &Settings, shell: &Shell) -> Resu
             ),
             "Review before committing: `camunda-access plan` of these files against the same cluster shows no changes.".to_owned(),
         ],
+        lifecycle: args.lifecycle,
         ..Options::default()
     };
     let files = export(&live.state, &options);

@@ -157,9 +157,11 @@ pub enum Command {
     )]
     #[cfg(feature = "sim")]
     Sim(Box<sim::SimArgs>),
-    /// Print the JSON Schema of the configuration format.
-    #[command(after_help = "Example:\n  camunda-access schema > schema/camunda-access.schema.json")]
-    Schema,
+    /// Print the JSON Schema of the configuration format (or of the plan document).
+    #[command(
+        after_help = "Examples:\n  camunda-access schema > schema/camunda-access.schema.json\n  camunda-access schema --plan > schema/camunda-access-plan.schema.json"
+    )]
+    Schema(schema::SchemaArgs),
     /// Print shell completions.
     #[command(
         after_help = "Example:\n  camunda-access completions bash > /etc/bash_completion.d/camunda-access"
@@ -215,7 +217,7 @@ pub fn run() -> ExitCode {
         Command::Export(args) => export::run(&args, &settings, &shell),
         Command::ImportInit(args) => import_init::run(&args, &settings, &shell),
         Command::Graph(args) => graph::run(&args, &settings, &shell),
-        Command::Schema => schema::run(&shell),
+        Command::Schema(args) => schema::run(&args, &shell),
         #[cfg(feature = "sim")]
         Command::Sim(args) => sim::run(&args, &shell),
         Command::Completions(args) => completions::run(&args, &shell),

@@ -20,8 +20,7 @@ pub(super) struct Prepared {
     /// The runtime the client runs on.
     pub runtime: Runtime,
     /// The connection, held so an embedded simulator runs until the
-    /// command ends.
-    #[expect(dead_code, reason = "held, not read")]
+    /// command ends (commands that write after planning keep it bound).
     pub connected: Connected,
     /// The cluster as the pipeline sees it.
     pub cluster: Cluster,

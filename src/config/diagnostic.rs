@@ -71,12 +71,15 @@ codes! {
     DuplicatePolicy = "duplicate-policy", Error, "`policy:` appears in more than one file.";
     UnknownPruneKind = "unknown-prune-kind", Error, "`policy.prune` names something other than tenants, groups, roles, mapping-rules, users or authorizations.";
     InvalidProtect = "invalid-protect", Error, "A `policy.protect` entry is not `kind:id` with kind group, role, tenant, mapping-rule, user or client.";
+    UnknownRule = "unknown-rule", Error, "`policy.rules` names a rule that does not exist (see the rule IDs in the README).";
+    InvalidRuleLevel = "invalid-rule-level", Error, "A `policy.rules` level is not `deny`, `warn` or `allow`.";
     // Entities
     InvalidId = "invalid-id", Error, "An ID breaks Camunda's ID rules (pattern `^[a-zA-Z0-9_~@.+-]+$`, at most 256 characters, not `*`).";
     InvalidTenantId = "invalid-tenant-id", Error, "A tenant ID breaks Camunda's rules (letters, digits, `_`, `.`, `-`, at most 31 characters, or `<default>`).";
     BlankValue = "blank-value", Error, "A name, claim or other required text is empty.";
     InvalidEmail = "invalid-email", Error, "A user's email is not a valid address.";
     InvalidMembersMode = "invalid-members-mode", Error, "`members-mode` is neither `authoritative` nor `additive`.";
+    InvalidLifecycle = "invalid-lifecycle", Error, "`lifecycle` is not `manage`, `create-only` or `observe`.";
     DuplicateId = "duplicate-id", Error, "The same ID is declared twice (in one file or across files).";
     DuplicateClaim = "duplicate-claim", Error, "Two mapping rules have the same claim and value; Camunda allows each pair once.";
     TypedClaimValue = "typed-claim-value", Warning, "A mapping rule's value looks like a boolean or number; Camunda compares claims as strings without conversion, so a boolean or number claim never matches it.";

@@ -2,6 +2,7 @@
 //! interpolation, and validation into the model with located diagnostics.
 
 pub mod diagnostic;
+pub(crate) mod edit;
 pub mod interpolate;
 pub mod loader;
 pub mod raw;
@@ -58,6 +59,20 @@ fn validated(loaded: loader::Loaded, version: CamundaVersion, vars: &Variables) 
 pub fn load_bytes(name: &str, bytes: &[u8], version: CamundaVersion, vars: &Variables) -> Outcome {
     let mut loaded = loader::Loaded::default();
     Loader.load_bytes(name.to_owned(), bytes.to_vec(), &mut loaded);
+    validated(loaded, version, vars)
+}
+
+/// Parses and validates files given as (name, text) as one desired state,
+/// without reading the disk (`drift --update-files` checks its edits so).
+pub fn load_texts(
+    files: &[(String, String)],
+    version: CamundaVersion,
+    vars: &Variables,
+) -> Outcome {
+    let mut loaded = loader::Loaded::default();
+    for (name, text) in files {
+        Loader.load_bytes(name.clone(), text.clone().into_bytes(), &mut loaded);
+    }
     validated(loaded, version, vars)
 }
 

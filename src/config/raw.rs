@@ -167,6 +167,72 @@ pub struct RawPolicy {
     #[serde(default)]
     #[schemars(with = "Vec<ProtectRef>")]
     pub protect: Vec<Text>,
+    /// Levels of the guardrail rules checked on every plan: rule ID →
+    /// `deny`, `warn` or `allow`. Rules not named keep their default.
+    #[serde(default)]
+    pub rules: RawRules,
+}
+
+/// `policy.rules`: rule IDs and levels, each with its place, in file order.
+#[derive(Debug, Default)]
+pub struct RawRules(pub Vec<(Text, Text)>);
+
+impl<'de> Deserialize<'de> for RawRules {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RawRules;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a mapping of rule IDs to deny, warn or allow")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RawRules, A::Error> {
+                let mut rules = Vec::new();
+                while let Some(key) = map.next_key::<Text>()? {
+                    rules.push((key, map.next_value::<Text>()?));
+                }
+                Ok(RawRules(rules))
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl JsonSchema for RawRules {
+    fn schema_name() -> Cow<'static, str> {
+        "Rules".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        use crate::model::rules::{Level, RuleId};
+        let levels: Vec<&str> = Level::ALL.iter().map(|l| l.as_str()).collect();
+        let properties: serde_json::Map<String, serde_json::Value> = RuleId::ALL
+            .iter()
+            .map(|rule| {
+                let description = format!(
+                    "Violated when {}. Default: {}.",
+                    rule.summary(),
+                    rule.default_level()
+                );
+                (
+                    rule.as_str().to_owned(),
+                    serde_json::json!({"description": description, "enum": levels}),
+                )
+            })
+            .collect();
+        json_schema!({
+            "type": "object",
+            "description": "Guardrail rules by ID, each `deny` (apply refuses a plan that introduces a violation), `warn` (the plan shows it) or `allow` (off).",
+            "properties": properties,
+            "additionalProperties": false,
+        })
+    }
 }
 
 /// A tenant.
@@ -186,6 +252,10 @@ pub struct RawTenant {
     /// `authoritative` (default): undeclared members are removed; `additive`: they are kept.
     #[schemars(with = "Option<MembersModeName>")]
     pub members_mode: Option<Text>,
+    /// `manage` (default), `create-only` (created when missing, never
+    /// changed after) or `observe` (never written; differences reported).
+    #[schemars(with = "Option<LifecycleName>")]
+    pub lifecycle: Option<Text>,
 }
 
 /// Members of a tenant.
@@ -236,6 +306,10 @@ pub struct RawGroup {
     /// Authorizations owned by the group.
     #[serde(default)]
     pub permissions: Vec<RawPermission>,
+    /// `manage` (default), `create-only` (created when missing, never
+    /// changed after) or `observe` (never written; differences reported).
+    #[schemars(with = "Option<LifecycleName>")]
+    pub lifecycle: Option<Text>,
 }
 
 /// Members of a group.
@@ -278,6 +352,10 @@ pub struct RawRole {
     /// Authorizations owned by the role.
     #[serde(default)]
     pub permissions: Vec<RawPermission>,
+    /// `manage` (default), `create-only` (created when missing, never
+    /// changed after) or `observe` (never written; differences reported).
+    #[schemars(with = "Option<LifecycleName>")]
+    pub lifecycle: Option<Text>,
 }
 
 /// Members of a role.
@@ -326,6 +404,10 @@ pub struct RawMappingRule {
     /// Authorizations owned by the rule.
     #[serde(default)]
     pub permissions: Vec<RawPermission>,
+    /// `manage` (default), `create-only` (created when missing, never
+    /// changed after) or `observe` (never written; differences reported).
+    #[schemars(with = "Option<LifecycleName>")]
+    pub lifecycle: Option<Text>,
 }
 
 /// An OAuth client (not an entity in Camunda: its ID is the token's client-id claim).
@@ -374,6 +456,10 @@ pub struct RawUser {
     /// Authorizations owned by the user.
     #[serde(default)]
     pub permissions: Vec<RawPermission>,
+    /// `manage` (default), `create-only` (created when missing, never
+    /// changed after) or `observe` (never written; differences reported).
+    #[schemars(with = "Option<LifecycleName>")]
+    pub lifecycle: Option<Text>,
 }
 
 /// Permissions on one resource type, owned by the entity they are listed under.
@@ -415,6 +501,10 @@ pub struct RawAuthorization {
     /// Permission types granted.
     #[schemars(required, with = "Vec<PermissionTypeName>", length(min = 1))]
     pub allow: Option<Sp<Vec<Text>>>,
+    /// `manage` (default), `create-only` (created when missing, never
+    /// changed after) or `observe` (never written; differences reported).
+    #[schemars(with = "Option<LifecycleName>")]
+    pub lifecycle: Option<Text>,
 }
 
 /// The owner of an authorization.
@@ -487,6 +577,14 @@ name_schema!(
     MembersModeName,
     "How a declared member list is applied.",
     vec!["authoritative", "additive"]
+);
+name_schema!(
+    LifecycleName,
+    "What the tool may do to a declared object: manage (default) keeps it as declared; create-only creates it when missing and never changes it after; observe never writes it and reports how it differs.",
+    crate::model::desired::Lifecycle::ALL
+        .iter()
+        .map(|l| l.as_str())
+        .collect()
 );
 
 /// `kind:id` in `policy.protect`.

@@ -15,6 +15,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use crate::model::catalogue::{BUILT_IN_ROLES, DEFAULT_TENANT, PermissionType, ResourceType};
+use crate::model::desired::Lifecycle;
 use crate::model::state::{AccessState, Container, Grant, Principal, ResourceSelector};
 
 /// How files are cut.
@@ -42,6 +43,9 @@ pub struct Options {
     pub passwords: BTreeMap<String, String>,
     /// Members of these containers are written with `members-mode: additive`.
     pub additive: BTreeSet<Container>,
+    /// `lifecycle:` written on every tenant, group, role, mapping rule and
+    /// user (`export --lifecycle`); `None` or `manage`: none written.
+    pub lifecycle: Option<Lifecycle>,
 }
 
 impl Default for Options {
@@ -53,6 +57,7 @@ impl Default for Options {
             schema: "camunda-access.schema.json".to_owned(),
             passwords: BTreeMap::new(),
             additive: BTreeSet::new(),
+            lifecycle: None,
         }
     }
 }
@@ -229,8 +234,16 @@ impl<'a> Exporter<'a> {
         }
     }
 
+    /// The `lifecycle:` line, when the export asks for one.
+    fn lifecycle(&self, out: &mut String) {
+        if let Some(lifecycle) = self.options.lifecycle.filter(|l| *l != Lifecycle::Manage) {
+            let _ = writeln!(out, "    lifecycle: {lifecycle}");
+        }
+    }
+
     fn named(&self, id: &str, name: &str, description: &str, out: &mut String) {
         let _ = writeln!(out, "  - id: {}", scalar(id));
+        self.lifecycle(out);
         if name != id {
             let _ = writeln!(out, "    name: {}", scalar(name));
         }
@@ -249,6 +262,7 @@ impl<'a> Exporter<'a> {
             if Self::is_default(&container) {
                 out.push_str("  # the default tenant: only its members are managed\n");
                 let _ = writeln!(out, "  - id: {}", scalar(id.as_str()));
+                self.lifecycle(&mut out);
             } else {
                 self.named(id.as_str(), &tenant.name, &tenant.description, &mut out);
             }
@@ -279,6 +293,7 @@ impl<'a> Exporter<'a> {
                     "  # a built-in role: only its members are managed, never its authorizations\n",
                 );
                 let _ = writeln!(out, "  - id: {}", scalar(id.as_str()));
+                self.lifecycle(&mut out);
                 self.members(&container, &mut out);
                 continue;
             }
@@ -293,6 +308,7 @@ impl<'a> Exporter<'a> {
         let mut out = String::new();
         for (id, rule) in &self.state.mapping_rules {
             let _ = writeln!(out, "  - id: {}", scalar(id.as_str()));
+            self.lifecycle(&mut out);
             if rule.name != id.as_str() {
                 let _ = writeln!(out, "    name: {}", scalar(&rule.name));
             }
@@ -342,6 +358,7 @@ impl<'a> Exporter<'a> {
         let mut out = String::new();
         for (username, user) in &self.state.users {
             let _ = writeln!(out, "  - username: {}", scalar(username.as_str()));
+            self.lifecycle(&mut out);
             if let Some(name) = &user.name {
                 let _ = writeln!(out, "    name: {}", scalar(name));
             }

@@ -80,7 +80,7 @@ macro_rules! api_enum {
         $name:ident { $( $variant:ident = $text:literal since $since:ident ),+ $(,)? }
     ) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema)]
         pub enum $name {
             $(
                 #[doc = concat!("`", $text, "`")]

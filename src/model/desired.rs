@@ -7,6 +7,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::model::catalogue::CamundaVersion;
+use crate::model::rules::{Level, RuleId};
 use crate::model::state::{AccessState, Container, Principal};
 
 /// The desired state of one cluster, as declared by one or more files.
@@ -32,6 +33,19 @@ pub struct Desired {
     /// the plan creates (the password is never sent otherwise).
     #[serde(skip)]
     pub unset_passwords: Vec<UnsetPassword>,
+    /// Declared objects whose `lifecycle` is not `manage`.
+    #[serde(
+        skip_serializing_if = "BTreeMap::is_empty",
+        serialize_with = "crate::model::state::as_pairs"
+    )]
+    pub lifecycles: BTreeMap<Referenced, Lifecycle>,
+    /// Authorizations of `authorizations:` entries whose `lifecycle` is not
+    /// `manage`.
+    #[serde(
+        skip_serializing_if = "BTreeMap::is_empty",
+        serialize_with = "crate::model::state::as_pairs"
+    )]
+    pub authorization_lifecycles: BTreeMap<crate::model::state::AuthorizationTuple, Lifecycle>,
 }
 
 /// A user's `password: ${env:NAME}` (or `${secret:NAME}`) whose variable is
@@ -56,6 +70,56 @@ pub enum MembersMode {
     Additive,
 }
 
+/// What the tool may do to a declared object (`lifecycle:`).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Lifecycle {
+    /// Created, updated and kept as declared (the default).
+    Manage,
+    /// Created when missing, never updated or deleted after (Camunda's
+    /// `initialization` semantics).
+    CreateOnly,
+    /// Never written; how it differs is reported by `plan` and `drift`.
+    Observe,
+}
+
+impl Lifecycle {
+    /// Every lifecycle.
+    pub const ALL: [Lifecycle; 3] = [Lifecycle::Manage, Lifecycle::CreateOnly, Lifecycle::Observe];
+
+    /// The name the files use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Lifecycle::Manage => "manage",
+            Lifecycle::CreateOnly => "create-only",
+            Lifecycle::Observe => "observe",
+        }
+    }
+
+    /// Reads a name.
+    pub fn parse(text: &str) -> Option<Lifecycle> {
+        Lifecycle::ALL.into_iter().find(|l| l.as_str() == text)
+    }
+}
+
+impl fmt::Display for Lifecycle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// `policy:` of the desired state.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Policy {
@@ -63,10 +127,35 @@ pub struct Policy {
     pub prune: BTreeSet<Kind>,
     /// Objects never changed or deleted.
     pub protect: BTreeSet<Referenced>,
+    /// Levels of guardrail rules the files set (others have their default).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub rules: BTreeMap<RuleId, Level>,
+}
+
+impl Policy {
+    /// The level of `rule`: as the files set it, or its default.
+    pub fn level(&self, rule: RuleId) -> Level {
+        self.rules
+            .get(&rule)
+            .copied()
+            .unwrap_or_else(|| rule.default_level())
+    }
 }
 
 /// A kind of object that `policy.prune` can name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Kind {
     /// Tenants.

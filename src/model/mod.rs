@@ -6,6 +6,7 @@ pub mod catalogue;
 pub mod desired;
 pub mod entity;
 pub mod ids;
+pub mod rules;
 pub mod state;
 
 pub use catalogue::{CamundaVersion, OwnerType, PermissionType, ResourceType};

@@ -123,7 +123,9 @@ impl fmt::Debug for Secret {
 }
 
 /// A principal or container that can be a member or own authorizations.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(tag = "type", content = "id", rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Principal {
     /// An internal or external user.
@@ -187,7 +189,9 @@ impl fmt::Display for Principal {
 }
 
 /// Something that has members.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(tag = "type", content = "id", rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Container {
     /// A group: members are users, clients and mapping rules.
@@ -232,7 +236,9 @@ impl fmt::Display for Container {
 }
 
 /// One container → member edge.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema,
+)]
 pub struct Membership {
     /// The group, role or tenant.
     pub container: Container,
@@ -241,7 +247,9 @@ pub struct Membership {
 }
 
 /// Which resources an authorization covers.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ResourceSelector {
     /// One resource by ID, or every resource with `*`.
@@ -272,7 +280,9 @@ impl fmt::Display for ResourceSelector {
 }
 
 /// The identity of an authorization in normal form.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema,
+)]
 pub struct AuthorizationTuple {
     /// Who holds the permissions.
     pub owner: Principal,

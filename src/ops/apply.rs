@@ -195,7 +195,8 @@ pub struct GuardOptions {
     pub allow_lockout: bool,
 }
 
-/// Refuses a plan the safety guards stop.
+/// Refuses a plan the safety guards stop, or one that introduces a
+/// violation of a guardrail rule at `deny`.
 pub fn guard(session: &Session, review: &Review, options: GuardOptions) -> Result<()> {
     let refusals = guards::check(&Inputs {
         plan: &session.plan,
@@ -206,13 +207,24 @@ pub fn guard(session: &Session, review: &Review, options: GuardOptions) -> Resul
         max_deletes: options.max_deletes,
         allow_lockout: options.allow_lockout,
     });
-    if refusals.is_empty() {
+    let mut reasons: Vec<String> = refusals.iter().map(ToString::to_string).collect();
+    reasons.extend(review.denied().map(|v| {
+        format!(
+            "rule {} is at deny: {}: {}",
+            v.rule,
+            v.message,
+            v.details.join("; ")
+        )
+    }));
+    if reasons.is_empty() {
         return Ok(());
     }
-    Err(Error::refused(
-        "safety guards stop this plan",
-        refusals.iter().map(ToString::to_string).collect(),
-    ))
+    let message = match (refusals.is_empty(), review.denied().next().is_some()) {
+        (false, true) => "safety guards and policy rules stop this plan",
+        (false, false) => "safety guards stop this plan",
+        _ => "policy rules stop this plan",
+    };
+    Err(Error::refused(message, reasons))
 }
 
 /// How [`apply`] writes and waits.

@@ -10,10 +10,12 @@ use crate::analysis::{Analyzer, Check, Subject};
 use crate::live::audit::{self, AuditEvent, AuditQuery};
 use crate::live::{AccessApi, Live};
 use crate::model::catalogue::{CamundaVersion, PermissionType, ResourceType};
+use crate::model::desired::Lifecycle;
 use crate::model::entity::EntityKind;
 use crate::model::state::{AccessState, Container, Membership, Principal};
 use crate::ops::Session;
-use crate::plan::document::{ChangeEntry, ChangeRecord, WarningEntry, entries};
+use crate::plan::change::HeldBack;
+use crate::plan::document::{ChangeEntry, ChangeRecord, HeldBackEntry, WarningEntry, entries};
 use crate::plan::{Change, Review, Unmanaged};
 use crate::timestamp::Timestamp;
 
@@ -31,6 +33,8 @@ pub struct DriftReport {
     pub review: Review,
     /// Differences the first read showed that a re-read did not.
     pub transient: Vec<Change>,
+    /// Differences of objects the files declare with `lifecycle: observe`.
+    pub observed: Vec<HeldBack>,
     /// Who made the drift, when the audit log was read.
     pub attribution: Option<Attribution>,
 }
@@ -50,13 +54,20 @@ impl DriftReport {
             unmanaged: session.plan.unmanaged.clone(),
             review: Review::new(&session.plan, &session.live.state, &session.desired),
             transient,
+            observed: session
+                .plan
+                .held_back
+                .iter()
+                .filter(|h| h.lifecycle == Lifecycle::Observe)
+                .cloned()
+                .collect(),
             attribution: None,
         }
     }
 
-    /// Whether managed objects differ from the files.
+    /// Whether managed or observed objects differ from the files.
     pub fn drifted(&self) -> bool {
-        !self.changes.is_empty()
+        !self.changes.is_empty() || !self.observed.is_empty()
     }
 }
 
@@ -77,6 +88,9 @@ pub struct DriftDocument {
     pub warnings: Vec<WarningEntry>,
     /// Differences gone on a re-read.
     pub transient: Vec<ChangeRecord>,
+    /// Differences of `lifecycle: observe` objects (`apply` leaves them).
+    #[serde(default)]
+    pub observed: Vec<HeldBackEntry>,
     /// Who made the drift (Camunda 8.9's audit log); absent when nothing
     /// differs and nothing is unmanaged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -168,6 +182,7 @@ impl DriftDocument {
             unmanaged: report.unmanaged.clone(),
             warnings: WarningEntry::all(&report.review),
             transient: report.transient.iter().map(ChangeRecord::from).collect(),
+            observed: report.observed.iter().map(HeldBackEntry::from).collect(),
             attribution: report.attribution.as_ref().map(AttributionEntry::new),
         }
     }
@@ -183,8 +198,8 @@ pub struct Attribution {
     pub since: Timestamp,
     /// Why the cluster cannot tell, when it cannot; the rest is then empty.
     pub unavailable: Option<String>,
-    /// Each drifted object, then each unmanaged one, with the latest audit
-    /// entry about it in the window.
+    /// Each drifted object (managed, then observed), then each unmanaged
+    /// one, with the latest audit entry about it in the window.
     pub objects: Vec<Attributed>,
     /// What a reader should know, e.g. why entries were not found.
     pub notes: Vec<String>,
@@ -411,6 +426,7 @@ impl Attribution {
         let subjects: Vec<(String, Target)> = report
             .changes
             .iter()
+            .chain(report.observed.iter().map(|h| &h.change))
             .map(|c| (c.to_string(), change_target(c)))
             .chain(
                 report
@@ -430,7 +446,7 @@ impl Attribution {
         };
         if live.version < CamundaVersion::V8_9 {
             // Said when something drifted; unmanaged objects alone are no news.
-            if report.changes.is_empty() {
+            if !report.drifted() {
                 return None;
             }
             attribution.unavailable = Some(format!(
@@ -578,6 +594,7 @@ mod tests {
                 &crate::test_support::declaring(&AccessState::default()),
             ),
             transient: Vec::new(),
+            observed: Vec::new(),
             attribution: None,
         }
     }

@@ -18,5 +18,6 @@ pub mod apply;
 pub mod checks;
 pub mod drift;
 pub mod session;
+pub mod update_files;
 
 pub use session::{Cluster, Loaded, Session, Settle, SettleOptions, load, read, settle};

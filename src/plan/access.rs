@@ -13,7 +13,9 @@ use crate::model::state::{AccessState, Container, Principal, ResourceSelector};
 use crate::plan::change::Change;
 
 /// One permission on some resources.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema,
+)]
 pub struct Permission {
     /// Resource type.
     pub resource_type: ResourceType,
@@ -34,7 +36,7 @@ impl fmt::Display for Permission {
 }
 
 /// How a principal's effective access changes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AccessChange {
     /// The user, client or mapping rule.
     pub principal: Principal,
@@ -145,7 +147,9 @@ pub fn access_changes(before: &AccessState, after: &AccessState) -> Vec<AccessCh
 }
 
 /// What kind of risk a change carries, for reviewers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Risk {
     /// Hands out a powerful permission (see [`powerful`]), directly or

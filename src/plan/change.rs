@@ -7,11 +7,14 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::model::catalogue::PermissionType;
+use crate::model::desired::Lifecycle;
 pub use crate::model::entity::{Entity, EntityKind, EntityRef};
 use crate::model::state::{AuthorizationTuple, Membership};
 
 /// One attribute that differs.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
+)]
 pub struct AttributeChange {
     /// Attribute name as the format writes it.
     pub name: String,
@@ -24,7 +27,9 @@ pub struct AttributeChange {
 /// Something Camunda deletes together with an entity: the members of a
 /// deleted group, role or tenant; the memberships of a deleted user or
 /// mapping rule; the authorizations a deleted entity owns.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(tag = "type", rename_all = "kebab-case")]
 pub enum Cascaded {
     /// A membership.
@@ -180,7 +185,9 @@ impl fmt::Display for Change {
 }
 
 /// Something in the cluster the configuration does not own.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(tag = "type", rename_all = "kebab-case")]
 pub enum Unmanaged {
     /// An entity nobody declared (and its kind is not pruned).
@@ -216,6 +223,19 @@ impl fmt::Display for Unmanaged {
     }
 }
 
+/// A difference the plan does not act on, because of the `lifecycle` of
+/// an object it would write.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct HeldBack {
+    /// The change `manage` would make.
+    pub change: Change,
+    /// The object whose lifecycle holds it back, as `kind:id` (or the
+    /// authorization).
+    pub object: String,
+    /// Its lifecycle: `observe`, or `create-only` once it exists.
+    pub lifecycle: Lifecycle,
+}
+
 /// What `plan` computed: the changes, and what it leaves alone.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Plan {
@@ -223,6 +243,9 @@ pub struct Plan {
     pub changes: Vec<Change>,
     /// Objects present in the cluster that the configuration does not own.
     pub unmanaged: Vec<Unmanaged>,
+    /// Differences of `observe` and existing `create-only` objects, not
+    /// acted on.
+    pub held_back: Vec<HeldBack>,
 }
 
 impl Plan {

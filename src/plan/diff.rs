@@ -6,13 +6,14 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::catalogue::{BUILT_IN_ROLES, DEFAULT_TENANT};
+use crate::model::desired::Lifecycle;
 use crate::model::desired::{Desired, Kind, MembersMode, Referenced};
 use crate::model::entity::{Entity, EntityKind, EntityRef};
 use crate::model::state::{
     AccessState, AuthorizationTuple, Container, Grant, Membership, Principal, ResourceSelector,
 };
 use crate::model::state::{Group, Role, Tenant};
-use crate::plan::change::{AttributeChange, Cascaded, Change, Plan, Unmanaged};
+use crate::plan::change::{AttributeChange, Cascaded, Change, HeldBack, Plan, Unmanaged};
 
 /// Computes plans. Pure: no I/O.
 #[derive(Debug)]
@@ -102,10 +103,90 @@ impl<'a> Planner<'a> {
         self.memberships(&mut plan);
         self.authorizations(&mut plan);
         self.cascades(&mut plan);
+        self.lifecycles(&mut plan);
         plan.changes.sort();
         plan.changes.dedup();
         plan.unmanaged.sort();
+        plan.held_back.sort();
+        plan.held_back.dedup();
         plan
+    }
+
+    /// Moves the changes that write an `observe` object, or a `create-only`
+    /// one that exists, to `held_back`.
+    fn lifecycles(&self, plan: &mut Plan) {
+        let d = self.desired;
+        if d.lifecycles.is_empty() && d.authorization_lifecycles.is_empty() {
+            return;
+        }
+        for change in std::mem::take(&mut plan.changes) {
+            match self.holder(&change) {
+                Some((object, lifecycle)) => plan.held_back.push(HeldBack {
+                    change,
+                    object,
+                    lifecycle,
+                }),
+                None => plan.changes.push(change),
+            }
+        }
+    }
+
+    /// The object whose lifecycle holds `change` back, if any: the entity
+    /// it writes, a membership's container or member, an authorization's
+    /// owner or `authorizations:` entry.
+    fn holder(&self, change: &Change) -> Option<(String, Lifecycle)> {
+        let mut objects: Vec<Referenced> = Vec::new();
+        let mut tuple = None;
+        if let Some(entity) = change.entity() {
+            objects.push(match (entity.container(), entity.principal()) {
+                (Some(c), _) => Referenced::Container(c),
+                (None, Some(p)) => Referenced::Principal(p),
+                (None, None) => return None,
+            });
+        }
+        match change {
+            Change::AddMember(m) | Change::RemoveMember(m) => {
+                objects.push(Referenced::Container(m.container.clone()));
+                objects.push(referenced(&m.member));
+            }
+            Change::CreateAuthorization { tuple: t, .. }
+            | Change::UpdateAuthorization { tuple: t, .. }
+            | Change::DeleteAuthorization { tuple: t, .. } => {
+                objects.push(referenced(&t.owner));
+                tuple = Some(t);
+            }
+            _ => {}
+        }
+        for object in objects {
+            let Some(&lifecycle) = self.desired.lifecycles.get(&object) else {
+                continue;
+            };
+            if lifecycle == Lifecycle::Observe || self.exists(&object) {
+                return Some((object.to_string(), lifecycle));
+            }
+        }
+        let t = tuple?;
+        let &lifecycle = self.desired.authorization_lifecycles.get(t)?;
+        let held = lifecycle == Lifecycle::Observe || self.live.authorizations.contains_key(t);
+        held.then(|| (format!("authorization {t}"), lifecycle))
+    }
+
+    /// Whether the live state holds `object`.
+    fn exists(&self, object: &Referenced) -> bool {
+        let live = self.live;
+        match object {
+            Referenced::Container(Container::Group(g)) => live.groups.contains_key(g),
+            Referenced::Container(Container::Role(r)) => {
+                live.roles.contains_key(r) || BUILT_IN_ROLES.contains(&r.as_str())
+            }
+            Referenced::Container(Container::Tenant(t)) => {
+                live.tenants.contains_key(t) || t.as_str() == DEFAULT_TENANT
+            }
+            Referenced::Principal(Principal::User(u)) => live.users.contains_key(u),
+            Referenced::Principal(Principal::MappingRule(m)) => live.mapping_rules.contains_key(m),
+            // Clients exist in the identity provider, not in Camunda.
+            Referenced::Principal(_) => true,
+        }
     }
 
     /// What each deletion takes with it in Camunda, beyond what another
@@ -634,4 +715,13 @@ pub fn differences(before: &AccessState, after: &AccessState) -> Vec<String> {
         out.push(format!("the authorization {tuple} was created"));
     }
     out
+}
+
+/// A principal as the files name it: groups and roles are containers.
+fn referenced(principal: &Principal) -> Referenced {
+    match principal {
+        Principal::Group(g) => Referenced::Container(Container::Group(g.clone())),
+        Principal::Role(r) => Referenced::Container(Container::Role(r.clone())),
+        other => Referenced::Principal(other.clone()),
+    }
 }

@@ -7,11 +7,13 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
+use crate::analysis::rules::Violation;
 use crate::model::catalogue::PermissionType;
+use crate::model::desired::Lifecycle;
 use crate::model::entity::EntityKind;
 use crate::model::state::{AccessState, AuthorizationTuple, Membership};
 use crate::plan::access::{AccessChange, Risk};
-use crate::plan::change::{AttributeChange, Cascaded, Change, Plan, Unmanaged};
+use crate::plan::change::{AttributeChange, Cascaded, Change, HeldBack, Plan, Unmanaged};
 use crate::plan::review::{Review, Warning};
 
 /// Version of the plan document (and of the plan file around it).
@@ -19,7 +21,7 @@ pub const PLAN_FORMAT_VERSION: u32 = 1;
 
 /// A change as the documents write it: the entity as kind, ID and
 /// attributes (never a password).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "action", rename_all = "kebab-case")]
 pub enum ChangeRecord {
     /// See [`Change::Create`].
@@ -140,7 +142,7 @@ impl Serialize for Change {
 }
 
 /// Terraform's counts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Summary {
     /// To add.
     pub add: usize,
@@ -151,7 +153,7 @@ pub struct Summary {
 }
 
 /// A change with the risk tags a reviewer sees.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ChangeEntry {
     /// The change.
     #[serde(flatten)]
@@ -182,8 +184,31 @@ pub fn redacted(entries: &[ChangeEntry]) -> Vec<ChangeEntry> {
     serde_json::from_value(value).unwrap_or_default()
 }
 
+/// A difference the plan does not act on, and the lifecycle that holds it
+/// back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct HeldBackEntry {
+    /// The change `lifecycle: manage` would make.
+    pub change: ChangeRecord,
+    /// The object whose lifecycle holds it back (`group:eng`, or the
+    /// authorization).
+    pub object: String,
+    /// `observe`, or `create-only` (the object exists).
+    pub lifecycle: Lifecycle,
+}
+
+impl From<&HeldBack> for HeldBackEntry {
+    fn from(h: &HeldBack) -> HeldBackEntry {
+        HeldBackEntry {
+            change: ChangeRecord::from(&h.change),
+            object: h.object.clone(),
+            lifecycle: h.lifecycle,
+        }
+    }
+}
+
 /// A warning with its message.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct WarningEntry {
     /// The warning.
     #[serde(flatten)]
@@ -218,7 +243,7 @@ pub fn entries(changes: &[Change], review: &Review) -> Vec<ChangeEntry> {
 }
 
 /// What `plan --format json` prints.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PlanDocument {
     /// [`PLAN_FORMAT_VERSION`].
     pub format_version: u32,
@@ -234,6 +259,14 @@ pub struct PlanDocument {
     pub unmanaged: Vec<Unmanaged>,
     /// What a reviewer should know.
     pub warnings: Vec<WarningEntry>,
+    /// Guardrail rules the state after the plan breaks, those the plan
+    /// introduces marked so; absent in documents of older versions.
+    #[serde(default)]
+    pub violations: Vec<Violation>,
+    /// Differences of `observe` objects, and of `create-only` objects that
+    /// exist: not applied. Absent in documents of older versions.
+    #[serde(default)]
+    pub held_back: Vec<HeldBackEntry>,
 }
 
 impl PlanDocument {
@@ -252,6 +285,8 @@ impl PlanDocument {
             effective_access: review.access.clone(),
             unmanaged: plan.unmanaged.clone(),
             warnings: WarningEntry::all(review),
+            violations: review.violations.clone(),
+            held_back: plan.held_back.iter().map(HeldBackEntry::from).collect(),
         }
     }
 }

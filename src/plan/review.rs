@@ -1,13 +1,16 @@
 //! What a reviewer needs beside the changes: the state after the plan, the
-//! risk of each change judged against it, who gains and loses what, and
-//! warnings about what the plan does not do.
+//! risk of each change judged against it, who gains and loses what,
+//! warnings about what the plan does not do, and the guardrail rules the
+//! state after it breaks.
 
 use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
+use crate::analysis::rules::{self, Violation};
 use crate::model::desired::{Desired, Kind, Referenced};
 use crate::model::entity::EntityKind;
+use crate::model::rules::Level;
 use crate::model::state::{AccessState, Container, Principal};
 use crate::plan::access::{AccessChange, Risk, access_changes, escalating_containers, risks_with};
 use crate::plan::change::{Change, Plan, Unmanaged};
@@ -25,10 +28,15 @@ pub struct Review {
     /// Containers whose membership hands out a powerful permission after
     /// the plan.
     pub escalating: BTreeSet<Container>,
+    /// Guardrail rules the state after the plan breaks (not those at
+    /// `allow`).
+    pub violations: Vec<Violation>,
 }
 
 /// Something the plan does not do, or cannot be trusted to show plainly.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(tag = "type", rename_all = "kebab-case")]
 pub enum Warning {
     /// A protected object the files declare differs from the cluster.
@@ -95,12 +103,21 @@ impl Review {
         warnings.extend(not_pruned(plan));
         warnings.extend(suspicious_ids(plan));
         let escalating = escalating_containers(&after);
+        let violations = rules::violations(live, &after, &desired.policy);
         Review {
             after,
             access,
             warnings,
             escalating,
+            violations,
         }
+    }
+
+    /// The violations at `deny` the plan brings: `apply` refuses them.
+    pub fn denied(&self) -> impl Iterator<Item = &Violation> {
+        self.violations
+            .iter()
+            .filter(|v| v.introduced && v.level == Level::Deny)
     }
 
     /// The risks of one change of the plan.

@@ -306,6 +306,7 @@ fn server_applies(state: &AccessState, change: &Change) -> AccessState {
     let one = Plan {
         changes: vec![change.clone()],
         unmanaged: Vec::new(),
+        held_back: Vec::new(),
     };
     diff::projected(state, &one)
 }

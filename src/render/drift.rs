@@ -87,13 +87,25 @@ pub fn human(d: &DriftReport, target: &str) -> String {
     let mut out = format!("Drift in {target}\n\n");
     if !d.drifted() {
         out.push_str("No drift: the managed objects match the configuration.\n");
-    } else {
+    } else if !d.changes.is_empty() {
         out.push_str(&format!(
             "{} managed object(s) differ from the configuration (apply would change them):\n",
             d.changes.len()
         ));
         for c in &d.changes {
             out.push_str(&format!("  {c}\n"));
+        }
+    }
+    if !d.observed.is_empty() {
+        if !d.changes.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(&format!(
+            "{} difference(s) of observed objects (lifecycle: observe; apply leaves them):\n",
+            d.observed.len()
+        ));
+        for h in &d.observed {
+            out.push_str(&format!("  {}  [{} {}]\n", h.change, h.lifecycle, h.object));
         }
     }
     if !d.unmanaged.is_empty() {
@@ -129,7 +141,7 @@ pub fn markdown(d: &DriftReport, target: &str) -> String {
     let mut out = format!("### camunda-access drift in {target}\n\n");
     if !d.drifted() {
         out.push_str("No drift: the managed objects match the configuration.\n");
-    } else {
+    } else if !d.changes.is_empty() {
         out.push_str(&format!(
             "**{} managed object(s) differ from the configuration.** `apply` would change:\n\n```diff\n",
             d.changes.len()
@@ -138,6 +150,18 @@ pub fn markdown(d: &DriftReport, target: &str) -> String {
             out.push_str(&format!("{c}\n"));
         }
         out.push_str("```\n");
+    }
+    if !d.observed.is_empty() {
+        out.push_str(&format!(
+            "\n**{} difference(s) of observed objects** (`lifecycle: observe`; `apply` leaves them):\n\n",
+            d.observed.len()
+        ));
+        for h in &d.observed {
+            out.push_str(&format!(
+                "- `{}` ({} {})\n",
+                h.change, h.lifecycle, h.object
+            ));
+        }
     }
     if !d.unmanaged.is_empty() {
         out.push_str(&format!(

@@ -8,6 +8,7 @@ use serde::Serialize;
 use crate::analysis::analyzer::{Explanation, Reached, Subject};
 use crate::analysis::check::{NearMiss, Verdict};
 use crate::analysis::claims::Comparison;
+use crate::analysis::operations::{Callable, Enforcement};
 use crate::analysis::path::{Hop, Path};
 use crate::analysis::{ExplainDocument, Source, WhoCanDocument};
 use crate::model::catalogue::PermissionType;
@@ -226,6 +227,88 @@ fn verdict(out: &mut String, subject: &Subject, v: &Verdict) {
     }
 }
 
+/// What the permission asked about means in API terms.
+fn check_operations(out: &mut String, doc: &ExplainDocument) {
+    let (Some(v), false) = (&doc.check, doc.check_operations.is_empty()) else {
+        return;
+    };
+    if v.granted {
+        let ids: Vec<&str> = doc.check_operations.iter().map(|o| o.id.as_str()).collect();
+        let _ = writeln!(out, "  It allows: {}", ids.join(", "));
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "  Without it, on {}:{}:",
+        v.check.resource_type, v.check.resource_id
+    );
+    for o in &doc.check_operations {
+        let answer = match o.enforcement {
+            Enforcement::Filter => {
+                "answers with no results, not an error (Camunda filters by this permission)"
+            }
+            Enforcement::Reject => "is refused (403 Forbidden)",
+        };
+        let others: Vec<String> = o
+            .any_of
+            .iter()
+            .filter(|n| {
+                (n.resource_type, n.permission) != (v.check.resource_type, v.check.permission)
+            })
+            .map(|n| format!("{}:{}", n.resource_type, n.permission))
+            .collect();
+        if o.dynamic {
+            let _ = writeln!(
+                out,
+                "    {} is refused (403 Forbidden) when Camunda asks for this permission (it decides at run time; otherwise {})",
+                o.label(),
+                others.join(" or ")
+            );
+            continue;
+        }
+        let also = if !others.is_empty() {
+            format!(" unless it has {}", others.join(" or "))
+        } else {
+            String::new()
+        };
+        let _ = writeln!(out, "    {} {answer}{also}", o.label());
+    }
+}
+
+/// The operations the subject may call.
+fn operations(out: &mut String, callable: &[Callable]) {
+    if callable.is_empty() {
+        out.push_str("\nOperations it may call: none of the REST operations in the table.\n");
+        return;
+    }
+    out.push_str("\nOperations it may call:\n");
+    let width = callable
+        .iter()
+        .map(|c| c.operation.id.len())
+        .max()
+        .unwrap_or(0);
+    for c in callable {
+        let o = &c.operation;
+        let on: Vec<String> = c.resources.iter().map(ToString::to_string).collect();
+        let filtered = if o.enforcement == Enforcement::Filter {
+            "  (returns only those)".to_owned()
+        } else if o.dynamic {
+            let through: Vec<String> = c.through.iter().map(|n| n.permission.to_string()).collect();
+            format!("  (when Camunda asks for {})", through.join(" or "))
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            out,
+            "  {:width$}  {} {}  on {}{filtered}",
+            o.id,
+            o.method,
+            o.path,
+            on.join(", ")
+        );
+    }
+}
+
 fn notes(out: &mut String, notes: &[String]) {
     if !notes.is_empty() {
         out.push('\n');
@@ -250,6 +333,10 @@ pub fn human(doc: &ExplainDocument) -> String {
     access(&mut out, e);
     if let Some(v) = &doc.check {
         verdict(&mut out, &e.subject, v);
+        check_operations(&mut out, doc);
+    }
+    if let Some(callable) = &doc.operations {
+        operations(&mut out, callable);
     }
     notes(&mut out, &doc.notes);
     out

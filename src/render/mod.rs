@@ -6,6 +6,7 @@ pub mod drift;
 pub mod explain;
 pub mod graph;
 pub mod plan;
+pub mod update_files;
 pub mod validation;
 
 use std::borrow::Cow;

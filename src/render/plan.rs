@@ -1,5 +1,7 @@
 //! Plans as text (Terraform-like) and as versioned JSON.
 
+use crate::analysis::rules::Violation;
+use crate::model::rules::Level;
 use crate::plan::document::{PlanDocument, PlanFile, PlanRecord, to_json};
 use crate::plan::{Change, Plan, Review, Risk};
 
@@ -82,8 +84,13 @@ fn attribute_diff(out: &mut String, name: &str, before: &str, after: &str, paint
 pub fn human(plan: &Plan, review: &Review, target: &str, color: bool) -> String {
     let paint = Paint(color);
     let mut out = format!("Plan for {target}\n\n");
-    if plan.is_empty() {
+    violations_human(&mut out, review, paint);
+    if plan.is_empty() && plan.held_back.is_empty() {
         out.push_str("No changes. The cluster matches the configuration.\n");
+    } else if plan.is_empty() {
+        out.push_str(
+            "No changes to apply. Objects whose lifecycle keeps them as they are differ (below).\n",
+        );
     } else {
         for change in &plan.changes {
             let tags: Vec<String> = review
@@ -133,6 +140,18 @@ pub fn human(plan: &Plan, review: &Review, target: &str, color: bool) -> String 
             }
         }
     }
+    if !plan.held_back.is_empty() {
+        out.push_str("\nNot applied (lifecycle):\n");
+        for h in &plan.held_back {
+            let line = paint.symbol(&h.change.to_string());
+            out.push_str(&format!("  {line}  [{} {}]\n", h.lifecycle, h.object));
+            if let Change::Update { attributes, .. } = &h.change {
+                for a in attributes {
+                    attribute_diff(&mut out, &a.name, &a.before, &a.after, paint);
+                }
+            }
+        }
+    }
     if !review.access.is_empty() {
         out.push_str("\nEffective access after the plan:\n");
         for a in &review.access {
@@ -165,6 +184,42 @@ pub fn human(plan: &Plan, review: &Review, target: &str, color: bool) -> String 
         "\nPlan: {add} to add, {change} to change, {destroy} to destroy.\n"
     ));
     out
+}
+
+/// The guardrail rules the plan breaks, at the top: what it introduces in
+/// full, what the cluster already held as a count.
+fn violations_human(out: &mut String, review: &Review, paint: Paint) {
+    let (introduced, existing): (Vec<&Violation>, Vec<&Violation>) =
+        review.violations.iter().partition(|v| v.introduced);
+    if introduced.is_empty() && existing.is_empty() {
+        return;
+    }
+    out.push_str("Policy rules:\n");
+    for v in &introduced {
+        let (mark, colour) = match v.level {
+            Level::Deny => ("x deny", RED),
+            _ => ("! warn", YELLOW),
+        };
+        out.push_str(&format!(
+            "  {}  {}: {}\n",
+            paint.paint(colour, mark),
+            v.rule,
+            v.message
+        ));
+        for d in &v.details {
+            out.push_str(&format!("        {d}\n"));
+        }
+    }
+    if !existing.is_empty() {
+        out.push_str(&format!(
+            "  {} violation(s) the cluster already holds are not listed (see plan --format json)\n",
+            existing.len()
+        ));
+    }
+    if review.denied().next().is_some() {
+        out.push_str("  apply refuses this plan: it breaks a rule at deny\n");
+    }
+    out.push('\n');
 }
 
 /// A plan file: the document plus the record, and the live state the
@@ -257,6 +312,43 @@ pub fn markdown(plan: &Plan, review: &Review, target: &str) -> String {
         out.push_str("| add | change | destroy |\n|---:|---:|---:|\n");
         out.push_str(&format!("| {add} | {change} | {destroy} |\n\n"));
     }
+    let introduced: Vec<&Violation> = review.violations.iter().filter(|v| v.introduced).collect();
+    if !introduced.is_empty() {
+        out.push_str("**Policy rules:**\n\n");
+        for v in &introduced {
+            out.push_str(&format!(
+                "- **{}** {}: {}\n",
+                v.level,
+                code(v.rule.as_str()),
+                v.message.replace('`', "'")
+            ));
+            for d in &v.details {
+                out.push_str(&format!("  - {}\n", code(d)));
+            }
+        }
+        let existing = review.violations.len() - introduced.len();
+        if existing > 0 {
+            out.push_str(&format!(
+                "\n{existing} violation(s) the cluster already holds are not listed.\n"
+            ));
+        }
+        if review.denied().next().is_some() {
+            out.push_str("\n`apply` refuses this plan: it breaks a rule at `deny`.\n");
+        }
+        out.push('\n');
+    }
+    if !plan.held_back.is_empty() {
+        out.push_str("**Not applied (lifecycle):**\n\n");
+        for h in &plan.held_back {
+            out.push_str(&format!(
+                "- {} ({} {})\n",
+                code(&h.change.to_string()),
+                h.lifecycle,
+                code(&h.object)
+            ));
+        }
+        out.push('\n');
+    }
     if !review.warnings.is_empty() {
         out.push_str("**Warnings:**\n\n");
         for w in &review.warnings {
@@ -337,6 +429,7 @@ mod tests {
             access: Vec::new(),
             warnings: Vec::new(),
             escalating: Default::default(),
+            violations: Vec::new(),
         }
     }
 
@@ -357,6 +450,7 @@ mod tests {
                 }],
             }],
             unmanaged: Vec::new(),
+            held_back: Vec::new(),
         }
     }
 

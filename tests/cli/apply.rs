@@ -443,3 +443,14 @@ fn a_saved_plan_travels_and_names_edited_files() {
     assert_eq!(role["name"], "Operations");
     plan_is_empty(repo.path(), &base, &["access"]);
 }
+
+#[test]
+fn apply_against_the_embedded_simulator_writes_while_it_runs() {
+    // The embedded cluster lives as long as the command: planning and
+    // writing both reach it.
+    Case::new()
+        .args(["apply", "--sim", "examples/quickstart", "--auto-approve"])
+        .code(0)
+        .stdout_has("Apply: 13 done, 0 failed, 0 skipped, 0 not started.")
+        .run();
+}

@@ -1,6 +1,7 @@
 //! `camunda-access explain` and `who-can`: from the files and live, exit
 //! codes, and the JSON documents read back.
 
+use camunda_access::analysis::operations::Enforcement;
 use camunda_access::analysis::{ExplainDocument, NearMiss, PathKind, WhoCanDocument};
 use camunda_access::model::state::Principal;
 use serde_json::json;
@@ -309,4 +310,74 @@ fn live_a_token_gets_what_built_in_roles_grant() {
         .code(2)
         .stdout_has("role readonly-admin is built in")
         .run();
+}
+
+#[test]
+fn a_missing_permission_says_which_operations_fail_and_which_answer_empty() {
+    repo()
+        .args(["explain", "client:order-worker", "examples/quickstart"])
+        .args(["--check", PAYMENTS])
+        .code(2)
+        .stdout_has("Without it, on PROCESS_DEFINITION:payments:\n    activateJobs (POST /v2/jobs/activation) answers with no results, not an error (Camunda filters by this permission)\n")
+        .stdout_has("    completeJob (POST /v2/jobs/{jobKey}/completion) is refused (403 Forbidden)\n")
+        .run();
+    // Granted, it names what it allows.
+    repo()
+        .args(["explain", "client:order-worker", "examples/quickstart"])
+        .args(["--check", FULFIL])
+        .code(0)
+        .stdout_has("  It allows: activateJobs, completeJob,")
+        .run();
+    let doc: ExplainDocument = serde_json::from_value(
+        repo()
+            .args(["explain", "client:order-worker", "examples/quickstart"])
+            .args(["--check", PAYMENTS, "--format", "json"])
+            .code(2)
+            .json(),
+    )
+    .unwrap();
+    let activate = doc
+        .check_operations
+        .iter()
+        .find(|o| o.id == "activateJobs")
+        .expect("activateJobs needs the permission");
+    assert_eq!(activate.enforcement, Enforcement::Filter);
+    assert!(doc.operations.is_none(), "listed without --operations");
+}
+
+#[test]
+fn operations_lists_what_the_principal_may_call_and_on_what() {
+    repo()
+        .args([
+            "explain",
+            "client:ci-deployer",
+            "examples/quickstart",
+            "--operations",
+        ])
+        .code(0)
+        .stdout_has("Operations it may call:\n")
+        .stdout_has("  createDeployment ")
+        .stdout_has(" POST /v2/deployments  on *\n")
+        .stdout_lacks("activateJobs")
+        .run();
+    let doc: ExplainDocument = serde_json::from_value(
+        repo()
+            .args(["explain", "client:order-worker", "examples/quickstart"])
+            .args(["--operations", "--format", "json"])
+            .code(0)
+            .json(),
+    )
+    .unwrap();
+    let callable = doc.operations.expect("asked for");
+    let activate = callable
+        .iter()
+        .find(|c| c.operation.id == "activateJobs")
+        .expect("the worker activates jobs");
+    let on: Vec<String> = activate.resources.iter().map(ToString::to_string).collect();
+    assert_eq!(on, ["order-cancellation", "order-fulfilment"]);
+    assert!(
+        !callable
+            .iter()
+            .any(|c| c.operation.id == "createDeployment")
+    );
 }

@@ -25,10 +25,13 @@ mod explain;
 mod fidelity;
 mod hostile;
 mod human;
+mod lifecycle;
 mod plan;
+mod rules;
 mod safety;
 mod schema;
 mod sim;
+mod update_files;
 mod validate;
 
 // End to end: the binary and the simulator in OIDC mode, with tokens from

@@ -195,6 +195,7 @@ fn a_failure_skips_its_dependants_and_nothing_else() {
     let plan = Plan {
         changes: vec![group("a"), group("b"), member("a", "x"), member("b", "y")],
         unmanaged: Vec::new(),
+        held_back: Vec::new(),
     };
     let fake = Arc::new(Fake::default());
     fake.answers
@@ -222,6 +223,7 @@ fn unknown_outcomes_are_settled_by_the_servers_answers() {
     let plan = Plan {
         changes: vec![group("a"), member("a", "x")],
         unmanaged: Vec::new(),
+        held_back: Vec::new(),
     };
     let fake = Arc::new(Fake::default());
     {
@@ -269,6 +271,7 @@ fn a_first_attempt_conflict_on_an_authorization_not_found_is_a_failure() {
             permissions: [PermissionType::Create].into(),
         }],
         unmanaged: Vec::new(),
+        held_back: Vec::new(),
     };
     let fake = Arc::new(Fake::default());
     fake.answers
@@ -315,6 +318,7 @@ fn parallelism_is_a_ceiling() {
     let plan = Plan {
         changes,
         unmanaged: Vec::new(),
+        held_back: Vec::new(),
     };
     let fake = Arc::new(Fake::default());
     let rt = tokio::runtime::Builder::new_multi_thread()

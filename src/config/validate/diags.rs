@@ -6,6 +6,7 @@ use crate::config::diagnostic::{Code, Diagnostic};
 use crate::config::source::Loc;
 use crate::model::catalogue::{CamundaVersion, PermissionType, ResourceType};
 use crate::model::ids::IdError;
+use crate::model::rules::RuleId;
 use crate::model::state::{AuthorizationTuple, Membership, Principal, ResourceSelector};
 
 /// The help for an owner type that is missing or not known.
@@ -95,6 +96,15 @@ pub(super) fn duplicate_id(loc: Loc, noun: &str, id: &str, first: Loc) -> Diagno
     .label("declared again here")
     .related(first, "first declared here")
     .help("declare each ID once; several files form one state")
+}
+
+pub(super) fn invalid_lifecycle(loc: Loc, value: &str) -> Diagnostic {
+    Diagnostic::new(
+        Code::InvalidLifecycle,
+        loc,
+        format!("'{value}' is not a lifecycle"),
+    )
+    .help("use manage (the default: kept as declared), create-only (created when missing, never changed after) or observe (never written; differences reported)")
 }
 
 pub(super) fn invalid_members_mode(loc: Loc, mode: &str) -> Diagnostic {
@@ -191,6 +201,29 @@ pub(super) fn unknown_prune_kind(loc: Loc, kind: &str, kinds: &[&str]) -> Diagno
 pub(super) fn invalid_protect(loc: Loc, entry: &str, reason: &str) -> Diagnostic {
     Diagnostic::new(Code::InvalidProtect, loc, format!("'{entry}' {reason}"))
         .help("write kind:id, e.g. group:break-glass or client:ops-admin (kinds: group, role, tenant, mapping-rule, user, client)")
+}
+
+pub(super) fn unknown_rule(loc: Loc, rule: &str, suggestion: Option<&str>) -> Diagnostic {
+    let rules: Vec<&str> = RuleId::ALL.iter().map(|r| r.as_str()).collect();
+    let help = match suggestion {
+        Some(s) => format!("did you mean '{s}'? The rules are: {}", rules.join(", ")),
+        None => format!("the rules are: {}", rules.join(", ")),
+    };
+    Diagnostic::new(
+        Code::UnknownRule,
+        loc,
+        format!("'{rule}' is not a guardrail rule"),
+    )
+    .help(help)
+}
+
+pub(super) fn invalid_rule_level(loc: Loc, rule: &str, level: &str) -> Diagnostic {
+    Diagnostic::new(
+        Code::InvalidRuleLevel,
+        loc,
+        format!("'{level}' is not a level for rule '{rule}'"),
+    )
+    .help("use deny (apply refuses a plan that introduces a violation), warn (the plan shows it) or allow (the rule is off)")
 }
 
 // ---- members ------------------------------------------------------------------

@@ -7,7 +7,7 @@ use crate::config::source::FileId;
 use crate::config::validate::values::{IdKind, Interpolated};
 use crate::config::validate::{EntityKind, Validator, diags};
 use crate::model::catalogue::{BUILT_IN_ROLES, DEFAULT_TENANT};
-use crate::model::desired::{MembersMode, UnsetPassword};
+use crate::model::desired::{Lifecycle, MembersMode, Referenced, UnsetPassword};
 use crate::model::ids::is_email;
 use crate::model::state::{Container, Group, MappingRule, Principal, Role, Secret, Tenant, User};
 
@@ -42,6 +42,24 @@ impl Validator<'_> {
         }
     }
 
+    /// Reads `lifecycle:` and records it for `object` unless it is `manage`.
+    pub(super) fn lifecycle(&mut self, file: FileId, text: Option<&Text>) -> Lifecycle {
+        let Some(value) = self.optional(file, text) else {
+            return Lifecycle::Manage;
+        };
+        Lifecycle::parse(&value.text).unwrap_or_else(|| {
+            self.push(diags::invalid_lifecycle(value.loc, &value.text));
+            Lifecycle::Manage
+        })
+    }
+
+    fn record_lifecycle(&mut self, file: FileId, object: Referenced, text: Option<&Text>) {
+        let lifecycle = self.lifecycle(file, text);
+        if lifecycle != Lifecycle::Manage {
+            self.lifecycles.insert(object, lifecycle);
+        }
+    }
+
     fn built_in_attribute(&mut self, file: FileId, text: Option<&Text>, what: &str, entity: &str) {
         if let Some(text) = text {
             let loc = self.loc(file, text);
@@ -56,6 +74,11 @@ impl Validator<'_> {
         if !self.declare_id(EntityKind::Tenant, &id) {
             return;
         }
+        self.record_lifecycle(
+            file,
+            Referenced::Container(Container::Tenant(id.text.as_str().into())),
+            tenant.lifecycle.as_ref(),
+        );
         let mut mode = self.members_mode(file, tenant.members_mode.as_ref());
         let m = &tenant.members;
         let lists_none = m.users.is_empty()
@@ -97,6 +120,11 @@ impl Validator<'_> {
         if !self.declare_id(EntityKind::Group, &id) {
             return;
         }
+        self.record_lifecycle(
+            file,
+            Referenced::Container(Container::Group(id.text.as_str().into())),
+            group.lifecycle.as_ref(),
+        );
         let mode = self.members_mode(file, group.members_mode.as_ref());
         self.containers
             .insert(Container::Group(id.text.as_str().into()), mode);
@@ -120,6 +148,11 @@ impl Validator<'_> {
         if !self.declare_id(EntityKind::Role, &id) {
             return;
         }
+        self.record_lifecycle(
+            file,
+            Referenced::Container(Container::Role(id.text.as_str().into())),
+            role.lifecycle.as_ref(),
+        );
         let mut mode = self.members_mode(file, role.members_mode.as_ref());
         let m = &role.members;
         let lists_none = m.users.is_empty()
@@ -168,6 +201,11 @@ impl Validator<'_> {
         }
         self.owners
             .insert(Principal::MappingRule(id.text.as_str().into()));
+        self.record_lifecycle(
+            file,
+            Referenced::Principal(Principal::MappingRule(id.text.as_str().into())),
+            rule.lifecycle.as_ref(),
+        );
         let name = self.non_blank(file, rule.name.as_ref(), "name");
         let claim = self.required(file, rule.claim.as_ref(), "claim", &id, "mapping rule");
         let value = self.required(file, rule.value.as_ref(), "value", &id, "mapping rule");
@@ -221,6 +259,11 @@ impl Validator<'_> {
             return;
         }
         self.owners.insert(Principal::User(id.text.as_str().into()));
+        self.record_lifecycle(
+            file,
+            Referenced::Principal(Principal::User(id.text.as_str().into())),
+            user.lifecycle.as_ref(),
+        );
         let name = self.non_blank(file, user.name.as_ref(), "name");
         let email = self.optional(file, user.email.as_ref());
         if let Some(email) = &email

@@ -25,7 +25,7 @@ use crate::config::interpolate::Variables;
 use crate::config::raw::{RawFile, Sp};
 use crate::config::source::{FileId, Loc, Sources};
 use crate::model::catalogue::{BUILT_IN_ROLES, CamundaVersion};
-use crate::model::desired::{Desired, MembersMode, Policy, Referenced, UnsetPassword};
+use crate::model::desired::{Desired, Lifecycle, MembersMode, Policy, Referenced, UnsetPassword};
 use crate::model::state::{AccessState, AuthorizationTuple, Container, Membership, Principal};
 
 use members::Side;
@@ -48,6 +48,8 @@ pub(crate) struct Validator<'a> {
     references: Vec<(Referenced, Loc)>,
     owners_in_authorizations: Vec<(Principal, Loc)>,
     unset_passwords: Vec<UnsetPassword>,
+    lifecycles: BTreeMap<Referenced, Lifecycle>,
+    authorization_lifecycles: BTreeMap<AuthorizationTuple, Lifecycle>,
 }
 
 /// The kinds of declared entity, for duplicate detection.
@@ -93,6 +95,8 @@ impl<'a> Validator<'a> {
             references: Vec::new(),
             owners_in_authorizations: Vec::new(),
             unset_passwords: Vec::new(),
+            lifecycles: BTreeMap::new(),
+            authorization_lifecycles: BTreeMap::new(),
         }
     }
 
@@ -117,6 +121,8 @@ impl<'a> Validator<'a> {
             owners: self.owners,
             references,
             unset_passwords: self.unset_passwords,
+            lifecycles: self.lifecycles,
+            authorization_lifecycles: self.authorization_lifecycles,
         };
         (desired, self.diagnostics)
     }

@@ -14,7 +14,7 @@ use crate::model::catalogue::{
     BUILT_IN_ROLES, CamundaVersion, OwnerType, PermissionType, ResourceType, USER_TASK_PROPERTIES,
     supported_permissions,
 };
-use crate::model::desired::Referenced;
+use crate::model::desired::{Lifecycle, Referenced};
 use crate::model::ids::check_id_addressable as check_id;
 use crate::model::state::{AuthorizationTuple, Principal, ResourceSelector};
 
@@ -103,7 +103,22 @@ impl Validator<'_> {
         self.owners_in_authorizations
             .push((principal.clone(), owner_id.loc));
         self.owners.insert(principal.clone());
+        let lifecycle = self.lifecycle(file, raw.lifecycle.as_ref());
+        let before: BTreeSet<AuthorizationTuple> =
+            self.state.authorizations.keys().cloned().collect();
         self.add_permission(file, &principal, &permission);
+        if lifecycle != Lifecycle::Manage {
+            let added: Vec<AuthorizationTuple> = self
+                .state
+                .authorizations
+                .keys()
+                .filter(|t| !before.contains(*t))
+                .cloned()
+                .collect();
+            for tuple in added {
+                self.authorization_lifecycles.insert(tuple, lifecycle);
+            }
+        }
     }
 
     /// The `permissions` of a declared owner.

@@ -1,12 +1,15 @@
-//! The `policy` section: what may be pruned, and what is protected.
+//! The `policy` section: what may be pruned, what is protected, and the
+//! levels of the guardrail rules.
 
 use crate::config::raw::{RawPolicy, Sp};
 use crate::config::source::FileId;
+use crate::config::validate::suggest::closest;
 use crate::config::validate::{Validator, diags};
 use crate::model::desired::{Kind, Policy, Referenced};
 use crate::model::ids::{
     check_id_addressable as check_id, check_tenant_id_addressable as check_tenant_id,
 };
+use crate::model::rules::{Level, RuleId};
 use crate::model::state::{Container, Principal};
 
 impl Validator<'_> {
@@ -41,6 +44,34 @@ impl Validator<'_> {
                     result.protect.insert(target);
                 }
                 Err(reason) => self.push(diags::invalid_protect(value.loc, &value.text, reason)),
+            }
+        }
+        for (rule, level) in &policy.value.rules.0 {
+            let rule_loc = self.loc(file, rule);
+            let Some(id) = RuleId::parse(&rule.value) else {
+                // `closest` compares in upper case with `_` for `-`.
+                let candidates: Vec<(String, RuleId)> = RuleId::ALL
+                    .into_iter()
+                    .map(|r| (r.as_str().to_ascii_uppercase().replace('-', "_"), r))
+                    .collect();
+                let suggestion = closest(&rule.value, candidates.iter().map(|(n, _)| n.as_str()))
+                    .and_then(|c| candidates.iter().find(|(n, _)| n == c))
+                    .map(|(_, r)| r.as_str());
+                self.push(diags::unknown_rule(rule_loc, &rule.value, suggestion));
+                continue;
+            };
+            let Some(value) = self.value(file, level) else {
+                continue;
+            };
+            match Level::parse(&value.text) {
+                Some(level) => {
+                    result.rules.insert(id, level);
+                }
+                None => self.push(diags::invalid_rule_level(
+                    value.loc,
+                    id.as_str(),
+                    &value.text,
+                )),
             }
         }
         self.policy = Some((result, loc));

@@ -1,0 +1,252 @@
+//! Guardrail rules judged on one state: which principals break which rule,
+//! and with what. A plan is judged on the state after it; a violation is
+//! *introduced* when the state before did not hold it (or held less of it),
+//! so `deny` stops what a plan adds, never what the cluster already had.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::analysis::{Analyzer, Subject};
+use crate::model::catalogue::{PermissionType, ResourceType};
+use crate::model::desired::Policy;
+use crate::model::rules::{Level, RuleId};
+use crate::model::state::{AccessState, Container, Principal, ResourceSelector};
+
+/// The resource types whose writes change access control.
+pub const ACCESS_CONTROL: [ResourceType; 6] = [
+    ResourceType::Authorization,
+    ResourceType::Group,
+    ResourceType::MappingRule,
+    ResourceType::Role,
+    ResourceType::Tenant,
+    ResourceType::User,
+];
+
+/// The built-in role whose members may do anything.
+const ADMIN: &str = "admin";
+
+/// Claims whose value is the same in every token of an identity provider
+/// (issuer, audience, Entra ID's tenant).
+pub const UNIVERSAL_CLAIMS: [&str; 3] = ["iss", "aud", "tid"];
+
+/// One principal breaking one rule.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+pub struct Violation {
+    /// The rule's stable ID.
+    pub rule: RuleId,
+    /// Its level (as the files set it, or its default).
+    pub level: Level,
+    /// Who breaks it, as `kind:id` (`client:ci`, `mapping-rule:all-staff`).
+    pub principal: String,
+    /// As a sentence.
+    pub message: String,
+    /// What exactly, one line each (a permission on a resource and the path
+    /// it comes through, a membership, a claim).
+    pub details: Vec<String>,
+    /// Whether the plan brings it (the state before did not hold all of
+    /// `details`).
+    pub introduced: bool,
+}
+
+/// What breaks each rule in `state`: details by rule and principal. Rules
+/// at `allow` are not checked. Permissions that come through the built-in
+/// role `admin` are left to `admin-membership` when it is at least as
+/// strict as the rule they would break (one violation, not three, for a
+/// new administrator).
+pub fn findings(
+    state: &AccessState,
+    policy: &Policy,
+) -> BTreeMap<(RuleId, Principal), BTreeSet<String>> {
+    let skip = |rule| policy.level(rule) == Level::Allow;
+    let admin_covers = |rule| {
+        !skip(RuleId::AdminMembership)
+            && policy.level(RuleId::AdminMembership) <= policy.level(rule)
+    };
+    let admin = Principal::Role(ADMIN.into());
+    let analyzer = Analyzer::new(state);
+    let mut found: BTreeMap<(RuleId, Principal), BTreeSet<String>> = BTreeMap::new();
+    let mut add = |rule: RuleId, principal: &Principal, detail: String| {
+        found
+            .entry((rule, principal.clone()))
+            .or_default()
+            .insert(detail);
+    };
+    let wants = |rule| !skip(rule);
+    if wants(RuleId::AccessControlWrite) || wants(RuleId::ClientWildcardWrite) {
+        for principal in analyzer.principals() {
+            let client = matches!(principal, Principal::Client(_));
+            if !client && !matches!(principal, Principal::MappingRule(_)) {
+                continue;
+            }
+            let explanation = analyzer.explain(&Subject::Principal {
+                principal: principal.clone(),
+            });
+            // (rule, path, resource) → permissions.
+            let mut grouped: BTreeMap<(RuleId, String, String), BTreeSet<PermissionType>> =
+                BTreeMap::new();
+            for (rt, resource, permission, path) in explanation.grants() {
+                let rule = if ACCESS_CONTROL.contains(&rt) {
+                    if is_read(permission) || !wants(RuleId::AccessControlWrite) {
+                        continue;
+                    }
+                    RuleId::AccessControlWrite
+                } else if client
+                    && resource.is_wildcard()
+                    && changes_existing(permission)
+                    && wants(RuleId::ClientWildcardWrite)
+                {
+                    RuleId::ClientWildcardWrite
+                } else {
+                    continue;
+                };
+                if path.owner == admin && admin_covers(rule) {
+                    continue;
+                }
+                grouped
+                    .entry((rule, path.to_string(), selector(rt, resource)))
+                    .or_default()
+                    .insert(permission);
+            }
+            for ((rule, path, resource), permissions) in grouped {
+                let names: Vec<&str> = permissions.iter().map(|p| p.as_str()).collect();
+                add(
+                    rule,
+                    &principal,
+                    format!("{resource} {} ({path})", names.join(", ")),
+                );
+            }
+        }
+    }
+    if wants(RuleId::AdminMembership) {
+        let admin = Container::Role(ADMIN.into());
+        for m in state.memberships.iter().filter(|m| m.container == admin) {
+            add(
+                RuleId::AdminMembership,
+                &m.member,
+                "member of role admin".to_owned(),
+            );
+        }
+    }
+    if wants(RuleId::UniversalClaim) {
+        for (id, rule) in &state.mapping_rules {
+            let claim = rule.claim_name.trim_start_matches("$.");
+            if UNIVERSAL_CLAIMS.contains(&claim) {
+                add(
+                    RuleId::UniversalClaim,
+                    &Principal::MappingRule(id.clone()),
+                    format!("claim {}: {:?}", rule.claim_name, rule.claim_value),
+                );
+            }
+        }
+    }
+    if wants(RuleId::UserOwnedAuthorization) {
+        let mut owners: BTreeMap<String, BTreeSet<&Principal>> = BTreeMap::new();
+        for (tuple, grant) in &state.authorizations {
+            let Principal::User(user) = &tuple.owner else {
+                continue;
+            };
+            // Camunda gives every user READ and UPDATE on itself.
+            let own = tuple.resource_type == ResourceType::User
+                && tuple.resource == ResourceSelector::Id(user.as_str().to_owned());
+            if own {
+                continue;
+            }
+            let names: Vec<&str> = grant.permissions.iter().map(|p| p.as_str()).collect();
+            let what = format!(
+                "{} {}",
+                selector(tuple.resource_type, &tuple.resource),
+                names.join(", ")
+            );
+            owners.entry(what).or_default().insert(&tuple.owner);
+        }
+        for (what, users) in owners.into_iter().filter(|(_, u)| u.len() > 1) {
+            let all: Vec<String> = users.iter().map(ToString::to_string).collect();
+            for user in users {
+                add(
+                    RuleId::UserOwnedAuthorization,
+                    user,
+                    format!("{what} (owned alike by {})", all.join(", ")),
+                );
+            }
+        }
+    }
+    found
+}
+
+/// The violations of `after` under `policy`, each marked introduced unless
+/// `before` already held all of it. Sorted: deny first, then by rule and
+/// principal.
+pub fn violations(before: &AccessState, after: &AccessState, policy: &Policy) -> Vec<Violation> {
+    let now = findings(after, policy);
+    if now.is_empty() {
+        return Vec::new();
+    }
+    let earlier = findings(before, policy);
+    let mut all: Vec<Violation> = now
+        .into_iter()
+        .map(|((rule, principal), details)| {
+            let introduced = earlier
+                .get(&(rule, principal.clone()))
+                .is_none_or(|old| !details.is_subset(old));
+            Violation {
+                rule,
+                level: policy.level(rule),
+                message: message(rule, &principal),
+                principal: principal.to_string(),
+                details: details.into_iter().collect(),
+                introduced,
+            }
+        })
+        .collect();
+    all.sort_by(|a, b| (a.level, a.rule, &a.principal).cmp(&(b.level, b.rule, &b.principal)));
+    all
+}
+
+fn message(rule: RuleId, principal: &Principal) -> String {
+    match rule {
+        RuleId::AccessControlWrite => format!("{principal} can change access control"),
+        RuleId::AdminMembership => format!("{principal} is a member of the built-in role admin"),
+        RuleId::ClientWildcardWrite => {
+            format!("{principal} can change or delete every resource of a type")
+        }
+        RuleId::UniversalClaim => {
+            format!("{principal} matches a claim every token of the identity provider carries")
+        }
+        RuleId::UserOwnedAuthorization => {
+            format!("{principal} owns an authorization other users own alike; a group would do")
+        }
+    }
+}
+
+fn selector(rt: ResourceType, resource: &ResourceSelector) -> String {
+    match resource {
+        ResourceSelector::Id(id) => format!("{rt}:{id}"),
+        ResourceSelector::Property(p) => format!("{rt}:property {p}"),
+    }
+}
+
+/// A read (`READ`, `READ_*`) or `ACCESS`.
+fn is_read(permission: PermissionType) -> bool {
+    let name = permission.as_str();
+    name == "ACCESS" || name == "READ" || name.starts_with("READ_")
+}
+
+/// A permission that changes or removes what exists: neither a read nor a
+/// plain creation of something new (deploying, publishing a message,
+/// starting or evaluating an instance). Batch operations count: they
+/// cancel, delete, migrate or modify many.
+fn changes_existing(permission: PermissionType) -> bool {
+    !is_read(permission)
+        && !matches!(
+            permission,
+            PermissionType::Create
+                | PermissionType::CreateProcessInstance
+                | PermissionType::CreateDecisionInstance
+                | PermissionType::Evaluate
+        )
+}
+
+#[cfg(test)]
+mod tests;
