@@ -348,6 +348,18 @@ groups:
         .stdout_has("+ group new-team: no audit entry found")
         .snapshot("drift_every_kind_attributed")
         .run();
+    // An observed object that differs is drift too, and attributed.
+    let observed = files.replace(
+        "  - id: new-team\n",
+        "  - id: new-team\n  - id: old\n    name: Watched\n    lifecycle: observe\n",
+    );
+    Case::new()
+        .file("access.yaml", &observed)
+        .basic_auth(&base, "tool", "tool-pw")
+        .args(["drift", "."])
+        .code(2)
+        .stdout_has("~ group old (name): USER ann, CREATE at ")
+        .run();
     let report = case()
         .args(["drift", ".", "--format", "json"])
         .code(2)
