@@ -44,7 +44,7 @@ pub enum Comparison {
 
 /// The segments of a JSONPath claim name: `$.a.b`, `$['a.b']`, `$["a"].b`;
 /// `None` when it is not one.
-fn json_path(name: &str) -> Option<Vec<String>> {
+pub(crate) fn json_path(name: &str) -> Option<Vec<String>> {
     let mut rest = name.strip_prefix('$')?;
     let mut segments = Vec::new();
     while !rest.is_empty() {

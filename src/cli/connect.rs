@@ -38,7 +38,7 @@ pub struct ConnectArgs {
     /// Run against an embedded simulated cluster instead of a real one.
     #[arg(long)]
     pub sim: bool,
-    /// Camunda version of the embedded cluster (with --sim).
+    /// Camunda version of the embedded cluster (with --sim): 8.8, 8.9 or 8.10.
     #[arg(long, default_value = "8.8", value_parser = |s: &str| s.parse::<CamundaVersion>(), requires = "sim")]
     pub camunda_version: CamundaVersion,
     /// Start the embedded cluster from a state dumped with GET /_sim/state (with --sim).

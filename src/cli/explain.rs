@@ -12,9 +12,10 @@ use crate::cli::connect::ConnectArgs;
 use crate::cli::exit::Status;
 use crate::cli::prepare::{connected, runtime};
 use crate::config;
+use crate::config::validate::suggest::edit_distance;
 use crate::error::{Error, Result};
 use crate::model::catalogue::is_supported;
-use crate::model::state::AccessState;
+use crate::model::state::{AccessState, Principal};
 use crate::ops;
 use crate::render::Shell;
 
@@ -136,6 +137,30 @@ pub(super) fn load_state(
     Ok((live.state, source))
 }
 
+/// The note for a principal the state does not know, with the closest
+/// known one of its kind.
+fn unknown(
+    principal: &Principal,
+    known: &std::collections::BTreeSet<Principal>,
+    source: &Source,
+) -> String {
+    let place = if source.is_files() {
+        "the files"
+    } else {
+        "the cluster"
+    };
+    let closest = known
+        .iter()
+        .filter(|k| std::mem::discriminant(*k) == std::mem::discriminant(principal))
+        .map(|k| (edit_distance(k.id(), principal.id()), k))
+        .filter(|(d, k)| *d <= (k.id().len() / 4).max(1))
+        .min();
+    match closest {
+        Some((_, k)) => format!("{principal} is not in {place}: did you mean {k}?"),
+        None => format!("{principal} is not in {place}: it holds nothing there"),
+    }
+}
+
 /// Refuses a question the catalogue cannot answer yes to.
 pub(super) fn supported(check: &Check, source: &Source) -> Result<()> {
     let version = source.camunda_version();
@@ -223,7 +248,15 @@ pub(super) fn run(args: &ExplainArgs, settings: &Settings, shell: &Shell) -> Res
         .as_ref()
         .map(|c| Verdict::new(&analyzer, &explanation, c));
     let denied = verdict.as_ref().is_some_and(|v| !v.granted);
-    let document = ExplainDocument::new(source, explanation, verdict, args.operations);
+    let mut document = ExplainDocument::new(source, explanation, verdict, args.operations);
+    if let Subject::Principal { principal } = &subject {
+        let known = analyzer.principals();
+        if !known.contains(principal) {
+            document
+                .notes
+                .insert(0, unknown(principal, &known, &document.source));
+        }
+    }
     shell.out(&match args.format {
         Format::Human => crate::render::explain::human(&document),
         Format::Json => crate::render::explain::json(&document),

@@ -36,7 +36,7 @@ pub mod exit {
     /// Changes pending (`plan --detailed-exitcode`) or drift found.
     pub const CHANGES: u8 = 2;
     /// Refused by a safety guard (stale plan, lockout, deletion budget,
-    /// empty configuration with prune).
+    /// empty configuration with prune) or a guardrail rule at `deny`.
     pub const REFUSED: u8 = 3;
     /// Applied, but the cluster had not shown convergence when the wait ended.
     pub const NOT_CONVERGED: u8 = 4;
@@ -53,6 +53,9 @@ pub mod exit {
         Failed,
         /// [`NOT_CONVERGED`].
         NotConverged,
+        /// [`REFUSED`]: a plan shown in full that `apply` would refuse (it
+        /// introduces a violation of a rule at `deny`).
+        Denied,
     }
 
     impl Status {
@@ -63,6 +66,7 @@ pub mod exit {
                 Status::Changes => CHANGES,
                 Status::Failed => ERROR,
                 Status::NotConverged => NOT_CONVERGED,
+                Status::Denied => REFUSED,
             }
         }
     }
@@ -104,17 +108,17 @@ pub enum ColorChoice {
 pub enum Command {
     /// Check configuration files offline: syntax, IDs, permissions, references.
     #[command(
-        after_help = "Examples:\n  camunda-access validate\n  camunda-access validate access/prod --camunda-version 8.9\n  camunda-access validate access/ --format json > diagnostics.json\n\nA directory holding no YAML file itself but subdirectories that do is a\nrepository of several desired states: each such subdirectory is validated\nas a state of its own.\n\nExit codes: 0 valid (warnings allowed), 1 invalid."
+        after_help = "Examples:\n  camunda-access validate\n  camunda-access validate access/prod --camunda-version 8.10\n  camunda-access validate access/ --format json > diagnostics.json\n\nA directory holding no YAML file itself but subdirectories that do is a\nrepository of several desired states: each such subdirectory is validated\nas a state of its own.\n\nExit codes: 0 valid (warnings allowed), 1 invalid."
     )]
     Validate(validate::ValidateArgs),
     /// Show what apply would change in the cluster (read-only).
     #[command(
-        after_help = "Examples:\n  camunda-access plan --sim examples/quickstart\n  CAMUNDA_REST_ADDRESS=https://cluster/v2 CAMUNDA_CLIENT_ID=… CAMUNDA_CLIENT_SECRET=… CAMUNDA_OAUTH_URL=… camunda-access plan access/ --detailed-exitcode\n\nExit codes: 0 no changes (or changes without --detailed-exitcode), 1 error, 2 changes (with --detailed-exitcode)."
+        after_help = "Examples:\n  camunda-access plan --sim examples/quickstart\n  CAMUNDA_REST_ADDRESS=https://cluster/v2 CAMUNDA_CLIENT_ID=… CAMUNDA_CLIENT_SECRET=… CAMUNDA_OAUTH_URL=… camunda-access plan access/ --detailed-exitcode\n\nExit codes: 0 no changes (or changes without --detailed-exitcode), 1 error, 2 changes (with --detailed-exitcode), 3 the plan introduces a violation of a guardrail rule at deny (apply would refuse it)."
     )]
     Plan(plan::PlanArgs),
     /// Write the configuration to the cluster: plan, check, confirm, apply in dependency order, wait.
     #[command(
-        after_help = "Examples:\n  camunda-access apply --sim examples/quickstart --auto-approve\n  camunda-access plan access/ --target prod --out plan.json && camunda-access apply access/ --target prod --plan plan.json\n  camunda-access apply access/ --target prod --auto-approve --format json > report.json\n\nExit codes: 0 applied (and shown by the cluster), 1 error or a change failed, 3 refused by a safety guard\n(stale plan, lockout, deletion budget, empty configuration with prune), 4 applied but not yet shown\nby the cluster when --wait ended."
+        after_help = "Examples:\n  camunda-access apply --sim examples/quickstart --auto-approve\n  camunda-access plan access/ --target prod --out plan.json && camunda-access apply access/ --target prod --plan plan.json\n  camunda-access apply access/ --target prod --auto-approve --format json > report.json\n\nExit codes: 0 applied (and shown by the cluster), 1 error or a change failed, 3 refused by a safety guard\n(stale plan, lockout, deletion budget, empty configuration with prune) or a guardrail rule at deny, 4 applied but not yet shown\nby the cluster when --wait ended."
     )]
     Apply(Box<apply::ApplyArgs>),
     /// Report where the cluster differs from the files (for scheduled runs).

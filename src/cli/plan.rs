@@ -72,6 +72,19 @@ pub(super) fn run(args: &PlanArgs, settings: &Settings, shell: &Shell) -> Result
         Format::Json => crate::render::plan::json(plan, &review, target),
         Format::Markdown => crate::render::plan::markdown(plan, &review, target),
     });
+    // A plan `apply` would refuse fails here already, so a pull request
+    // that breaks a rule at deny fails its check before anyone merges it.
+    let denied: Vec<String> = review
+        .denied()
+        .map(|v| format!("rule {} is at deny: {}", v.rule, v.message))
+        .collect();
+    if !denied.is_empty() {
+        shell.refused(format!(
+            "apply would refuse this plan: {}",
+            denied.join("; ")
+        ));
+        return Ok(Status::Denied);
+    }
     Ok(if args.detailed_exitcode && !plan.is_empty() {
         Status::Changes
     } else {

@@ -42,7 +42,7 @@ pub struct SimArgs {
     /// Address to listen on; port 0 picks a free port.
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
-    /// Camunda version to simulate.
+    /// Camunda version to simulate: 8.8, 8.9 or 8.10.
     #[arg(long, default_value = "8.8", value_parser = |s: &str| s.parse::<CamundaVersion>())]
     pub camunda_version: CamundaVersion,
     /// Milliseconds before a write is visible to GET and search.

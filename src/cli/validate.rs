@@ -31,7 +31,7 @@ pub struct ValidateArgs {
     /// Files or directories (their *.yaml/*.yml files) forming the desired state.
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
-    /// Camunda version whose permission catalogue applies.
+    /// Camunda version whose permission catalogue applies: 8.8, 8.9 or 8.10.
     #[arg(long, default_value = "8.8", value_parser = parse_version)]
     pub camunda_version: CamundaVersion,
     /// Output format.

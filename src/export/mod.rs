@@ -660,7 +660,7 @@ mod round_trip {
             let permissions: BTreeSet<PermissionType> = (0..1 + next() % 3)
                 .map(|_| supported[(next() % supported.len() as u64) as usize])
                 .collect();
-            let resource = if version == CamundaVersion::V8_9
+            let resource = if version.supports_property_authorizations()
                 && resource_type == ResourceType::UserTask
                 && next() % 2 == 0
             {

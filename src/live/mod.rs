@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod client;
 pub mod error;
+pub mod own;
 pub mod reader;
 pub mod retry;
 pub mod visibility;

@@ -196,27 +196,29 @@ fn is_disabled(error: &ApiError) -> bool {
     error.status() == Some(403) && error.title() == Some("Access issue")
 }
 
-fn version_of(gateway: &str) -> CamundaVersion {
-    let minor: Option<u32> = gateway
+/// The minor version of an `8.x…` gateway version, compared as a number
+/// (so `8.10.0` is 10, never 1).
+fn minor_of(gateway: &str) -> Option<u32> {
+    gateway
         .strip_prefix("8.")
         .and_then(|rest| rest.split(['.', '-']).next())
-        .and_then(|m| m.parse().ok());
-    match minor {
+        .and_then(|m| m.parse().ok())
+}
+
+fn version_of(gateway: &str) -> CamundaVersion {
+    match minor_of(gateway) {
         Some(m) if m <= 8 => CamundaVersion::V8_8,
-        // 8.9 and anything newer: the newest catalogue this tool knows.
-        _ => CamundaVersion::V8_9,
+        Some(9) => CamundaVersion::V8_9,
+        // 8.10 and anything newer: the newest catalogue this tool knows.
+        _ => CamundaVersion::NEWEST,
     }
 }
 
 /// Whether a gateway version is newer than the newest Camunda version this
 /// tool knows (it is then read and planned as that newest version).
 pub fn newer_than_known(gateway: &str) -> bool {
-    let minor: Option<u32> = gateway
-        .strip_prefix("8.")
-        .and_then(|rest| rest.split(['.', '-']).next())
-        .and_then(|m| m.parse().ok());
-    match minor {
-        Some(m) => m > 9,
+    match minor_of(gateway) {
+        Some(m) => m > 10,
         None => !gateway.starts_with("8."),
     }
 }
@@ -591,8 +593,15 @@ mod tests {
     fn versions_from_the_gateway() {
         assert_eq!(version_of("8.8.3"), CamundaVersion::V8_8);
         assert_eq!(version_of("8.9.0-alpha1"), CamundaVersion::V8_9);
-        assert_eq!(version_of("8.10.0"), CamundaVersion::V8_9);
-        assert!(newer_than_known("8.10.0"));
+        assert_eq!(version_of("8.9.7"), CamundaVersion::V8_9);
+        assert_eq!(version_of("8.10.0"), CamundaVersion::V8_10);
+        assert_eq!(version_of("8.10.2-rc1"), CamundaVersion::V8_10);
+        assert_eq!(version_of("8.10"), CamundaVersion::V8_10);
+        assert_eq!(version_of("8.1.5"), CamundaVersion::V8_8);
+        assert_eq!(version_of("8.11.0"), CamundaVersion::V8_10);
+        assert!(!newer_than_known("8.10.3"));
+        assert!(!newer_than_known("8.9.0"));
+        assert!(newer_than_known("8.11.0"));
         assert!(newer_than_known("9.0.0"));
         assert!(!newer_than_known("8.9.2"));
         assert!(!newer_than_known("8.8.0-alpha1"));

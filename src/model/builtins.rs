@@ -23,6 +23,14 @@ const READ_LIKE: &[PermissionType] = &[
     P::ReadUserTask,
 ];
 
+/// Resource types the default roles get nothing on, though `admin` gets
+/// every other type in full and `readonly-admin` every read-like permission.
+/// 8.10: the third pass lists the new default grants as all of `BACKUP` and
+/// `EXPORTER:PAUSE` for `admin` and `BACKUP:READ` for `readonly-admin`, and
+/// no `SECRET` permission for either (UNCONFIRMED: the 8.10
+/// `PlatformDefaultEntities` was not read; see docs/simulator.md).
+const NOT_IN_DEFAULT_ROLES: &[ResourceType] = &[R::Secret];
+
 /// A role Camunda creates on a fresh cluster.
 #[derive(Debug, Clone)]
 pub struct BuiltInRole {
@@ -41,10 +49,12 @@ pub struct BuiltInRole {
 pub fn built_in_roles(version: CamundaVersion) -> Vec<BuiltInRole> {
     let all: Vec<_> = version
         .resource_types()
+        .filter(|rt| !NOT_IN_DEFAULT_ROLES.contains(rt))
         .map(|rt| (rt, None, supported_permissions(version, rt).to_vec()))
         .collect();
     let read_only: Vec<_> = version
         .resource_types()
+        .filter(|rt| !NOT_IN_DEFAULT_ROLES.contains(rt))
         .map(|rt| {
             let perms: Vec<_> = supported_permissions(version, rt)
                 .iter()

@@ -3,6 +3,21 @@
 //!
 //! Facts from the reference, section 5 (8.8 from the 8.8 documentation, 8.9
 //! equal to Camunda's own `resource-permissions.json`).
+//!
+//! 8.10: the gateway's `resource-permissions.json` of the 8.10 release could
+//! not be read (only a version without the 8.10 additions was available).
+//! Each addition is instead confirmed by two sources:
+//! - camunda/camunda-security-library
+//!   `api/src/main/java/io/camunda/security/api/model/authz/AuthorizationResourceType.java`
+//!   @09ea7368 (which `resource-permissions.json` mirrors) and its test
+//!   `AuthorizationResourceTypeTest.java`;
+//! - the 8.10 OpenAPI bundle, camunda/orchestration-cluster-api-python
+//!   `external-spec/bundled/rest-api.bundle.json` @f919c524
+//!   (`ResourceTypeEnum`, `PermissionTypeEnum`).
+//!
+//! The security library also has `WORKSPACE` and `PROCESS_APPLICATION`:
+//! they belong to Hub / Web Modeler, not to the Orchestration Cluster, and
+//! the 8.10 spec's `ResourceTypeEnum` does not list them, so they are left out.
 
 use std::fmt;
 use std::str::FromStr;
@@ -18,17 +33,33 @@ pub enum CamundaVersion {
     /// Camunda 8.9.
     #[serde(rename = "8.9")]
     V8_9,
+    /// Camunda 8.10.
+    #[serde(rename = "8.10")]
+    V8_10,
 }
 
 impl CamundaVersion {
     /// Every supported version, oldest first.
-    pub const ALL: [CamundaVersion; 2] = [CamundaVersion::V8_8, CamundaVersion::V8_9];
+    pub const ALL: [CamundaVersion; 3] = [
+        CamundaVersion::V8_8,
+        CamundaVersion::V8_9,
+        CamundaVersion::V8_10,
+    ];
+
+    /// The newest version this tool knows.
+    pub const NEWEST: CamundaVersion = CamundaVersion::V8_10;
+
+    /// The supported versions as users write them, joined: `8.8, 8.9, 8.10`.
+    pub fn supported_list() -> String {
+        Self::ALL.map(Self::as_str).join(", ")
+    }
 
     /// The version as users write it (`8.8`).
     pub fn as_str(self) -> &'static str {
         match self {
             CamundaVersion::V8_8 => "8.8",
             CamundaVersion::V8_9 => "8.9",
+            CamundaVersion::V8_10 => "8.10",
         }
     }
 
@@ -67,8 +98,10 @@ impl FromStr for CamundaVersion {
         match s.trim() {
             "8.8" => Ok(CamundaVersion::V8_8),
             "8.9" => Ok(CamundaVersion::V8_9),
+            "8.10" => Ok(CamundaVersion::V8_10),
             other => Err(format!(
-                "unsupported Camunda version '{other}' (supported: 8.8, 8.9)"
+                "unsupported Camunda version '{other}' (supported: {})",
+                CamundaVersion::supported_list()
             )),
         }
     }
@@ -129,12 +162,16 @@ api_enum! {
     ResourceType {
         AuditLog = "AUDIT_LOG" since V8_9,
         Authorization = "AUTHORIZATION" since V8_8,
+        // 8.10: security library enum and test; spec `ResourceTypeEnum`.
+        Backup = "BACKUP" since V8_10,
         Batch = "BATCH" since V8_8,
         ClusterVariable = "CLUSTER_VARIABLE" since V8_9,
         Component = "COMPONENT" since V8_8,
         DecisionDefinition = "DECISION_DEFINITION" since V8_8,
         DecisionRequirementsDefinition = "DECISION_REQUIREMENTS_DEFINITION" since V8_8,
         Document = "DOCUMENT" since V8_8,
+        // 8.10: security library enum and test; spec `ResourceTypeEnum`.
+        Exporter = "EXPORTER" since V8_10,
         Expression = "EXPRESSION" since V8_9,
         GlobalListener = "GLOBAL_LISTENER" since V8_9,
         Group = "GROUP" since V8_8,
@@ -143,6 +180,9 @@ api_enum! {
         ProcessDefinition = "PROCESS_DEFINITION" since V8_8,
         Resource = "RESOURCE" since V8_8,
         Role = "ROLE" since V8_8,
+        // 8.10: security library enum and test; spec `ResourceTypeEnum`;
+        // `secrets.yaml` @2043d0bf (`resolveSecrets` needs SECRET:REVEAL).
+        Secret = "SECRET" since V8_10,
         System = "SYSTEM" since V8_8,
         Tenant = "TENANT" since V8_8,
         User = "USER" since V8_8,
@@ -168,6 +208,12 @@ api_enum! {
         CreateBatchOperationMigrateProcessInstance = "CREATE_BATCH_OPERATION_MIGRATE_PROCESS_INSTANCE" since V8_8,
         CreateBatchOperationModifyProcessInstance = "CREATE_BATCH_OPERATION_MODIFY_PROCESS_INSTANCE" since V8_8,
         CreateBatchOperationResolveIncident = "CREATE_BATCH_OPERATION_RESOLVE_INCIDENT" since V8_8,
+        // 8.10: security library enum and test; spec `PermissionTypeEnum`;
+        // the spec's suspend/resume batch operations require it.
+        CreateBatchOperationSuspendProcessInstance = "CREATE_BATCH_OPERATION_SUSPEND_PROCESS_INSTANCE" since V8_10,
+        // 8.10: security library enum; spec `PermissionTypeEnum` (no
+        // operation seen that requires it).
+        CreateBatchOperationUpdateJob = "CREATE_BATCH_OPERATION_UPDATE_JOB" since V8_10,
         CreateDecisionInstance = "CREATE_DECISION_INSTANCE" since V8_8,
         CreateProcessInstance = "CREATE_PROCESS_INSTANCE" since V8_8,
         CreateTaskListener = "CREATE_TASK_LISTENER" since V8_9,
@@ -181,6 +227,8 @@ api_enum! {
         DeleteTaskListener = "DELETE_TASK_LISTENER" since V8_9,
         Evaluate = "EVALUATE" since V8_9,
         ModifyProcessInstance = "MODIFY_PROCESS_INSTANCE" since V8_8,
+        // 8.10 (EXPORTER): security library enum and test; spec `PermissionTypeEnum`.
+        Pause = "PAUSE" since V8_10,
         Read = "READ" since V8_8,
         ReadDecisionDefinition = "READ_DECISION_DEFINITION" since V8_8,
         ReadDecisionInstance = "READ_DECISION_INSTANCE" since V8_8,
@@ -190,6 +238,13 @@ api_enum! {
         ReadTaskListener = "READ_TASK_LISTENER" since V8_9,
         ReadUsageMetric = "READ_USAGE_METRIC" since V8_8,
         ReadUserTask = "READ_USER_TASK" since V8_8,
+        // 8.10 (BACKUP): security library enum and test; spec `PermissionTypeEnum`.
+        Restore = "RESTORE" since V8_10,
+        // 8.10 (SECRET): security library enum and test; spec `PermissionTypeEnum`.
+        Reveal = "REVEAL" since V8_10,
+        // 8.10 (PROCESS_DEFINITION): security library enum and test; spec
+        // `PermissionTypeEnum`.
+        SuspendProcessInstance = "SUSPEND_PROCESS_INSTANCE" since V8_10,
         Update = "UPDATE" since V8_8,
         UpdateProcessInstance = "UPDATE_PROCESS_INSTANCE" since V8_8,
         UpdateTaskListener = "UPDATE_TASK_LISTENER" since V8_9,
@@ -226,7 +281,23 @@ pub fn supported_permissions(
     match (resource_type, version) {
         (R::AuditLog, _) => &[P::Read],
         (R::Authorization, _) => CRUD,
-        (R::Batch, _) => &[
+        (R::Backup, _) => &[P::Create, P::Delete, P::Read, P::Restore],
+        (R::Batch, V8_10) => &[
+            P::Create,
+            P::CreateBatchOperationCancelProcessInstance,
+            P::CreateBatchOperationDeleteDecisionDefinition,
+            P::CreateBatchOperationDeleteDecisionInstance,
+            P::CreateBatchOperationDeleteProcessDefinition,
+            P::CreateBatchOperationDeleteProcessInstance,
+            P::CreateBatchOperationMigrateProcessInstance,
+            P::CreateBatchOperationModifyProcessInstance,
+            P::CreateBatchOperationResolveIncident,
+            P::CreateBatchOperationSuspendProcessInstance,
+            P::CreateBatchOperationUpdateJob,
+            P::Read,
+            P::Update,
+        ],
+        (R::Batch, V8_8 | V8_9) => &[
             P::Create,
             P::CreateBatchOperationCancelProcessInstance,
             P::CreateBatchOperationDeleteDecisionDefinition,
@@ -249,6 +320,7 @@ pub fn supported_permissions(
         ],
         (R::DecisionRequirementsDefinition, _) => &[P::Read],
         (R::Document, _) => &[P::Create, P::Delete, P::Read],
+        (R::Exporter, _) => &[P::Pause],
         (R::Expression, _) => &[P::Evaluate],
         (R::GlobalListener, _) => &[
             P::CreateTaskListener,
@@ -282,6 +354,20 @@ pub fn supported_permissions(
             P::UpdateProcessInstance,
             P::UpdateUserTask,
         ],
+        (R::ProcessDefinition, V8_10) => &[
+            P::CancelProcessInstance,
+            P::ClaimUserTask,
+            P::CompleteUserTask,
+            P::CreateProcessInstance,
+            P::DeleteProcessInstance,
+            P::ModifyProcessInstance,
+            P::ReadProcessDefinition,
+            P::ReadProcessInstance,
+            P::ReadUserTask,
+            P::SuspendProcessInstance,
+            P::UpdateProcessInstance,
+            P::UpdateUserTask,
+        ],
         (R::Resource, _) => &[
             P::Create,
             P::DeleteDrd,
@@ -291,7 +377,8 @@ pub fn supported_permissions(
             P::Read,
         ],
         (R::System, V8_8) => &[P::Read, P::ReadUsageMetric, P::Update],
-        (R::System, V8_9) => &[P::Read, P::ReadJobMetric, P::ReadUsageMetric, P::Update],
+        (R::Secret, _) => &[P::Read, P::Reveal],
+        (R::System, V8_9 | V8_10) => &[P::Read, P::ReadJobMetric, P::ReadUsageMetric, P::Update],
         (R::UserTask, _) => &[P::Claim, P::Complete, P::Read, P::Update],
     }
 }
@@ -332,6 +419,70 @@ mod tests {
         assert_eq!(CamundaVersion::V8_9.resource_types().count(), 20);
         assert_eq!(CamundaVersion::V8_8.permission_types().count(), 31);
         assert_eq!(CamundaVersion::V8_9.permission_types().count(), 41);
+        assert_eq!(CamundaVersion::V8_10.resource_types().count(), 23);
+        assert_eq!(CamundaVersion::V8_10.permission_types().count(), 47);
+    }
+
+    /// The 8.10 additions, as the security library's test and the 8.10
+    /// spec have them; 8.9 knows none of them.
+    #[test]
+    fn the_8_10_additions() {
+        use CamundaVersion::*;
+        use PermissionType as P;
+        use ResourceType as R;
+        assert_eq!(
+            supported_permissions(V8_10, R::Secret),
+            &[P::Read, P::Reveal]
+        );
+        assert_eq!(
+            supported_permissions(V8_10, R::Backup),
+            &[P::Create, P::Delete, P::Read, P::Restore]
+        );
+        assert_eq!(supported_permissions(V8_10, R::Exporter), &[P::Pause]);
+        assert!(is_supported(
+            V8_10,
+            R::ProcessDefinition,
+            P::SuspendProcessInstance
+        ));
+        assert!(is_supported(
+            V8_10,
+            R::Batch,
+            P::CreateBatchOperationSuspendProcessInstance
+        ));
+        assert!(is_supported(
+            V8_10,
+            R::Batch,
+            P::CreateBatchOperationUpdateJob
+        ));
+        for rt in [R::Secret, R::Backup, R::Exporter] {
+            assert!(supported_permissions(V8_9, rt).is_empty(), "{rt}");
+        }
+        assert!(!is_supported(
+            V8_9,
+            R::ProcessDefinition,
+            P::SuspendProcessInstance
+        ));
+        assert!(!is_supported(
+            V8_9,
+            R::Batch,
+            P::CreateBatchOperationUpdateJob
+        ));
+        assert_eq!(
+            supported_permissions(V8_10, R::System),
+            supported_permissions(V8_9, R::System)
+        );
+    }
+
+    #[test]
+    fn versions_parse_and_print() {
+        for v in CamundaVersion::ALL {
+            assert_eq!(v.as_str().parse::<CamundaVersion>(), Ok(v));
+        }
+        assert_eq!("8.10".parse::<CamundaVersion>(), Ok(CamundaVersion::V8_10));
+        assert!("8.1".parse::<CamundaVersion>().is_err());
+        assert!("8.11".parse::<CamundaVersion>().is_err());
+        assert_eq!(CamundaVersion::supported_list(), "8.8, 8.9, 8.10");
+        assert!(CamundaVersion::V8_9 < CamundaVersion::V8_10);
     }
 
     #[test]

@@ -10,7 +10,7 @@ use crate::config::Sources;
 use crate::config::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::error::{Error, Result};
 use crate::live::{Client, Live, visibility};
-use crate::model::catalogue::ResourceType;
+use crate::model::catalogue::{OwnerType, ResourceType};
 use crate::model::desired::{Desired, Kind, Referenced};
 use crate::model::state::{AccessState, Container, Principal};
 use crate::plan::{Change, EntityKind, Plan};
@@ -420,4 +420,133 @@ pub fn client_identity_warning(
         "the cluster identifies this tool's token as user:{username}, not as client:{client_id}: it seems to have no client-id claim configured (camunda.security.authentication.oidc.client-id-claim; Camunda sets none by default), so machine tokens are users named by their `sub` and what this configuration gives clients ({}{more}) applies to no token",
         listed.join(", ")
     ))
+}
+
+/// Containers (groups and roles) `principal` belongs to in `state`:
+/// directly, and the roles of its groups.
+fn containers_of(state: &AccessState, principal: &Principal) -> BTreeSet<Principal> {
+    let mut found = BTreeSet::new();
+    let mut groups = Vec::new();
+    for m in state.memberships.iter().filter(|m| &m.member == principal) {
+        match &m.container {
+            Container::Group(g) => {
+                found.insert(Principal::Group(g.clone()));
+                groups.push(Principal::Group(g.clone()));
+            }
+            Container::Role(r) => {
+                found.insert(Principal::Role(r.clone()));
+            }
+            Container::Tenant(_) => {}
+        }
+    }
+    for group in groups {
+        for m in state.memberships.iter().filter(|m| m.member == group) {
+            if let Container::Role(r) = &m.container {
+                found.insert(Principal::Role(r.clone()));
+            }
+        }
+    }
+    found
+}
+
+/// The mapping rules through which the tool gets access, judged from the
+/// owners of its own authorizations as the cluster resolves them (8.10's
+/// `POST /authentication/me/authorizations/search`, `own`): a mapping rule
+/// owning one of them matches the tool's token; a group or role owning one
+/// that none of `identities` (nor those mapping rules) belongs to in
+/// `state` is reached through a mapping rule the tool cannot name, so every
+/// mapping rule of `state` that belongs to it counts — the lockout guard
+/// then refuses a plan that takes that access from any of them.
+pub fn own_mapping_rules(
+    own: &[(OwnerType, String)],
+    state: &AccessState,
+    identities: &[Principal],
+) -> Vec<Principal> {
+    let mut rules: BTreeSet<Principal> = own
+        .iter()
+        .filter(|(t, _)| *t == OwnerType::MappingRule)
+        .map(|(_, id)| Principal::MappingRule(id.as_str().into()))
+        .collect();
+    let explained: BTreeSet<Principal> = identities
+        .iter()
+        .chain(rules.iter())
+        .flat_map(|p| containers_of(state, p))
+        .collect();
+    let unexplained: BTreeSet<Principal> = own
+        .iter()
+        .filter(|(t, _)| matches!(t, OwnerType::Group | OwnerType::Role))
+        .map(|(t, id)| Principal::new(*t, id))
+        .filter(|c| !explained.contains(c))
+        .collect();
+    if !unexplained.is_empty() {
+        for id in state.mapping_rules.keys() {
+            let rule = Principal::MappingRule(id.clone());
+            if !containers_of(state, &rule).is_disjoint(&unexplained) {
+                rules.insert(rule);
+            }
+        }
+    }
+    rules
+        .into_iter()
+        .filter(|p| !identities.contains(p))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::state::Membership;
+
+    fn member(container: Container, member: Principal) -> Membership {
+        Membership { container, member }
+    }
+
+    #[test]
+    fn the_tools_mapping_rules_come_from_its_own_authorizations() {
+        let mut state = AccessState::default();
+        let rule = |id: &str| Principal::MappingRule(id.into());
+        for id in ["ci-rule", "people", "unrelated"] {
+            let attributes = crate::model::state::MappingRule {
+                name: id.to_owned(),
+                claim_name: "client_id".to_owned(),
+                claim_value: id.to_owned(),
+            };
+            state.mapping_rules.insert(id.into(), attributes);
+        }
+        state.memberships.extend([
+            member(Container::Role("admin".into()), rule("ci-rule")),
+            member(Container::Group("ops".into()), rule("people")),
+            member(
+                Container::Role("admin".into()),
+                Principal::Group("ops".into()),
+            ),
+            member(Container::Role("auditor".into()), rule("unrelated")),
+            member(
+                Container::Role("deployer".into()),
+                Principal::Client("ci".into()),
+            ),
+        ]);
+        let me = [Principal::Client("ci".into())];
+        // Admin's grants reach the tool, and not through client:ci: every
+        // mapping rule in admin (directly or through a group) may be it.
+        let own = vec![
+            (OwnerType::Role, "admin".to_owned()),
+            (OwnerType::Role, "deployer".to_owned()),
+        ];
+        assert_eq!(
+            own_mapping_rules(&own, &state, &me),
+            [rule("ci-rule"), rule("people")]
+        );
+        // Explained by the client's own membership: no mapping rule needed.
+        let own = vec![(OwnerType::Role, "deployer".to_owned())];
+        assert!(own_mapping_rules(&own, &state, &me).is_empty());
+        // A mapping rule owning a grant is the tool's, and explains admin.
+        let own = vec![
+            (OwnerType::MappingRule, "ci-rule".to_owned()),
+            (OwnerType::Role, "admin".to_owned()),
+        ];
+        assert_eq!(own_mapping_rules(&own, &state, &me), [rule("ci-rule")]);
+        // Nothing from the cluster: nothing added.
+        assert!(own_mapping_rules(&[], &state, &me).is_empty());
+    }
 }

@@ -602,10 +602,7 @@ mod tests {
     fn live(version: CamundaVersion) -> Live {
         Live {
             version,
-            gateway_version: match version {
-                CamundaVersion::V8_8 => "8.8.2".into(),
-                CamundaVersion::V8_9 => "8.9.0".into(),
-            },
+            gateway_version: format!("{version}.2"),
             state: AccessState::default(),
             disabled: BTreeSet::new(),
             unknown: Vec::new(),

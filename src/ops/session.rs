@@ -53,7 +53,9 @@ pub struct Loaded {
     pub diagnostics: Diagnostics,
     /// Every principal the tool may act as: the OAuth client or basic-auth
     /// user, and the user the cluster takes a client's token for when it
-    /// has no client-id claim (from `/authentication/me`).
+    /// has no client-id claim (from `/authentication/me`); on 8.10 also
+    /// the mapping rules its access comes through (from its own
+    /// authorizations, see [`checks::own_mapping_rules`]).
     pub identities: Vec<Principal>,
 }
 
@@ -125,8 +127,10 @@ pub async fn load(
     let live = read(&cluster.client, parallelism).await?;
     if crate::live::reader::newer_than_known(&live.gateway_version) {
         warn(format!(
-            "the cluster runs Camunda {}, newer than this tool knows (8.8, 8.9); it is read and planned as {}: resource types and permissions added since are not understood, and authorizations that use them are left alone",
-            live.gateway_version, live.version
+            "the cluster runs Camunda {}, newer than this tool knows ({}); it is read and planned as {}: resource types and permissions added since are not understood, and authorizations that use them are left alone",
+            live.gateway_version,
+            crate::model::CamundaVersion::supported_list(),
+            live.version
         ));
     }
     for item in &live.unknown {
@@ -179,6 +183,18 @@ pub async fn load(
         let user = Principal::User(username.into());
         if !identities.contains(&user) {
             identities.push(user);
+        }
+    }
+    // 8.10 tells the tool which authorizations apply to it, including those
+    // of mapping rules its own token matches (invisible to it otherwise):
+    // the guards watch those mapping rules too. Elsewhere, or when the
+    // cluster does not answer, the guards watch what they did before.
+    if live.version >= crate::model::CamundaVersion::V8_10 {
+        match crate::live::own::own_authorization_owners(&cluster.client).await {
+            Ok(own) => {
+                identities.extend(checks::own_mapping_rules(&own, &live.state, &identities));
+            }
+            Err(e) => tracing::debug!("cannot read this tool's own authorizations: {e}"),
         }
     }
     // IDs are shown, even when a secret value equals one.

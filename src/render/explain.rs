@@ -237,17 +237,23 @@ fn check_operations(out: &mut String, doc: &ExplainDocument) {
         let _ = writeln!(out, "  It allows: {}", ids.join(", "));
         return;
     }
-    let _ = writeln!(
-        out,
-        "  Without it, on {}:{}:",
-        v.check.resource_type, v.check.resource_id
-    );
+    let id = &v.check.resource_id;
+    let _ = writeln!(out, "  Without it, on {}:{id}:", v.check.resource_type);
+    let (left_out, refused) = if id == "*" {
+        (
+            "leaves out everything it may not read, with no error (Camunda filters by this permission)".to_owned(),
+            "is refused (403 Forbidden) where it lacks the permission".to_owned(),
+        )
+    } else {
+        (
+            format!("leaves out {id}, with no error (Camunda filters by this permission)"),
+            format!("is refused (403 Forbidden) for {id}"),
+        )
+    };
     for o in &doc.check_operations {
         let answer = match o.enforcement {
-            Enforcement::Filter => {
-                "answers with no results, not an error (Camunda filters by this permission)"
-            }
-            Enforcement::Reject => "is refused (403 Forbidden)",
+            Enforcement::Filter => left_out.as_str(),
+            Enforcement::Reject => refused.as_str(),
         };
         let others: Vec<String> = o
             .any_of
@@ -260,7 +266,7 @@ fn check_operations(out: &mut String, doc: &ExplainDocument) {
         if o.dynamic {
             let _ = writeln!(
                 out,
-                "    {} is refused (403 Forbidden) when Camunda asks for this permission (it decides at run time; otherwise {})",
+                "    {} {refused} when Camunda asks for this permission (it decides at run time; otherwise {})",
                 o.label(),
                 others.join(" or ")
             );

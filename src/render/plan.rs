@@ -194,6 +194,13 @@ fn violations_human(out: &mut String, review: &Review, paint: Paint) {
     if introduced.is_empty() && existing.is_empty() {
         return;
     }
+    if introduced.is_empty() {
+        out.push_str(&format!(
+            "Policy rules: {} violation(s) the cluster already holds, none new (see plan --format json)\n\n",
+            existing.len()
+        ));
+        return;
+    }
     out.push_str("Policy rules:\n");
     for v in &introduced {
         let (mark, colour) = match v.level {
@@ -313,6 +320,12 @@ pub fn markdown(plan: &Plan, review: &Review, target: &str) -> String {
         out.push_str(&format!("| {add} | {change} | {destroy} |\n\n"));
     }
     let introduced: Vec<&Violation> = review.violations.iter().filter(|v| v.introduced).collect();
+    if introduced.is_empty() && !review.violations.is_empty() {
+        out.push_str(&format!(
+            "**Policy rules:** {} violation(s) the cluster already holds, none new.\n\n",
+            review.violations.len()
+        ));
+    }
     if !introduced.is_empty() {
         out.push_str("**Policy rules:**\n\n");
         for v in &introduced {

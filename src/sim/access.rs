@@ -269,6 +269,11 @@ impl Readable {
 }
 
 impl Caller {
+    /// Whether the caller's authorizations are checked.
+    pub fn checked(&self) -> bool {
+        matches!(self, Caller::Principal(_))
+    }
+
     /// The authenticated principal behind the caller, checked or not.
     pub fn identity(&self) -> Option<&Identity> {
         match self {

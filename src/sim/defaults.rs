@@ -83,6 +83,10 @@ mod tests {
         assert_eq!(count(V8_9, "admin"), 20);
         assert_eq!(count(V8_9, "readonly-admin"), 19);
         assert_eq!(count(V8_9, "task-worker"), 3);
+        // 8.10: admin adds BACKUP and EXPORTER, readonly-admin BACKUP:READ.
+        assert_eq!(count(V8_10, "admin"), 22);
+        assert_eq!(count(V8_10, "readonly-admin"), 20);
+        assert_eq!(count(V8_10, "task-worker"), 3);
         let mut store = Store::default();
         fresh_cluster(&mut store, V8_8);
         assert_eq!(store.authorizations.len(), 37);

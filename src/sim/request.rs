@@ -250,7 +250,9 @@ pub(crate) fn resource_type(
         _ => {
             let names: Vec<&str> = match version {
                 CamundaVersion::V8_8 => RESOURCE_TYPES_8_8.to_vec(),
-                CamundaVersion::V8_9 => version.resource_types().map(|r| r.as_str()).collect(),
+                CamundaVersion::V8_9 | CamundaVersion::V8_10 => {
+                    version.resource_types().map(|r| r.as_str()).collect()
+                }
             };
             Err(enum_error(value, "resourceType", &names))
         }

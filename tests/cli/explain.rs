@@ -318,8 +318,8 @@ fn a_missing_permission_says_which_operations_fail_and_which_answer_empty() {
         .args(["explain", "client:order-worker", "examples/quickstart"])
         .args(["--check", PAYMENTS])
         .code(2)
-        .stdout_has("Without it, on PROCESS_DEFINITION:payments:\n    activateJobs (POST /v2/jobs/activation) answers with no results, not an error (Camunda filters by this permission)\n")
-        .stdout_has("    completeJob (POST /v2/jobs/{jobKey}/completion) is refused (403 Forbidden)\n")
+        .stdout_has("Without it, on PROCESS_DEFINITION:payments:\n    activateJobs (POST /v2/jobs/activation) leaves out payments, with no error (Camunda filters by this permission)\n")
+        .stdout_has("    completeJob (POST /v2/jobs/{jobKey}/completion) is refused (403 Forbidden) for payments\n")
         .run();
     // Granted, it names what it allows.
     repo()
@@ -380,4 +380,20 @@ fn operations_lists_what_the_principal_may_call_and_on_what() {
             .iter()
             .any(|c| c.operation.id == "createDeployment")
     );
+}
+
+#[test]
+fn a_mistyped_principal_is_named_with_the_closest_one() {
+    repo()
+        .args(["explain", "client:order-wroker", "examples/quickstart"])
+        .code(0)
+        .stdout_has(
+            "Note: client:order-wroker is not in the files: did you mean client:order-worker?",
+        )
+        .run();
+    repo()
+        .args(["explain", "role:nope", "examples/quickstart"])
+        .code(0)
+        .stdout_has("Note: role:nope is not in the files: it holds nothing there")
+        .run();
 }

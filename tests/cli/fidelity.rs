@@ -703,11 +703,11 @@ fn newer_cluster(version: &'static str) -> (String, tokio::runtime::Runtime) {
     (base, runtime)
 }
 
-/// A cluster reporting 8.10 is read as 8.9, the newest version the tool
-/// knows, and `plan` says so.
+/// A cluster reporting 8.11 is read as 8.10, the newest version the tool
+/// knows, and `plan` says so; 8.10 itself is known.
 #[test]
 fn a_newer_cluster_is_planned_as_the_newest_known_version_with_a_warning() {
-    let (base, _runtime) = newer_cluster("8.10.1");
+    let (base, _runtime) = newer_cluster("8.11.1");
     let tmp = tempfile::tempdir().unwrap();
     fs::write(
         tmp.path().join("access.yaml"),
@@ -718,12 +718,14 @@ fn a_newer_cluster_is_planned_as_the_newest_known_version_with_a_warning() {
         .against(&base)
         .args(["plan", "."])
         .code(0)
-        .stderr_has("the cluster runs Camunda 8.10.1, newer than this tool knows (8.8, 8.9); it is read and planned as 8.9")
+        .stderr_has("the cluster runs Camunda 8.11.1, newer than this tool knows (8.8, 8.9, 8.10); it is read and planned as 8.10")
         .run();
-    let (base, _runtime) = newer_cluster("8.9.3");
-    Case::in_dir(tmp.path())
-        .against(&base)
-        .args(["plan", "."])
-        .stderr_lacks("newer than this tool knows")
-        .run();
+    for known in ["8.9.3", "8.10.1"] {
+        let (base, _runtime) = newer_cluster(known);
+        Case::in_dir(tmp.path())
+            .against(&base)
+            .args(["plan", "."])
+            .stderr_lacks("newer than this tool knows")
+            .run();
+    }
 }

@@ -13,12 +13,14 @@ mod docs; // the documentation names tests that exist
 mod fuzz_regressions; // the fuzz corpus through the fuzz targets' bodies
 mod live; // the tool's client reading a cluster (the simulator)
 mod misbehaving; // the client against servers that misbehave
+mod openapi_8_10; // the simulator's 8.10 answers against the 8.10 spec
 mod properties; // plan(A→B) applied to A yields B, for random A and B
 
 // Binary: the real `camunda-access`, run as a user runs it, against the
 // embedded simulator on a loopback port (or without a cluster).
 mod adopt;
 mod apply;
+mod camunda_8_10;
 mod connect;
 mod errors;
 mod explain;

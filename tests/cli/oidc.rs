@@ -709,3 +709,78 @@ fn the_lockout_guard_watches_the_user_a_client_token_is_taken_for() {
         "{err}"
     );
 }
+
+/// Issue 13, item 9. The tool (OAuth client `ci`) is admin only through a
+/// mapping rule its own token matches (`client_id = ci`, a member of
+/// `admin`); a plan that prunes that mapping rule takes its admin
+/// membership with it. On 8.10 the cluster's own-authorizations search
+/// shows admin's grants reaching the tool, so the lockout guard refuses
+/// (exit 3) and nothing is written. On 8.9 there is no such search and the
+/// guard cannot see it: the apply goes ahead and the tool locks itself out.
+#[test]
+fn on_8_10_the_guard_sees_access_the_tool_has_through_a_mapping_rule() {
+    let issuer = Issuer::start();
+    let files = "version: 1\npolicy:\n  prune: [mapping-rules]\nmapping-rules:\n  - id: other\n    name: Other\n    claim: client_id\n    value: other\n";
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("access.yaml"), files).unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let root = issuer.token(json!({"sub": "root", "client_id": "root"}));
+    for version in [CamundaVersion::V8_10, CamundaVersion::V8_9] {
+        let mut config = with_client_id_claim(&issuer);
+        config.version = version;
+        config.admin_clients = vec!["root".into()];
+        config.lag = Duration::ZERO;
+        let sim = Background::start(config).unwrap();
+        let base = sim.url();
+        for (method, path, body) in [
+            (
+                "POST",
+                "/v2/mapping-rules",
+                Some(
+                    json!({"mappingRuleId": "ci-rule", "name": "CI", "claimName": "client_id", "claimValue": "ci"}),
+                ),
+            ),
+            ("PUT", "/v2/roles/admin/mapping-rules/ci-rule", None),
+        ] {
+            let (status, answer) = call(&rt, &base, method, path, &root, body);
+            assert!(status < 300, "{method} {path}: {status} {answer}");
+        }
+        let rules = |rt: &tokio::runtime::Runtime| {
+            let (_, found) = call(
+                rt,
+                &base,
+                "POST",
+                "/v2/mapping-rules/search",
+                &root,
+                Some(json!({})),
+            );
+            found["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["mappingRuleId"].as_str().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        };
+        // No convergence wait: on 8.9 the tool could not read any more.
+        let output = as_client(tmp.path(), &base, &issuer, "ci", "secret-of-ci")
+            .args(["apply", ".", "--auto-approve", "--wait", "0"])
+            .run()
+            .output;
+        let err = String::from_utf8_lossy(&output.stderr).into_owned();
+        if version == CamundaVersion::V8_10 {
+            assert_eq!(output.status.code(), Some(3), "{err}");
+            assert!(
+                err.contains("refused: mapping-rule:ci-rule, which this tool runs as, would lose AUTHORIZATION:"),
+                "{err}"
+            );
+            assert_eq!(rules(&rt), ["ci-rule"], "nothing written");
+        } else {
+            assert_ne!(output.status.code(), Some(3), "{err}");
+            assert!(!err.contains("refused"), "{err}");
+            assert!(rules(&rt).iter().all(|r| r != "ci-rule"), "deleted on 8.9");
+        }
+    }
+}

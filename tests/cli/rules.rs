@@ -63,8 +63,15 @@ fn a_client_gaining_authorization_update_is_a_violation_in_every_format() {
         .against(&base)
         .args(["plan"])
         .code(0)
-        .stdout_has("1 violation(s) the cluster already holds are not listed")
+        .stdout_has("Policy rules: 1 violation(s) the cluster already holds, none new")
         .stdout_lacks("! warn")
+        .run();
+    Case::new()
+        .file("access.yaml", &files)
+        .against(&base)
+        .args(["plan", "--format", "markdown"])
+        .code(0)
+        .stdout_has("**Policy rules:** 1 violation(s) the cluster already holds, none new.")
         .run();
 }
 
@@ -77,10 +84,22 @@ fn a_rule_at_deny_makes_apply_refuse_with_exit_3_and_write_nothing() {
         .file("access.yaml", &files)
         .against(&base)
         .args(["plan"])
-        .code(0)
+        .code(3)
         .stdout_has("x deny  access-control-write: client:ci can change access control")
         .stdout_has("apply refuses this plan: it breaks a rule at deny")
+        .stderr_has("refused: apply would refuse this plan: rule access-control-write is at deny: client:ci can change access control")
         .run();
+    // The JSON document is printed whole, and the exit code says it.
+    let doc: PlanDocument = serde_json::from_value(
+        Case::new()
+            .file("access.yaml", &files)
+            .against(&base)
+            .args(["plan", "--format", "json"])
+            .code(3)
+            .json(),
+    )
+    .unwrap();
+    assert_eq!(doc.violations[0].level.as_str(), "deny");
     let before = writes(&base);
     Case::new()
         .file("access.yaml", &files)
@@ -127,7 +146,7 @@ fn deny_stops_what_a_plan_adds_not_what_the_cluster_already_held() {
         .against(&base)
         .args(["apply", "--auto-approve"])
         .code(0)
-        .stdout_has("1 violation(s) the cluster already holds are not listed")
+        .stdout_has("Policy rules: 1 violation(s) the cluster already holds, none new")
         .run();
     // Making another administrator is refused.
     Case::new()

@@ -27,6 +27,56 @@ fn examples_are_valid_for_8_9_too() {
         .run();
 }
 
+#[test]
+fn examples_are_valid_for_8_10_too() {
+    Case::new()
+        .args(["validate", "examples/", "--camunda-version", "8.10"])
+        .code(0)
+        .run();
+}
+
+/// Camunda 8.10's new resource types: a `SECRET` `READ` grant is valid for
+/// 8.10, and 8.9 refuses it with the diagnostic naming the version.
+#[test]
+fn secret_read_is_valid_for_8_10_and_refused_by_8_9() {
+    let secret = "version: 1\nclients:\n  - id: connectors-runtime\n    permissions:\n      - resource: SECRET\n        id: \"*\"\n        allow: [READ]\n";
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fs::write(dir.join("access.yaml"), secret).unwrap();
+    Case::in_dir(dir)
+        .args(["validate", ".", "--camunda-version", "8.10"])
+        .code(0)
+        .stdout_has("valid")
+        .run();
+    Case::in_dir(dir)
+        .args(["validate", ".", "--camunda-version", "8.9"])
+        .code(1)
+        .stderr_has("resource type SECRET does not exist in Camunda 8.9")
+        .stderr_has("SECRET exists from Camunda 8.10 on; validate with --camunda-version 8.10")
+        .run();
+    let (code, json) = validate_json(dir, &[".", "--camunda-version", "8.9"]);
+    assert_eq!(code, 1);
+    let codes: Vec<_> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(codes, ["unknown-resource-type"], "{json}");
+    // 8.10's new permission on an old resource type needs 8.10 too.
+    let suspend = "version: 1\nclients:\n  - id: ops\n    permissions:\n      - resource: PROCESS_DEFINITION\n        id: \"*\"\n        allow: [SUSPEND_PROCESS_INSTANCE]\n";
+    fs::write(dir.join("access.yaml"), suspend).unwrap();
+    Case::in_dir(dir)
+        .args(["validate", ".", "--camunda-version", "8.10"])
+        .code(0)
+        .run();
+    Case::in_dir(dir)
+        .args(["validate", ".", "--camunda-version", "8.9"])
+        .code(1)
+        .stderr_has("permission SUSPEND_PROCESS_INSTANCE does not exist in Camunda 8.9")
+        .run();
+}
+
 /// The whole corpus of mistakes, rendered as a user sees it (no colour,
 /// fixed width), one snapshot per file.
 #[test]
@@ -258,7 +308,7 @@ fn unknown_camunda_version_is_a_usage_error() {
         .args(["validate", "examples/", "--camunda-version", "8.7"])
         // Not 2: that means "changes pending" for plan and "drift" for drift.
         .code(1)
-        .stderr_has("unsupported Camunda version '8.7'")
+        .stderr_has("unsupported Camunda version '8.7' (supported: 8.8, 8.9, 8.10)")
         .run();
 }
 

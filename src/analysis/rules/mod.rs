@@ -60,9 +60,10 @@ pub fn findings(
     policy: &Policy,
 ) -> BTreeMap<(RuleId, Principal), BTreeSet<String>> {
     let skip = |rule| policy.level(rule) == Level::Allow;
+    // `allow` on admin-membership accepts administrators: what the role
+    // grants them is accepted with it.
     let admin_covers = |rule| {
-        !skip(RuleId::AdminMembership)
-            && policy.level(RuleId::AdminMembership) <= policy.level(rule)
+        skip(RuleId::AdminMembership) || policy.level(RuleId::AdminMembership) <= policy.level(rule)
     };
     let admin = Principal::Role(ADMIN.into());
     let analyzer = Analyzer::new(state);
@@ -94,7 +95,7 @@ pub fn findings(
                     RuleId::AccessControlWrite
                 } else if client
                     && resource.is_wildcard()
-                    && changes_existing(permission)
+                    && changes_existing(rt, permission)
                     && wants(RuleId::ClientWildcardWrite)
                 {
                     RuleId::ClientWildcardWrite
@@ -131,8 +132,12 @@ pub fn findings(
     }
     if wants(RuleId::UniversalClaim) {
         for (id, rule) in &state.mapping_rules {
-            let claim = rule.claim_name.trim_start_matches("$.");
-            if UNIVERSAL_CLAIMS.contains(&claim) {
+            // `iss`, `$.iss`, `$['iss']`: one segment naming the claim.
+            let segments = crate::analysis::claims::json_path(&rule.claim_name)
+                .unwrap_or_else(|| vec![rule.claim_name.clone()]);
+            if let [claim] = segments.as_slice()
+                && UNIVERSAL_CLAIMS.contains(&claim.as_str())
+            {
                 add(
                     RuleId::UniversalClaim,
                     &Principal::MappingRule(id.clone()),
@@ -235,17 +240,17 @@ fn is_read(permission: PermissionType) -> bool {
 
 /// A permission that changes or removes what exists: neither a read nor a
 /// plain creation of something new (deploying, publishing a message,
-/// starting or evaluating an instance). Batch operations count: they
-/// cancel, delete, migrate or modify many.
-fn changes_existing(permission: PermissionType) -> bool {
-    !is_read(permission)
-        && !matches!(
-            permission,
-            PermissionType::Create
-                | PermissionType::CreateProcessInstance
-                | PermissionType::CreateDecisionInstance
-                | PermissionType::Evaluate
-        )
+/// starting or evaluating an instance). Batch operations count, `BATCH`
+/// `CREATE` too: they cancel, delete, migrate or modify many.
+fn changes_existing(rt: ResourceType, permission: PermissionType) -> bool {
+    let creation = matches!(
+        permission,
+        PermissionType::Create
+            | PermissionType::CreateProcessInstance
+            | PermissionType::CreateDecisionInstance
+            | PermissionType::Evaluate
+    );
+    !is_read(permission) && (!creation || rt == ResourceType::Batch)
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ mod members;
 mod permissions;
 mod policy;
 mod references;
-mod suggest;
+pub(crate) mod suggest;
 #[cfg(test)]
 mod tests;
 mod values;

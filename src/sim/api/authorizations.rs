@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use serde_json::{Value, json};
 
 use crate::model::catalogue::{CamundaVersion, OwnerType, PermissionType, ResourceType};
-use crate::sim::access::{Caller, Readable};
+use crate::sim::access::{Caller, Identity, Readable};
 use crate::sim::api::json::authorization_json;
 use crate::sim::api::{Api, Reply, Result, forbidden_read, not_found};
 use crate::sim::request::{self, bad_request, object, optional_json, string};
@@ -108,7 +108,7 @@ impl Api {
                     v.id("resourceId", other);
                 }
             },
-            CamundaVersion::V8_9 => match (resource_id.as_deref(), property.as_deref()) {
+            CamundaVersion::V8_9 | CamundaVersion::V8_10 => match (resource_id.as_deref(), property.as_deref()) {
                 (Some(_), Some(_)) => v.push(
                     "resourceId and resourcePropertyName are mutually exclusive. Provide only one of them",
                 ),
@@ -203,7 +203,7 @@ impl Api {
         let version = self.version();
         let spec = match version {
             CamundaVersion::V8_8 => AUTHORIZATION_SEARCH_8_8,
-            CamundaVersion::V8_9 => AUTHORIZATION_SEARCH_8_9,
+            CamundaVersion::V8_9 | CamundaVersion::V8_10 => AUTHORIZATION_SEARCH_8_9,
         };
         let query = Query::parse(optional_json(body)?.as_ref(), &spec)?;
         let readable = self.readable(caller, ResourceType::Authorization);
@@ -222,5 +222,47 @@ impl Api {
             Vec::new()
         };
         Ok(Reply::read(query.run(items, version)))
+    }
+
+    /// `POST /authentication/me/authorizations/search` (8.10,
+    /// `searchOwnAuthorizations`): the caller's own authorizations — owned
+    /// by it directly, by its groups (also from a groups claim), its roles,
+    /// the roles of its groups and the mapping rules its token matches —
+    /// searched like `/authorizations/search`. No permission is needed. It
+    /// is a search, so memberships and authorizations both come from
+    /// secondary storage (`x-eventually-consistent: true`). The result adds
+    /// `authorizationsEnabled` (`OwnAuthorizationSearchResult`).
+    pub(super) fn search_own_authorizations(
+        &self,
+        body: &[u8],
+        caller: &Caller,
+        identity: Option<&Identity>,
+    ) -> Result<Reply> {
+        // Without a principal there is nobody whose authorizations to list:
+        // 401 with an empty body, as `/authentication/me` answers.
+        let Some(identity) = identity else {
+            return Ok(Reply {
+                status: 401,
+                body: None,
+                wrote: false,
+            });
+        };
+        let version = self.version();
+        let query = Query::parse(optional_json(body)?.as_ref(), &AUTHORIZATION_SEARCH_8_9)?;
+        let items = self.cluster.read(|store| {
+            let owners = identity.owners(store);
+            store
+                .authorizations
+                .iter()
+                .filter(|(_, a)| owners.contains(&(a.owner_type, a.owner_id.clone())))
+                .map(|(key, a)| Item {
+                    json: authorization_json(*key, a, version),
+                    key: *key,
+                })
+                .collect::<Vec<_>>()
+        });
+        let mut result = query.run(items, version);
+        result["authorizationsEnabled"] = json!(caller.checked());
+        Ok(Reply::read(result))
     }
 }

@@ -35,7 +35,9 @@ pub(super) fn user_json(username: &str, u: &UserRecord, version: CamundaVersion)
             "name": u.name.clone().unwrap_or_default(),
             "email": u.email.clone().unwrap_or_default(),
         }),
-        CamundaVersion::V8_9 => json!({"username": username, "name": u.name, "email": u.email}),
+        CamundaVersion::V8_9 | CamundaVersion::V8_10 => {
+            json!({"username": username, "name": u.name, "email": u.email})
+        }
     }
 }
 
@@ -56,7 +58,7 @@ pub(super) fn authorization_json(
                 json!(a.resource_id.clone().unwrap_or_default()),
             );
         }
-        CamundaVersion::V8_9 => {
+        CamundaVersion::V8_9 | CamundaVersion::V8_10 => {
             map.insert("resourceId".into(), json!(a.resource_id));
             map.insert(
                 "resourcePropertyName".into(),

@@ -153,6 +153,16 @@ impl Api {
             ),
             ("GET", ["license"]) => ("/license", Ok(Reply::read(self.license()))),
             ("GET", ["authentication", "me"]) => ("/authentication/me", self.me(identity)),
+            // 8.10 only (`searchOwnAuthorizations`); earlier versions answer
+            // as for any unknown route.
+            ("POST", ["authentication", "me", "authorizations", "search"])
+                if self.version() >= CamundaVersion::V8_10 =>
+            {
+                (
+                    "/authentication/me/authorizations/search",
+                    self.search_own_authorizations(body, caller, identity),
+                )
+            }
             ("POST", ["setup", "user"]) => ("/setup/user", self.setup_user(body)),
 
             // The audit log is new in 8.9; on 8.8 these are unknown routes.

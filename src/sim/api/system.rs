@@ -15,6 +15,7 @@ impl Api {
         let version = match self.version() {
             CamundaVersion::V8_8 => "8.8.0",
             CamundaVersion::V8_9 => "8.9.0",
+            CamundaVersion::V8_10 => "8.10.0",
         };
         let mut topology = json!({
             "brokers": [{
@@ -32,6 +33,12 @@ impl Api {
         });
         if self.version() >= CamundaVersion::V8_9 {
             topology["clusterId"] = Value::Null;
+        }
+        // 8.10 spec (`BrokerInfo.brokerId`, `Partition.state`, both added
+        // in 8.10 and required).
+        if self.version() >= CamundaVersion::V8_10 {
+            topology["brokers"][0]["brokerId"] = json!("0");
+            topology["brokers"][0]["partitions"][0]["state"] = json!("active");
         }
         topology
     }
