@@ -27,6 +27,7 @@
 //!   there.
 //! - [`sim`]: a simulated cluster, held to Camunda's API and engine.
 //! - [`secrets`]: secret values masked in all output.
+//! - [`timestamp`]: RFC 3339 instants and `--since` windows (audit log).
 //!
 //! Start reading at [`ops`]; `docs/architecture.md` draws the same map.
 
@@ -50,5 +51,6 @@ pub mod secrets;
 pub mod sim;
 #[doc(hidden)]
 pub mod test_support;
+pub mod timestamp;
 
 pub use error::{Error, Result};

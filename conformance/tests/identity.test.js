@@ -60,6 +60,36 @@ for (const { version, createClient } of versions) {
       await problem(c.deleteGroup({ groupId: 'eng' }), 404, 'NOT_FOUND');
     });
 
+
+    it('keeps an audit log of identity changes from 8.9 on', async (t) => {
+      if (version === '8.8') {
+        t.skip('the audit log is new in 8.9');
+        return;
+      }
+      // The group `eng` of the test above, created, renamed and deleted by demo.
+      const log = await c.searchAuditLogs(
+        {
+          filter: { category: 'ADMIN', entityType: 'GROUP', entityKey: { $in: ['eng'] } },
+          sort: [{ field: 'timestamp', order: 'ASC' }],
+        },
+        now,
+      );
+      const ops = log.items.filter((e) => e.relatedEntityKey === null).map((e) => e.operationType);
+      assert.deepEqual(ops, ['CREATE', 'UPDATE', 'DELETE']);
+      for (const e of log.items) {
+        assert.equal(e.actorType, 'USER');
+        assert.equal(e.actorId, 'demo');
+        assert.equal(e.result, 'SUCCESS');
+      }
+      assert.equal(log.items[0].entityDescription, 'Engineering');
+      const one = await c.getAuditLog({ auditLogKey: log.items[0].auditLogKey }, now);
+      assert.deepEqual(one, log.items[0]);
+      const later = await c.searchAuditLogs(
+        { filter: { entityKey: 'eng', timestamp: { $gt: log.items.at(-1).timestamp } } },
+        now,
+      );
+      assert.equal(later.page.totalItems, 0);
+    });
     it('creates, reads, searches, updates and deletes roles and tenants', async () => {
       await c.createRole({ roleId: 'operator', name: 'Operator' });
       assert.deepEqual(await c.getRole({ roleId: 'operator' }, now), { roleId: 'operator', name: 'Operator', description: '' });

@@ -10,10 +10,11 @@ use crate::cli::connect::ConnectArgs;
 use crate::cli::exit::Status;
 use crate::cli::prepare::{Prepared, prepare};
 use crate::error::{Error, Result};
-use crate::ops::drift::DriftReport;
+use crate::ops::drift::{Attribution, DEFAULT_SINCE, DriftReport};
 use crate::ops::update_files::UpdateOptions;
 use crate::ops::{Session, Settle};
 use crate::render::Shell;
+use crate::timestamp::Timestamp;
 
 /// Output formats of `drift`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -38,6 +39,10 @@ pub struct DriftArgs {
     /// Also exit 2 when the cluster holds objects no file declares.
     #[arg(long)]
     pub fail_on_unmanaged: bool,
+    /// How far back to read the audit log for who made the drift (8.9):
+    /// a duration (`30m`, `24h`, `7d`) or an RFC 3339 time.
+    #[arg(long, value_name = "DURATION|TIME", default_value = DEFAULT_SINCE)]
+    pub since: String,
     /// Rewrite the configuration files in place so that they declare what
     /// the cluster holds (accept the drift; comments and layout are kept).
     #[arg(long)]
@@ -62,10 +67,22 @@ pub(super) fn run(args: &DriftArgs, settings: &Settings, shell: &Shell) -> Resul
             "--adopt-unmanaged goes with --update-files or --diff".to_owned(),
         ));
     }
+    let since = crate::timestamp::since(&args.since, Timestamp::now())
+        .map_err(|e| Error::Usage(format!("--since: {e}")))?;
     let Prepared {
-        session, cluster, ..
+        session,
+        cluster,
+        runtime,
+        ..
     } = prepare(&args.paths, &args.connect, Settle::Changes, settings, shell)?;
-    let report = DriftReport::new(&session);
+    let mut report = DriftReport::new(&session);
+    report.attribution = runtime.block_on(Attribution::read(
+        &report,
+        cluster.client.as_ref(),
+        &session.live,
+        &session.identities,
+        since,
+    ));
     let target = &cluster.target;
     let drifted = report.drifted() || (args.fail_on_unmanaged && !report.unmanaged.is_empty());
     if args.update_files || args.diff {

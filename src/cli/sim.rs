@@ -1,5 +1,6 @@
 //! `camunda-access sim`: a simulated Orchestration Cluster on a local port.
 
+use std::collections::BTreeSet;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -11,6 +12,7 @@ use crate::error::{Error, Result};
 use crate::model::CamundaVersion;
 use crate::model::state::Secret;
 use crate::render::Shell;
+use crate::sim::audit::AuditCategory;
 use crate::sim::oidc::OidcSettings;
 use crate::sim::{AuthMode, SimConfig};
 
@@ -101,6 +103,39 @@ pub struct SimArgs {
     /// The ID validation pattern (camunda.security.id-validation-pattern).
     #[arg(long, value_name = "REGEX")]
     pub id_pattern: Option<String>,
+    /// The audit log, 8.9 and later (camunda.data.audit-log.enabled).
+    #[arg(long, value_enum, default_value_t = Switch::On)]
+    pub audit_log: Switch,
+    /// Audit categories for operations by users
+    /// (camunda.data.audit-log.user.categories; default: all; `none` for none).
+    #[arg(long, value_name = "CATEGORY,...", value_parser = parse_categories)]
+    pub audit_user_categories: Option<AuditCategories>,
+    /// Audit categories for operations by clients
+    /// (camunda.data.audit-log.client.categories; default: none, as in
+    /// Camunda; `ADMIN` audits identity changes made by clients).
+    #[arg(long, value_name = "CATEGORY,...", value_parser = parse_categories)]
+    pub audit_client_categories: Option<AuditCategories>,
+}
+
+/// A list of audit log categories.
+#[derive(Debug, Clone)]
+pub struct AuditCategories(BTreeSet<AuditCategory>);
+
+fn parse_categories(s: &str) -> Result<AuditCategories> {
+    if s.trim().eq_ignore_ascii_case("none") || s.trim().is_empty() {
+        return Ok(AuditCategories(BTreeSet::new()));
+    }
+    s.split(',')
+        .map(|name| {
+            AuditCategory::parse(name).ok_or_else(|| {
+                Error::Usage(format!(
+                    "unknown audit log category {:?}: expected ADMIN, DEPLOYED_RESOURCES, USER_TASKS or none",
+                    name.trim()
+                ))
+            })
+        })
+        .collect::<Result<_>>()
+        .map(AuditCategories)
 }
 
 /// `NAME:PASSWORD`.
@@ -166,6 +201,13 @@ fn config(args: &SimArgs) -> Result<SimConfig> {
     config.tenants_api = args.tenants_api == Switch::On;
     config.protected_defaults = args.protected_defaults;
     config.id_pattern = args.id_pattern.clone();
+    config.audit.enabled = args.audit_log == Switch::On;
+    if let Some(AuditCategories(categories)) = &args.audit_user_categories {
+        config.audit.user_categories = categories.clone();
+    }
+    if let Some(AuditCategories(categories)) = &args.audit_client_categories {
+        config.audit.client_categories = categories.clone();
+    }
     if let (Some(cert), Some(key)) = (&args.tls_cert, &args.tls_key) {
         let bytes = |p: &PathBuf| {
             std::fs::read(p).map_err(|source| Error::Io {
@@ -205,4 +247,54 @@ pub(super) fn run(args: &SimArgs, shell: &Shell) -> Result<Status> {
         running.stop().await;
         Ok(Status::Ok)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+    use crate::cli::{Cli, Command};
+
+    fn sim_config(args: &[&str]) -> SimConfig {
+        let cli = Cli::try_parse_from(["camunda-access", "sim"].iter().chain(args)).unwrap();
+        let Command::Sim(args) = cli.command else {
+            panic!("not sim")
+        };
+        config(&args).unwrap()
+    }
+
+    #[test]
+    fn audit_log_settings_follow_camunda_defaults_and_the_flags() {
+        let default = sim_config(&[]);
+        assert!(default.audit.enabled);
+        assert!(default.audit.client_categories.is_empty(), "clients: none");
+        assert_eq!(default.audit.user_categories.len(), 3, "users: all");
+        let set = sim_config(&[
+            "--audit-client-categories",
+            "ADMIN,user_tasks",
+            "--audit-user-categories",
+            "none",
+            "--audit-log",
+            "off",
+        ]);
+        assert!(!set.audit.enabled);
+        assert_eq!(
+            set.audit.client_categories,
+            [AuditCategory::Admin, AuditCategory::UserTasks].into()
+        );
+        assert!(set.audit.user_categories.is_empty());
+        let wrong = Cli::try_parse_from([
+            "camunda-access",
+            "sim",
+            "--audit-client-categories",
+            "OPERATOR",
+        ]);
+        assert!(
+            wrong
+                .unwrap_err()
+                .to_string()
+                .contains("unknown audit log category \"OPERATOR\"")
+        );
+    }
 }

@@ -1,8 +1,9 @@
 //! Talking to a live cluster: the HTTP client (authentication, retries,
-//! errors that name the request), the `/v2` wire format, and reading the
-//! whole state into the model.
+//! errors that name the request), the `/v2` wire format, reading the
+//! whole state into the model, and reading the audit log (8.9).
 
 pub mod api;
+pub mod audit;
 pub mod auth;
 pub mod client;
 pub mod error;

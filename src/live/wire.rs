@@ -260,6 +260,89 @@ pub struct UserMember {
     pub username: String,
 }
 
+/// The body of `POST /audit-logs/search` (8.9): one category and entity
+/// type, some entity keys or related entity keys, since a time; newest
+/// first, one page by cursor.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditLogSearchRequest {
+    /// What to find.
+    pub filter: AuditLogFilter,
+    /// In which order.
+    pub sort: Vec<SortRequest>,
+    /// Which page.
+    pub page: PageRequest,
+}
+
+/// `AuditLogFilter`, the fields this tool filters on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditLogFilter {
+    /// `ADMIN` for identity changes.
+    pub category: String,
+    /// `GROUP`, `ROLE`, `TENANT`, `MAPPING_RULE`, `USER`, `AUTHORIZATION`.
+    pub entity_type: String,
+    /// The entities (IDs; an authorization's key).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity_key: Option<AnyOf>,
+    /// The related entities (a member; an authorization's owner).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub related_entity_key: Option<AnyOf>,
+    /// Since when.
+    pub timestamp: Since,
+}
+
+/// An advanced filter matching any of some values (`$in`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AnyOf {
+    /// The values.
+    #[serde(rename = "$in")]
+    pub values: Vec<String>,
+}
+
+/// An advanced date-time filter: at or after an RFC 3339 time (`$gte`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Since {
+    /// The time.
+    #[serde(rename = "$gte")]
+    pub at_or_after: String,
+}
+
+/// One sort criterion: a field, `ASC` or `DESC`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SortRequest {
+    /// The field.
+    pub field: String,
+    /// `ASC` or `DESC`.
+    pub order: String,
+}
+
+/// An item of `POST /audit-logs/search` (`AuditLogResult`), the fields
+/// this tool reads. Enum values stay strings: one newer than this tool is
+/// shown as it is.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditLogItem {
+    /// The entry's key.
+    pub audit_log_key: String,
+    /// The entity changed: an ID, or an authorization's key.
+    pub entity_key: String,
+    /// Its type.
+    pub entity_type: String,
+    /// `CREATE`, `UPDATE`, `DELETE`, `ASSIGN`, `UNASSIGN`, …
+    pub operation_type: String,
+    /// When (RFC 3339).
+    pub timestamp: String,
+    /// The username or client ID.
+    pub actor_id: Option<String>,
+    /// `USER`, `CLIENT`, `ANONYMOUS`, `UNKNOWN`.
+    pub actor_type: Option<String>,
+    /// A member, or an authorization's owner.
+    pub related_entity_key: Option<String>,
+    /// Its type.
+    pub related_entity_type: Option<String>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,8 +1,86 @@
 //! Drift reports: what differs from the files, what nobody declared, and
 //! what vanished on a re-read.
 
-use crate::ops::drift::{DriftDocument, DriftReport};
+use crate::ops::drift::{Attributed, Attribution, DriftDocument, DriftReport};
 use crate::plan::document::to_json;
+
+/// Who made a change, in words: `CLIENT ci-bot, ASSIGN at 2026-…Z`.
+fn who(o: &Attributed) -> String {
+    match &o.event {
+        Some(e) => format!(
+            "{} {}, {} at {}{}{}",
+            e.actor_type,
+            e.actor_id.as_deref().unwrap_or("(unnamed)"),
+            e.operation,
+            e.timestamp,
+            if o.by_owner {
+                " (an authorization of the same owner)"
+            } else {
+                ""
+            },
+            if o.by_tool {
+                " (this tool's own change: the one after it is not in the audit log)"
+            } else {
+                ""
+            }
+        ),
+        None => "no audit entry found".to_owned(),
+    }
+}
+
+fn human_attribution(a: &Attribution, out: &mut String) {
+    if let Some(reason) = &a.unavailable {
+        out.push_str(&format!(
+            "\nWho made the drift: attribution unavailable: {reason}.\n"
+        ));
+        return;
+    }
+    out.push_str(&format!(
+        "\nWho made the drift (audit log since {}):\n",
+        a.since
+    ));
+    for o in &a.objects {
+        out.push_str(&format!("  {}: {}\n", o.subject, who(o)));
+    }
+    for note in &a.notes {
+        out.push_str(&format!("  note: {note}\n"));
+    }
+}
+
+fn markdown_attribution(a: &Attribution, out: &mut String) {
+    out.push_str("\n#### Who made the drift\n\n");
+    if let Some(reason) = &a.unavailable {
+        out.push_str(&format!("Attribution unavailable: {reason}.\n"));
+        return;
+    }
+    out.push_str(&format!("From the audit log since {}:\n\n", a.since));
+    out.push_str("| object | who | operation | when |\n|---|---|---|---|\n");
+    for o in &a.objects {
+        let cell = |text: &str| text.replace('|', "\\|");
+        match &o.event {
+            Some(e) => out.push_str(&format!(
+                "| `{}` | {} `{}` | {}{} | {} |\n",
+                cell(&o.subject),
+                e.actor_type,
+                cell(e.actor_id.as_deref().unwrap_or("(unnamed)")),
+                e.operation,
+                match (o.by_owner, o.by_tool) {
+                    (_, true) => " (this tool's own; the change after it is not audited)",
+                    (true, false) => " (same owner)",
+                    (false, false) => "",
+                },
+                e.timestamp
+            )),
+            None => out.push_str(&format!(
+                "| `{}` | no audit entry found | | |\n",
+                cell(&o.subject)
+            )),
+        }
+    }
+    for note in &a.notes {
+        out.push_str(&format!("\n> {note}\n"));
+    }
+}
 
 /// For people and CI logs.
 pub fn human(d: &DriftReport, target: &str) -> String {
@@ -46,6 +124,9 @@ pub fn human(d: &DriftReport, target: &str) -> String {
         for c in &d.transient {
             out.push_str(&format!("  {c}\n"));
         }
+    }
+    if let Some(a) = &d.attribution {
+        human_attribution(a, &mut out);
     }
     out
 }
@@ -101,6 +182,9 @@ pub fn markdown(d: &DriftReport, target: &str) -> String {
             out.push_str(&format!("- `{c}`\n"));
         }
         out.push_str("\n</details>\n");
+    }
+    if let Some(a) = &d.attribution {
+        markdown_attribution(a, &mut out);
     }
     out
 }

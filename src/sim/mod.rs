@@ -5,6 +5,7 @@
 
 pub(crate) mod access;
 pub(crate) mod api;
+pub mod audit;
 pub(crate) mod cluster;
 pub(crate) mod defaults;
 pub(crate) mod engine;
@@ -25,6 +26,7 @@ use crate::model::catalogue::CamundaVersion;
 use crate::model::state::Secret;
 use crate::sim::access::Caller;
 use crate::sim::api::{Api, Switches};
+use crate::sim::audit::{AuditLog, AuditSettings};
 use crate::sim::cluster::Cluster;
 use crate::sim::engine::{Engine, EngineConfig};
 use crate::sim::faults::Faults;
@@ -70,6 +72,8 @@ pub struct SimConfig {
     pub id_pattern: Option<String>,
     /// Serve HTTPS with this PEM certificate chain and private key.
     pub tls: Option<(Vec<u8>, Vec<u8>)>,
+    /// `camunda.data.audit-log` (8.9 and later; 8.8 has no audit log).
+    pub audit: AuditSettings,
 }
 
 impl SimConfig {
@@ -88,6 +92,7 @@ impl SimConfig {
             protected_defaults: false,
             id_pattern: None,
             tls: None,
+            audit: AuditSettings::default(),
         }
     }
 
@@ -160,9 +165,13 @@ impl SimConfig {
             ),
         };
         let checks = self.checks.unwrap_or(!matches!(self.auth, AuthMode::None));
+        let mut cluster = Cluster::new(self.initial_store()?, self.lag);
+        if self.version >= CamundaVersion::V8_9 {
+            cluster = cluster.with_audit(AuditLog::new(self.audit.clone()));
+        }
         Ok(Server {
             api: Api {
-                cluster: Cluster::new(self.initial_store()?, self.lag),
+                cluster,
                 engine: self.engine(),
                 switches: Switches {
                     tenants_api: self.tenants_api,

@@ -10,6 +10,7 @@ use serde_json::{Map, Value, json};
 use crate::model::catalogue::CamundaVersion;
 use crate::sim::engine::Rejection;
 use crate::sim::request::{bad_request, invalid_argument};
+use crate::timestamp::Timestamp;
 
 /// `totalItems` is capped here, as Elasticsearch caps it.
 pub(crate) const TOTAL_ITEMS_CAP: usize = 10_000;
@@ -37,6 +38,9 @@ pub(crate) enum FilterKind {
     Exact,
     /// An array of values, any of which matches (`resourceIds`).
     AnyOf,
+    /// An RFC 3339 date-time, or an advanced date-time filter (`$gte`,
+    /// `$lt`, …), compared as instants.
+    DateTime,
 }
 
 /// A search endpoint's contract.
@@ -157,6 +161,80 @@ fn string_filter(field: &'static str, value: &Value, path: &str) -> Result<Predi
     }
 }
 
+fn date_time_filter(
+    field: &'static str,
+    value: &Value,
+    path: &str,
+) -> Result<Predicate, Rejection> {
+    let get = move |item: &Value| {
+        item.get(field)
+            .and_then(Value::as_str)
+            .and_then(Timestamp::parse)
+    };
+    let instant = |arg: &Value, path: &str| {
+        arg.as_str()
+            .and_then(Timestamp::parse)
+            .ok_or_else(|| bad_request(format!("Request property [{path}] cannot be parsed")))
+    };
+    match value {
+        Value::String(_) => {
+            let at = instant(value, path)?;
+            Ok(Box::new(move |item| get(item) == Some(at)))
+        }
+        Value::Object(ops) => {
+            let mut predicates: Vec<Predicate> = Vec::new();
+            for (op, arg) in ops {
+                let at_path = format!("{path}.{op}");
+                let p: Predicate = match op.as_str() {
+                    "$exists" => {
+                        let want = arg.as_bool().ok_or_else(|| {
+                            bad_request(format!("Request property [{at_path}] cannot be parsed"))
+                        })?;
+                        Box::new(move |item| get(item).is_some() == want)
+                    }
+                    "$in" => {
+                        let values: Vec<Timestamp> = arg
+                            .as_array()
+                            .ok_or_else(|| {
+                                bad_request(format!(
+                                    "Request property [{at_path}] cannot be parsed"
+                                ))
+                            })?
+                            .iter()
+                            .map(|v| instant(v, &at_path))
+                            .collect::<Result<_, _>>()?;
+                        Box::new(move |item| get(item).is_some_and(|t| values.contains(&t)))
+                    }
+                    "$eq" | "$neq" | "$gt" | "$gte" | "$lt" | "$lte" => {
+                        let at = instant(arg, &at_path)?;
+                        let op = op.clone();
+                        Box::new(move |item| {
+                            get(item).is_some_and(|t| match op.as_str() {
+                                "$eq" => t == at,
+                                "$neq" => t != at,
+                                "$gt" => t > at,
+                                "$gte" => t >= at,
+                                "$lt" => t < at,
+                                _ => t <= at,
+                            })
+                        })
+                    }
+                    _ => {
+                        return Err(bad_request(format!(
+                            "Request property [{at_path}] cannot be parsed"
+                        )));
+                    }
+                };
+                predicates.push(p);
+            }
+            Ok(Box::new(move |item| predicates.iter().all(|p| p(item))))
+        }
+        _ => Err(bad_request(format!(
+            "Request property [{path}] cannot be parsed"
+        ))),
+    }
+}
+
 /// A parsed search request.
 pub(crate) struct Query {
     predicates: Vec<Predicate>,
@@ -219,6 +297,7 @@ impl Query {
                 let field: &'static str = field;
                 let predicate: Predicate = match kind {
                     FilterKind::String => string_filter(field, value, &path)?,
+                    FilterKind::DateTime => date_time_filter(field, value, &path)?,
                     FilterKind::Exact => {
                         let want = value
                             .as_str()
@@ -447,6 +526,9 @@ impl Query {
 fn compare_values(a: &Value, b: &Value) -> Ordering {
     match (a, b) {
         (Value::String(x), Value::String(y)) => x.cmp(y),
+        (Value::Number(x), Value::Number(y)) if x.is_i64() && y.is_i64() => {
+            x.as_i64().cmp(&y.as_i64())
+        }
         (Value::Number(x), Value::Number(y)) => x
             .as_f64()
             .partial_cmp(&y.as_f64())

@@ -228,7 +228,8 @@ impl Server {
             return Outcome::Respond(problem(&rejection, path));
         }
         let caller = match (self.checks, &identity) {
-            (false, _) => Caller::Unchecked,
+            (false, Some(identity)) => Caller::Trusted(identity.clone()),
+            (false, None) => Caller::Unchecked,
             (true, Some(identity)) => Caller::Principal(identity.clone()),
             (true, None) => Caller::Principal(Identity::default()),
         };

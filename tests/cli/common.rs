@@ -75,14 +75,16 @@ pub(crate) fn against(dir: &Path, base: &str, args: &[&str]) -> Output {
 }
 
 /// The insta settings of the snapshots of human-facing output: volatile
-/// parts (loopback ports, durations, authorization keys, the tool's
-/// version) are replaced by placeholders, so a snapshot changes only when
+/// parts (loopback ports, durations, authorization and audit log keys,
+/// audit log times, the tool's version) are replaced by placeholders, so a snapshot changes only when
 /// what a user reads changes.
 pub(crate) fn snapshot_settings() -> insta::Settings {
     let mut settings = insta::Settings::clone_current();
     settings.set_prepend_module_to_snapshot(false);
     settings.add_filter(r"(127\.0\.0\.1|localhost):\d+", "$1:[PORT]");
     settings.add_filter(r"\b\d+(\.\d+)?(ms|s)\b", "[DURATION]");
+    // Audit log times (RFC 3339, UTC).
+    settings.add_filter(r"\b\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z", "[TIME]");
     // Authorization keys: the simulator's are 16 digits or more.
     settings.add_filter(r"\b\d{13,}\b", "[KEY]");
     settings.add_filter(&regex_escape(env!("CARGO_PKG_VERSION")), "[VERSION]");

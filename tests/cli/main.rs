@@ -39,5 +39,6 @@ mod validate;
 // End to end: the binary and the simulator in OIDC mode, with tokens from
 // a test issuer (`oidc`) and from a real OpenID Connect provider
 // (`e2e_oidc`, which needs `npm ci` in `tests/oidc-provider`).
+mod attribution; // who made the drift: the 8.9 audit log, clients by OIDC
 mod e2e_oidc;
 mod oidc;

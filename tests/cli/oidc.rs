@@ -15,16 +15,16 @@ use serde_json::{Value, json};
 
 use crate::common::{Case, root};
 
-const AUDIENCE: &str = "urn:camunda:api";
+pub(crate) const AUDIENCE: &str = "urn:camunda:api";
 
 /// A minimal issuer: discovery and keys, on a loopback port.
-struct Issuer {
-    url: String,
-    runtime: tokio::runtime::Runtime,
+pub(crate) struct Issuer {
+    pub(crate) url: String,
+    pub(crate) runtime: tokio::runtime::Runtime,
 }
 
 impl Issuer {
-    fn start() -> Issuer {
+    pub(crate) fn start() -> Issuer {
         let (runtime, listener, url) = crate::fixtures::loopback(1);
         let jwks = std::fs::read_to_string(root().join("tests/fixtures/oidc/jwks.json")).unwrap();
         let issuer = url.clone();
@@ -77,7 +77,7 @@ impl Issuer {
         Issuer { url, runtime }
     }
 
-    fn token(&self, claims: Value) -> String {
+    pub(crate) fn token(&self, claims: Value) -> String {
         sign(&self.url, claims)
     }
 }
@@ -132,7 +132,7 @@ fn client_credentials(issuer: &str, form: &str) -> (u16, String) {
     )
 }
 
-fn call(
+pub(crate) fn call(
     runtime: &tokio::runtime::Runtime,
     base: &str,
     method: &str,

@@ -150,7 +150,9 @@ impl Api {
 
     pub(super) fn create_authorization(&self, body: &[u8], caller: &Caller) -> Result<Reply> {
         let record = self.authorization_request(body)?;
-        let key = self.write(|store| self.engine.create_authorization(store, caller, record))?;
+        let key = self.write(caller, |store| {
+            self.engine.create_authorization(store, caller, record)
+        })?;
         Ok(Reply::json(
             201,
             json!({"authorizationKey": key.to_string()}),
@@ -165,13 +167,17 @@ impl Api {
     ) -> Result<Reply> {
         let key = Self::parse_key(key)?;
         let record = self.authorization_request(body)?;
-        self.write(|store| self.engine.update_authorization(store, caller, key, record))?;
+        self.write(caller, |store| {
+            self.engine.update_authorization(store, caller, key, record)
+        })?;
         Ok(Reply::no_content())
     }
 
     pub(super) fn delete_authorization(&self, key: &str, caller: &Caller) -> Result<Reply> {
         let key = Self::parse_key(key)?;
-        self.write(|store| self.engine.delete_authorization(store, caller, key))?;
+        self.write(caller, |store| {
+            self.engine.delete_authorization(store, caller, key)
+        })?;
         Ok(Reply::no_content())
     }
 
@@ -256,7 +262,7 @@ impl Api {
                 .collect::<Vec<_>>()
         });
         let mut result = query.run(items, version);
-        result["authorizationsEnabled"] = json!(!matches!(caller, Caller::Unchecked));
+        result["authorizationsEnabled"] = json!(caller.checked());
         Ok(Reply::read(result))
     }
 }

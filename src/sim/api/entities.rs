@@ -60,7 +60,7 @@ impl Api {
         };
         let name = v.required("name", name);
         v.finish()?;
-        let entity = self.write(|store| {
+        let entity = self.write(caller, |store| {
             self.engine
                 .create_entity(store, caller, relation, &id, &name, &description)
         })?;
@@ -89,7 +89,7 @@ impl Api {
         v.finish()?;
         // 8.9: a missing description clears it (full replace).
         let description = description.unwrap_or_default();
-        let entity = self.write(|store| {
+        let entity = self.write(caller, |store| {
             self.engine
                 .update_entity(store, caller, relation, id, &name, &description)
         })?;

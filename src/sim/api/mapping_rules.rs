@@ -31,7 +31,7 @@ impl Api {
         let claim_value = v.required("claimValue", claim_value);
         let name = v.required("name", name);
         v.finish()?;
-        let rule = self.write(|store| {
+        let rule = self.write(caller, |store| {
             self.engine
                 .create_mapping_rule(store, caller, &id, &name, &claim_name, &claim_value)
         })?;
@@ -53,7 +53,7 @@ impl Api {
         let claim_value = v.required("claimValue", claim_value);
         let name = v.required("name", name);
         v.finish()?;
-        let rule = self.write(|store| {
+        let rule = self.write(caller, |store| {
             self.engine
                 .update_mapping_rule(store, caller, id, &name, &claim_name, &claim_value)
         })?;

@@ -74,7 +74,7 @@ impl Api {
             entity_type,
             entity_id: member.to_owned(),
         };
-        self.write(|store| {
+        self.write(caller, |store| {
             if add {
                 self.engine.add_member(store, caller, row)
             } else {

@@ -5,6 +5,7 @@
 //! This file routes; each resource has its own file, and `json` shapes the
 //! responses.
 
+mod audit_logs;
 mod authorizations;
 mod entities;
 mod json;
@@ -17,6 +18,7 @@ use serde_json::Value;
 
 use crate::model::catalogue::{CamundaVersion, ResourceType};
 use crate::sim::access::{Caller, Identity, Readable};
+use crate::sim::audit::Actor;
 use crate::sim::cluster::Cluster;
 use crate::sim::engine::{Engine, Outcome, Rejection};
 use crate::sim::request::{IdRules, Violations};
@@ -163,6 +165,14 @@ impl Api {
             }
             ("POST", ["setup", "user"]) => ("/setup/user", self.setup_user(body)),
 
+            // The audit log is new in 8.9; on 8.8 these are unknown routes.
+            ("POST", ["audit-logs", "search"]) if self.version() >= CamundaVersion::V8_9 => {
+                ("/audit-logs/search", self.search_audit_logs(body, caller))
+            }
+            ("GET", ["audit-logs", key]) if self.version() >= CamundaVersion::V8_9 => {
+                ("/audit-logs/{auditLogKey}", self.get_audit_log(key, caller))
+            }
+
             ("POST", ["authorizations"]) => {
                 ("/authorizations", self.create_authorization(body, caller))
             }
@@ -200,8 +210,10 @@ impl Api {
             ),
             ("DELETE", ["mapping-rules", id]) => (
                 "/mapping-rules/{mappingRuleId}",
-                self.write(|store| self.engine.delete_mapping_rule(store, caller, id))
-                    .map(|()| Reply::no_content()),
+                self.write(caller, |store| {
+                    self.engine.delete_mapping_rule(store, caller, id)
+                })
+                .map(|()| Reply::no_content()),
             ),
 
             ("POST", ["users"]) => ("/users", self.create_user(body, caller)),
@@ -210,7 +222,7 @@ impl Api {
             ("PUT", ["users", id]) => ("/users/{username}", self.update_user(id, body, caller)),
             ("DELETE", ["users", id]) => (
                 "/users/{username}",
-                self.write(|store| self.engine.delete_user(store, caller, id))
+                self.write(caller, |store| self.engine.delete_user(store, caller, id))
                     .map(|()| Reply::no_content()),
             ),
 
@@ -232,8 +244,10 @@ impl Api {
             ),
             ("DELETE", [kind, id]) if let Some(relation) = relation_of(kind) => (
                 template_for(relation, "/{id}"),
-                self.write(|store| self.engine.delete_entity(store, caller, relation, id))
-                    .map(|()| Reply::no_content()),
+                self.write(caller, |store| {
+                    self.engine.delete_entity(store, caller, relation, id)
+                })
+                .map(|()| Reply::no_content()),
             ),
             ("POST", [kind, id, members, "search"])
                 if let (Some(relation), Some(entity_type)) =
@@ -267,9 +281,14 @@ impl Api {
         (format!("{method} /v2{template}"), result)
     }
 
-    /// Runs an engine command against the primary store.
-    fn write<T>(&self, command: impl FnOnce(&mut Store) -> Outcome<T>) -> Result<T> {
-        self.cluster.write(command)
+    /// Runs an engine command of `caller` against the primary store (the
+    /// caller is the actor of the audit log's entries).
+    fn write<T>(
+        &self,
+        caller: &Caller,
+        command: impl FnOnce(&mut Store) -> Outcome<T>,
+    ) -> Result<T> {
+        self.cluster.write(Actor::of(caller).as_ref(), command)
     }
 
     /// Which resources of a type the caller may read, on both stores.

@@ -33,7 +33,7 @@ impl Api {
         let password = v.required("password", password);
         v.email(email.as_deref());
         v.finish()?;
-        let user = self.write(|store| {
+        let user = self.write(caller, |store| {
             let (mut mutations, user) = self.engine.create_user(
                 store,
                 caller,
@@ -95,7 +95,7 @@ impl Api {
             .and_then(|b| b["username"].as_str())
             .unwrap_or_default()
             .to_owned();
-        self.write(|store| {
+        self.write(&Caller::Unchecked, |store| {
             self.engine.add_member(
                 store,
                 &Caller::Unchecked,
@@ -123,7 +123,7 @@ impl Api {
         let mut v = self.violations();
         v.email(email.as_deref());
         v.finish()?;
-        let user = self.write(|store| {
+        let user = self.write(caller, |store| {
             self.engine.update_user(
                 store,
                 caller,
