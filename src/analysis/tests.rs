@@ -9,7 +9,7 @@ use crate::model::state::{
     ResourceSelector,
 };
 
-fn grant(s: &mut AccessState, owner: Principal, rt: R, id: &str, permissions: &[P]) {
+pub(super) fn grant(s: &mut AccessState, owner: Principal, rt: R, id: &str, permissions: &[P]) {
     s.grant(
         AuthorizationTuple {
             owner,
@@ -20,11 +20,11 @@ fn grant(s: &mut AccessState, owner: Principal, rt: R, id: &str, permissions: &[
     );
 }
 
-fn member(s: &mut AccessState, container: Container, member: Principal) {
+pub(super) fn member(s: &mut AccessState, container: Container, member: Principal) {
     s.memberships.insert(Membership { container, member });
 }
 
-fn rule(s: &mut AccessState, id: &str, claim: &str, value: &str) {
+pub(super) fn rule(s: &mut AccessState, id: &str, claim: &str, value: &str) {
     s.mapping_rules.insert(
         id.into(),
         MappingRule {
@@ -35,7 +35,7 @@ fn rule(s: &mut AccessState, id: &str, claim: &str, value: &str) {
     );
 }
 
-fn client(id: &str) -> Principal {
+pub(super) fn client(id: &str) -> Principal {
     Principal::Client(id.into())
 }
 

@@ -29,6 +29,13 @@ pub struct WhoCanArgs {
 
 /// Lists the holders.
 pub(super) fn run(args: &WhoCanArgs, settings: &Settings, shell: &Shell) -> Result<Status> {
+    // IDs hold no `:`, so TYPE:ID:PERMISSION (as `explain --check` takes
+    // it) is recognised and answered with the right form.
+    if let [rt, id, permission] = args.resource.split(':').collect::<Vec<_>>().as_slice() {
+        return Err(Error::Usage(format!(
+            "who-can takes the resource and the permission as two arguments: who-can {rt}:{id} {permission} [PATH...]"
+        )));
+    }
     let check = Check::of(&args.resource, &args.permission).map_err(|e| Error::Usage(e.0))?;
     let (state, source) = load_state(&args.state, settings, shell)?;
     supported(&check, &source)?;

@@ -397,3 +397,16 @@ fn a_mistyped_principal_is_named_with_the_closest_one() {
         .stdout_has("Note: role:nope is not in the files: it holds nothing there")
         .run();
 }
+
+#[test]
+fn who_can_given_the_check_form_says_how_to_write_it() {
+    repo()
+        .args([
+            "who-can",
+            "PROCESS_DEFINITION:order-fulfilment:UPDATE_PROCESS_INSTANCE",
+            "examples/quickstart",
+        ])
+        .code(1)
+        .stderr_has("who-can takes the resource and the permission as two arguments: who-can PROCESS_DEFINITION:order-fulfilment UPDATE_PROCESS_INSTANCE [PATH...]")
+        .run();
+}

@@ -1,38 +1,9 @@
 //! Each built-in rule both ways, levels, and what counts as introduced.
 
 use super::*;
+// The state builders of the analysis' own tests.
+use crate::analysis::tests::{client, grant, member, rule as mapping_rule};
 use crate::model::catalogue::{PermissionType as P, ResourceType as R};
-use crate::model::state::{AuthorizationTuple, MappingRule, Membership};
-
-fn grant(s: &mut AccessState, owner: Principal, rt: R, id: &str, permissions: &[P]) {
-    s.grant(
-        AuthorizationTuple {
-            owner,
-            resource_type: rt,
-            resource: ResourceSelector::Id(id.to_owned()),
-        },
-        permissions.iter().copied(),
-    );
-}
-
-fn member(s: &mut AccessState, container: Container, member: Principal) {
-    s.memberships.insert(Membership { container, member });
-}
-
-fn mapping_rule(s: &mut AccessState, id: &str, claim: &str, value: &str) {
-    s.mapping_rules.insert(
-        id.into(),
-        MappingRule {
-            name: id.to_owned(),
-            claim_name: claim.to_owned(),
-            claim_value: value.to_owned(),
-        },
-    );
-}
-
-fn client(id: &str) -> Principal {
-    Principal::Client(id.into())
-}
 
 fn user(id: &str) -> Principal {
     Principal::User(id.into())
