@@ -39,5 +39,6 @@ pub fn declaring(state: &AccessState) -> Desired {
         unset_passwords: Vec::new(),
         lifecycles: Default::default(),
         authorization_lifecycles: Default::default(),
+        moves: Vec::new(),
     }
 }

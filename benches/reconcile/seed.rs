@@ -307,6 +307,7 @@ pub(crate) fn model_pair(n: usize) -> (AccessState, Desired) {
         unset_passwords: Vec::new(),
         lifecycles: Default::default(),
         authorization_lifecycles: Default::default(),
+        moves: Vec::new(),
     };
     (live, desired)
 }

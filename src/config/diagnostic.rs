@@ -73,6 +73,7 @@ codes! {
     InvalidProtect = "invalid-protect", Error, "A `policy.protect` entry is not `kind:id` with kind group, role, tenant, mapping-rule, user or client.";
     UnknownRule = "unknown-rule", Error, "`policy.rules` names a rule that does not exist (see the rule IDs in the README).";
     InvalidRuleLevel = "invalid-rule-level", Error, "A `policy.rules` level is not `deny`, `warn` or `allow`.";
+    InvalidMoved = "invalid-moved", Error, "A `moved:` entry is not `from`/`to` of one kind (group, role, tenant, mapping-rule), names a declared old object or an undeclared new one, or moves an object twice.";
     // Entities
     InvalidId = "invalid-id", Error, "An ID breaks Camunda's ID rules (pattern `^[a-zA-Z0-9_~@.+-]+$`, at most 256 characters, not `*`).";
     InvalidTenantId = "invalid-tenant-id", Error, "A tenant ID breaks Camunda's rules (letters, digits, `_`, `.`, `-`, at most 31 characters, or `<default>`).";

@@ -90,6 +90,10 @@ pub struct RawFile {
     /// Authorizations of owners declared nowhere else.
     #[serde(default)]
     pub authorizations: Vec<RawAuthorization>,
+    /// Renames: the object `from` becomes the declared object `to`, keeping
+    /// its members and memberships, then `from` is deleted.
+    #[serde(default)]
+    pub moved: Vec<RawMoved>,
 }
 
 /// The top-level keys, in the order of the format.
@@ -103,6 +107,7 @@ const FILE_KEYS: &[&str] = &[
     "clients",
     "users",
     "authorizations",
+    "moved",
 ];
 
 impl<'de> Deserialize<'de> for RawFile {
@@ -141,6 +146,7 @@ impl<'de> Deserialize<'de> for RawFile {
                         "clients" => file.clients = map.next_value()?,
                         "users" => file.users = map.next_value()?,
                         "authorizations" => file.authorizations = map.next_value()?,
+                        "moved" => file.moved = map.next_value()?,
                         _ => return Err(A::Error::unknown_field(&key, FILE_KEYS)),
                     }
                     seen.push(key);
@@ -586,6 +592,37 @@ name_schema!(
         .map(|l| l.as_str())
         .collect()
 );
+
+/// A `moved:` entry.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(rename = "Moved")]
+pub struct RawMoved {
+    /// The old object, as `kind:id` (kinds: group, role, tenant,
+    /// mapping-rule); declared nowhere.
+    #[schemars(required, with = "MovedRef")]
+    pub from: Option<Text>,
+    /// The new object, as `kind:id` of the same kind; declared in the files.
+    #[schemars(required, with = "MovedRef")]
+    pub to: Option<Text>,
+}
+
+/// `kind:id` in `moved:`.
+struct MovedRef;
+
+impl JsonSchema for MovedRef {
+    fn schema_name() -> Cow<'static, str> {
+        "MovedRef".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "description": "A group, role, tenant or mapping rule, as kind:id.",
+            "pattern": "^(group|role|tenant|mapping-rule):.+$"
+        })
+    }
+}
 
 /// `kind:id` in `policy.protect`.
 struct ProtectRef;

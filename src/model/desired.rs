@@ -46,6 +46,18 @@ pub struct Desired {
         serialize_with = "crate::model::state::as_pairs"
     )]
     pub authorization_lifecycles: BTreeMap<crate::model::state::AuthorizationTuple, Lifecycle>,
+    /// Renames (`moved:`): each old object becomes the declared new one.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub moves: Vec<Move>,
+}
+
+/// A `moved:` entry: `from` (declared nowhere) becomes `to` (declared).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Move {
+    /// The old object.
+    pub from: Referenced,
+    /// The new object, of the same kind.
+    pub to: Referenced,
 }
 
 /// A user's `password: ${env:NAME}` (or `${secret:NAME}`) whose variable is

@@ -7,7 +7,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::model::catalogue::PermissionType;
-use crate::model::desired::Lifecycle;
+use crate::model::desired::{Lifecycle, Move};
 pub use crate::model::entity::{Entity, EntityKind, EntityRef};
 use crate::model::state::{AuthorizationTuple, Membership};
 
@@ -246,6 +246,8 @@ pub struct Plan {
     /// Differences of `observe` and existing `create-only` objects, not
     /// acted on.
     pub held_back: Vec<HeldBack>,
+    /// The renames (`moved:`) this plan carries out.
+    pub moved: Vec<Move>,
 }
 
 impl Plan {

@@ -6,8 +6,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::catalogue::{BUILT_IN_ROLES, DEFAULT_TENANT};
-use crate::model::desired::Lifecycle;
 use crate::model::desired::{Desired, Kind, MembersMode, Referenced};
+use crate::model::desired::{Lifecycle, Move};
 use crate::model::entity::{Entity, EntityKind, EntityRef};
 use crate::model::state::{
     AccessState, AuthorizationTuple, Container, Grant, Membership, Principal, ResourceSelector,
@@ -102,6 +102,7 @@ impl<'a> Planner<'a> {
         self.entities(&mut plan);
         self.memberships(&mut plan);
         self.authorizations(&mut plan);
+        self.moves(&mut plan);
         self.cascades(&mut plan);
         self.lifecycles(&mut plan);
         plan.changes.sort();
@@ -110,6 +111,86 @@ impl<'a> Planner<'a> {
         plan.held_back.sort();
         plan.held_back.dedup();
         plan
+    }
+
+    /// Renames (`moved:`): the old object's memberships that the files
+    /// would not take away are given to the new one, and the old one is
+    /// deleted (whatever `prune` says). Make before break in
+    /// [`crate::plan::Order`] runs every grant before the deletion.
+    fn moves(&self, plan: &mut Plan) {
+        for Move { from, to } in &self.desired.moves {
+            if !self.exists(from) {
+                continue;
+            }
+            let entity = match from {
+                Referenced::Container(c) => container_ref(c),
+                Referenced::Principal(Principal::MappingRule(m)) => {
+                    EntityRef::MappingRule(m.clone())
+                }
+                Referenced::Principal(_) => continue,
+            };
+            plan.moved.push(Move {
+                from: from.clone(),
+                to: to.clone(),
+            });
+            let copies = self.copies(from, to);
+            plan.changes
+                .extend(copies.into_iter().map(Change::AddMember));
+            let planned = plan
+                .changes
+                .iter()
+                .any(|c| matches!(c, Change::Delete { entity: e, .. } if *e == entity));
+            if !planned {
+                match from {
+                    Referenced::Container(c) => self.delete_container(plan, entity.clone(), c),
+                    Referenced::Principal(_) => plan.changes.push(Change::Delete {
+                        entity: entity.clone(),
+                        cascade: Vec::new(),
+                    }),
+                }
+            }
+            let old = referenced_principal(from);
+            plan.unmanaged.retain(|u| match u {
+                Unmanaged::Entity { kind, id } => entity != kind.with_id(id.as_str()),
+                Unmanaged::Membership { membership: m } => {
+                    Referenced::Container(m.container.clone()) != *from
+                        && Some(&m.member) != old.as_ref()
+                }
+                Unmanaged::Authorization { tuple } => Some(&tuple.owner) != old.as_ref(),
+            });
+        }
+    }
+
+    /// The memberships of `from` to give `to`: its members, where `to`'s
+    /// members are additive, and the containers it is in, where the files
+    /// do not list that container's members (undeclared, additive, built
+    /// in). What the files list is planned anyway.
+    fn copies(&self, from: &Referenced, to: &Referenced) -> Vec<Membership> {
+        let additive =
+            |c: &Container| self.desired.containers.get(c) != Some(&MembersMode::Authoritative);
+        let mut copies = Vec::new();
+        if let (Referenced::Container(old), Referenced::Container(new)) = (from, to)
+            && additive(new)
+        {
+            for m in self.live.memberships.iter().filter(|m| m.container == *old) {
+                copies.push(Membership {
+                    container: new.clone(),
+                    member: m.member.clone(),
+                });
+            }
+        }
+        if let (Some(old), Some(new)) = (referenced_principal(from), referenced_principal(to)) {
+            for m in self.live.memberships.iter().filter(|m| m.member == old) {
+                if additive(&m.container) {
+                    copies.push(Membership {
+                        container: m.container.clone(),
+                        member: new.clone(),
+                    });
+                }
+            }
+        }
+        copies.retain(|m| !self.live.memberships.contains(m));
+        copies
     }
 
     /// Moves the changes that write an `observe` object, or a `create-only`
@@ -723,5 +804,24 @@ fn referenced(principal: &Principal) -> Referenced {
         Principal::Group(g) => Referenced::Container(Container::Group(g.clone())),
         Principal::Role(r) => Referenced::Container(Container::Role(r.clone())),
         other => Referenced::Principal(other.clone()),
+    }
+}
+
+/// An object as a member: groups, roles and mapping rules (tenants are
+/// members of nothing).
+fn referenced_principal(object: &Referenced) -> Option<Principal> {
+    match object {
+        Referenced::Container(Container::Group(g)) => Some(Principal::Group(g.clone())),
+        Referenced::Container(Container::Role(r)) => Some(Principal::Role(r.clone())),
+        Referenced::Container(Container::Tenant(_)) => None,
+        Referenced::Principal(p) => Some(p.clone()),
+    }
+}
+
+fn container_ref(c: &Container) -> EntityRef {
+    match c {
+        Container::Group(g) => EntityRef::Group(g.clone()),
+        Container::Role(r) => EntityRef::Role(r.clone()),
+        Container::Tenant(t) => EntityRef::Tenant(t.clone()),
     }
 }

@@ -267,6 +267,19 @@ pub struct PlanDocument {
     /// exist: not applied. Absent in documents of older versions.
     #[serde(default)]
     pub held_back: Vec<HeldBackEntry>,
+    /// Renames (`moved:`) the plan carries out, as `kind:id`; absent in
+    /// documents of older versions.
+    #[serde(default)]
+    pub moved: Vec<MovedEntry>,
+}
+
+/// A rename the plan carries out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct MovedEntry {
+    /// The old object, deleted last.
+    pub from: String,
+    /// The new object.
+    pub to: String,
 }
 
 impl PlanDocument {
@@ -287,6 +300,14 @@ impl PlanDocument {
             warnings: WarningEntry::all(review),
             violations: review.violations.clone(),
             held_back: plan.held_back.iter().map(HeldBackEntry::from).collect(),
+            moved: plan
+                .moved
+                .iter()
+                .map(|m| MovedEntry {
+                    from: m.from.to_string(),
+                    to: m.to.to_string(),
+                })
+                .collect(),
         }
     }
 }

@@ -60,6 +60,14 @@ pub enum Warning {
         /// The `policy.prune` entry that would delete them.
         prune: Kind,
     },
+    /// A renamed mapping rule keeps its claim pair: Camunda allows one rule
+    /// per pair, so the old rule goes before the new one comes.
+    RenameGap {
+        /// The old rule.
+        from: String,
+        /// The new rule.
+        to: String,
+    },
     /// An ID holds characters a reader cannot see or tell apart.
     SuspiciousId {
         /// The object.
@@ -85,6 +93,10 @@ impl std::fmt::Display for Warning {
                 f,
                 "{count} {what} in the cluster but not in the files stay in force (add `{prune}` to policy.prune to delete them)"
             ),
+            Warning::RenameGap { from, to } => write!(
+                f,
+                "{from} and {to} match the same claim, and Camunda allows one mapping rule per claim: {from} is deleted just before {to} is created, and tokens that match it lack what it brings between those two writes"
+            ),
             Warning::SuspiciousId { object, characters } => write!(
                 f,
                 "{object} has an ID with invisible or look-alike characters ({})",
@@ -102,6 +114,7 @@ impl Review {
         let mut warnings = protection_warnings(plan, live, desired);
         warnings.extend(not_pruned(plan));
         warnings.extend(suspicious_ids(plan));
+        warnings.extend(rename_gaps(plan, live, desired));
         let escalating = escalating_containers(&after);
         let violations = rules::violations(live, &after, &desired.policy);
         Review {
@@ -195,6 +208,31 @@ fn exists(target: &Referenced, live: &AccessState) -> bool {
 }
 
 /// Protected objects the files declare differently from the cluster, and
+/// Renamed mapping rules that keep their claim pair.
+fn rename_gaps(plan: &Plan, live: &AccessState, desired: &Desired) -> Vec<Warning> {
+    plan.moved
+        .iter()
+        .filter_map(|m| match (&m.from, &m.to) {
+            (
+                Referenced::Principal(Principal::MappingRule(old)),
+                Referenced::Principal(Principal::MappingRule(new)),
+            ) => {
+                let (old_rule, new_rule) = (
+                    live.mapping_rules.get(old)?,
+                    desired.state.mapping_rules.get(new)?,
+                );
+                let same = (&old_rule.claim_name, &old_rule.claim_value)
+                    == (&new_rule.claim_name, &new_rule.claim_value);
+                same.then(|| Warning::RenameGap {
+                    from: m.from.to_string(),
+                    to: m.to.to_string(),
+                })
+            }
+            _ => None,
+        })
+        .collect()
+}
+
 /// `protect` entries that name nothing.
 fn protection_warnings(plan: &Plan, live: &AccessState, desired: &Desired) -> Vec<Warning> {
     if desired.policy.protect.is_empty() {

@@ -307,6 +307,7 @@ fn server_applies(state: &AccessState, change: &Change) -> AccessState {
         changes: vec![change.clone()],
         unmanaged: Vec::new(),
         held_back: Vec::new(),
+        moved: Vec::new(),
     };
     diff::projected(state, &one)
 }

@@ -140,6 +140,12 @@ pub fn human(plan: &Plan, review: &Review, target: &str, color: bool) -> String 
             }
         }
     }
+    if !plan.moved.is_empty() {
+        out.push_str("\nRenames (moved:), make before break: the new object and its memberships first, the old one deleted last:\n");
+        for m in &plan.moved {
+            out.push_str(&format!("  {} -> {}\n", m.from, m.to));
+        }
+    }
     if !plan.held_back.is_empty() {
         out.push_str("\nNot applied (lifecycle):\n");
         for h in &plan.held_back {
@@ -350,6 +356,17 @@ pub fn markdown(plan: &Plan, review: &Review, target: &str) -> String {
         }
         out.push('\n');
     }
+    if !plan.moved.is_empty() {
+        out.push_str("**Renames** (the new object first, the old one deleted last):\n\n");
+        for m in &plan.moved {
+            out.push_str(&format!(
+                "- {} → {}\n",
+                code(&m.from.to_string()),
+                code(&m.to.to_string())
+            ));
+        }
+        out.push('\n');
+    }
     if !plan.held_back.is_empty() {
         out.push_str("**Not applied (lifecycle):**\n\n");
         for h in &plan.held_back {
@@ -464,6 +481,7 @@ mod tests {
             }],
             unmanaged: Vec::new(),
             held_back: Vec::new(),
+            moved: Vec::new(),
         }
     }
 

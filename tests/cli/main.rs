@@ -28,6 +28,7 @@ mod fidelity;
 mod hostile;
 mod human;
 mod lifecycle;
+mod moved;
 mod plan;
 mod rules;
 mod safety;

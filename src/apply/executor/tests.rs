@@ -196,6 +196,7 @@ fn a_failure_skips_its_dependants_and_nothing_else() {
         changes: vec![group("a"), group("b"), member("a", "x"), member("b", "y")],
         unmanaged: Vec::new(),
         held_back: Vec::new(),
+        moved: Vec::new(),
     };
     let fake = Arc::new(Fake::default());
     fake.answers
@@ -224,6 +225,7 @@ fn unknown_outcomes_are_settled_by_the_servers_answers() {
         changes: vec![group("a"), member("a", "x")],
         unmanaged: Vec::new(),
         held_back: Vec::new(),
+        moved: Vec::new(),
     };
     let fake = Arc::new(Fake::default());
     {
@@ -272,6 +274,7 @@ fn a_first_attempt_conflict_on_an_authorization_not_found_is_a_failure() {
         }],
         unmanaged: Vec::new(),
         held_back: Vec::new(),
+        moved: Vec::new(),
     };
     let fake = Arc::new(Fake::default());
     fake.answers
@@ -319,6 +322,7 @@ fn parallelism_is_a_ceiling() {
         changes,
         unmanaged: Vec::new(),
         held_back: Vec::new(),
+        moved: Vec::new(),
     };
     let fake = Arc::new(Fake::default());
     let rt = tokio::runtime::Builder::new_multi_thread()

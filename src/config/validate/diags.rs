@@ -217,6 +217,11 @@ pub(super) fn unknown_rule(loc: Loc, rule: &str, suggestion: Option<&str>) -> Di
     .help(help)
 }
 
+pub(super) fn invalid_moved(loc: Loc, problem: &str) -> Diagnostic {
+    Diagnostic::new(Code::InvalidMoved, loc, format!("this move {problem}"))
+        .help("write `- from: group:old-id` and `to: group:new-id` (kinds: group, role, tenant, mapping-rule), declare the object under its new ID only")
+}
+
 pub(super) fn invalid_rule_level(loc: Loc, rule: &str, level: &str) -> Diagnostic {
     Diagnostic::new(
         Code::InvalidRuleLevel,

@@ -25,7 +25,9 @@ use crate::config::interpolate::Variables;
 use crate::config::raw::{RawFile, Sp};
 use crate::config::source::{FileId, Loc, Sources};
 use crate::model::catalogue::{BUILT_IN_ROLES, CamundaVersion};
-use crate::model::desired::{Desired, Lifecycle, MembersMode, Policy, Referenced, UnsetPassword};
+use crate::model::desired::{
+    Desired, Lifecycle, MembersMode, Move, Policy, Referenced, UnsetPassword,
+};
 use crate::model::state::{AccessState, AuthorizationTuple, Container, Membership, Principal};
 
 use members::Side;
@@ -50,6 +52,7 @@ pub(crate) struct Validator<'a> {
     unset_passwords: Vec<UnsetPassword>,
     lifecycles: BTreeMap<Referenced, Lifecycle>,
     authorization_lifecycles: BTreeMap<AuthorizationTuple, Lifecycle>,
+    moves: Vec<(Move, Loc)>,
 }
 
 /// The kinds of declared entity, for duplicate detection.
@@ -97,6 +100,7 @@ impl<'a> Validator<'a> {
             unset_passwords: Vec::new(),
             lifecycles: BTreeMap::new(),
             authorization_lifecycles: BTreeMap::new(),
+            moves: Vec::new(),
         }
     }
 
@@ -111,6 +115,11 @@ impl<'a> Validator<'a> {
         for (file, raw) in files {
             self.relate(*file, raw);
         }
+        for (file, raw) in files {
+            for entry in &raw.moved {
+                self.moved(*file, entry);
+            }
+        }
         self.check_references();
         let references = self.resolve_references();
         let desired = Desired {
@@ -123,6 +132,7 @@ impl<'a> Validator<'a> {
             unset_passwords: self.unset_passwords,
             lifecycles: self.lifecycles,
             authorization_lifecycles: self.authorization_lifecycles,
+            moves: self.moves.into_iter().map(|(m, _)| m).collect(),
         };
         (desired, self.diagnostics)
     }

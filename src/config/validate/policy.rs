@@ -1,11 +1,11 @@
 //! The `policy` section: what may be pruned, what is protected, and the
 //! levels of the guardrail rules.
 
-use crate::config::raw::{RawPolicy, Sp};
+use crate::config::raw::{RawMoved, RawPolicy, Sp};
 use crate::config::source::FileId;
 use crate::config::validate::suggest::closest;
-use crate::config::validate::{Validator, diags};
-use crate::model::desired::{Kind, Policy, Referenced};
+use crate::config::validate::{EntityKind, Validator, diags};
+use crate::model::desired::{Kind, Move, Policy, Referenced};
 use crate::model::ids::{
     check_id_addressable as check_id, check_tenant_id_addressable as check_tenant_id,
 };
@@ -75,6 +75,116 @@ impl Validator<'_> {
             }
         }
         self.policy = Some((result, loc));
+    }
+}
+
+impl Validator<'_> {
+    /// A `moved:` entry: both ends `kind:id` of one movable kind, the old
+    /// one declared nowhere, the new one declared, each old one once.
+    pub(super) fn moved(&mut self, file: FileId, entry: &RawMoved) {
+        let (Some(from), Some(to)) = (&entry.from, &entry.to) else {
+            let place = entry.from.as_ref().or(entry.to.as_ref());
+            let loc = place
+                .map(|t| self.loc(file, t))
+                .unwrap_or_else(|| self.sources.get(file).start(file));
+            self.push(diags::invalid_moved(loc, "needs both `from` and `to`"));
+            return;
+        };
+        let (Some(from_value), Some(to_value)) = (self.value(file, from), self.value(file, to))
+        else {
+            return;
+        };
+        let parsed = |text: &str| match parse_protect(text) {
+            Ok(Referenced::Principal(Principal::User(_) | Principal::Client(_))) => {
+                Err("names a user or client; only groups, roles, tenants and mapping rules move")
+            }
+            other => other,
+        };
+        let (old, new) = match (parsed(&from_value.text), parsed(&to_value.text)) {
+            (Err(reason), _) => {
+                self.push(diags::invalid_moved(
+                    from_value.loc,
+                    &format!("'{}' {reason}", from_value.text),
+                ));
+                return;
+            }
+            (_, Err(reason)) => {
+                self.push(diags::invalid_moved(
+                    to_value.loc,
+                    &format!("'{}' {reason}", to_value.text),
+                ));
+                return;
+            }
+            (Ok(old), Ok(new)) => (old, new),
+        };
+        let kind = |r: &Referenced| {
+            r.to_string()
+                .split(':')
+                .next()
+                .unwrap_or_default()
+                .to_owned()
+        };
+        if kind(&old) != kind(&new) {
+            self.push(diags::invalid_moved(
+                to_value.loc,
+                &format!("moves {old} to {new}, another kind"),
+            ));
+            return;
+        }
+        if old == new {
+            self.push(diags::invalid_moved(
+                to_value.loc,
+                &format!("moves {old} onto itself"),
+            ));
+            return;
+        }
+        if self.is_declared(&old) {
+            self.push(diags::invalid_moved(
+                from_value.loc,
+                &format!(
+                    "{old} is still declared; a moved object is declared under its new ID only"
+                ),
+            ));
+            return;
+        }
+        if !self.is_declared(&new) {
+            self.push(diags::invalid_moved(
+                to_value.loc,
+                &format!("{new} is not declared; declare the object under its new ID"),
+            ));
+            return;
+        }
+        if let Some((_, first)) = self
+            .moves
+            .iter()
+            .find(|(m, _)| m.from == old || m.to == new)
+        {
+            let first = *first;
+            self.push(
+                diags::invalid_moved(
+                    from_value.loc,
+                    "moves an object, or onto one, a second time",
+                )
+                .related(first, "first moved here"),
+            );
+            return;
+        }
+        self.moves
+            .push((Move { from: old, to: new }, from_value.loc));
+    }
+
+    /// Whether the files declare `object`.
+    fn is_declared(&self, object: &Referenced) -> bool {
+        let (kind, id) = match object {
+            Referenced::Container(Container::Group(g)) => (EntityKind::Group, g.as_str()),
+            Referenced::Container(Container::Role(r)) => (EntityKind::Role, r.as_str()),
+            Referenced::Container(Container::Tenant(t)) => (EntityKind::Tenant, t.as_str()),
+            Referenced::Principal(Principal::MappingRule(m)) => {
+                (EntityKind::MappingRule, m.as_str())
+            }
+            Referenced::Principal(_) => return false,
+        };
+        self.declared.contains_key(&(kind, id.to_owned()))
     }
 }
 

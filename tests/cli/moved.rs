@@ -1,0 +1,236 @@
+//! `moved:`: a group renamed keeps its members and memberships, the old ID
+//! is gone, and nobody loses a permission at any point of the apply.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::time::Duration;
+
+use camunda_access::analysis::{Analyzer, Subject};
+use camunda_access::live::{Auth, Client};
+use camunda_access::model::CamundaVersion;
+use camunda_access::model::state::{AccessState, Principal};
+use camunda_access::ops::{self, Session, apply::ApplyOptions};
+use camunda_access::plan::Order;
+use serde_json::json;
+
+use crate::common::Case;
+use crate::fixtures::{self, grant, group, send};
+
+const RENAMED: &str = "version: 1
+groups:
+  - id: finance              # was `old`
+    name: Finance
+    members-mode: additive
+    permissions:
+      - resource: PROCESS_DEFINITION
+        id: invoice
+        allow: [READ_PROCESS_DEFINITION]
+moved:
+  - from: group:old
+    to: group:finance
+";
+
+/// A group `old` made by hand: two clients in it, it in the built-in role
+/// `readonly-admin` and in an undeclared role, and a grant of its own.
+fn hand_made(base: &str) {
+    group(base, "old", "Old");
+    send(base, "PUT", "/v2/groups/old/clients/c1", None);
+    send(base, "PUT", "/v2/groups/old/clients/c2", None);
+    send(base, "PUT", "/v2/roles/readonly-admin/groups/old", None);
+    send(
+        base,
+        "POST",
+        "/v2/roles",
+        Some(json!({"roleId": "auditors", "name": "Auditors"})),
+    );
+    send(base, "PUT", "/v2/roles/auditors/groups/old", None);
+    grant(
+        base,
+        ("GROUP", "old"),
+        ("PROCESS_DEFINITION", "invoice"),
+        &["READ_PROCESS_DEFINITION"],
+    );
+}
+
+#[test]
+fn a_moved_group_keeps_its_members_and_memberships_and_the_old_id_is_gone() {
+    let sim = fixtures::sim(CamundaVersion::V8_8, 0);
+    let base = sim.url();
+    hand_made(&base);
+    let case = || Case::new().file("access.yaml", RENAMED).against(&base);
+    case()
+        .args(["plan"])
+        .code(0)
+        .stdout_has("Renames (moved:), make before break: the new object and its memberships first, the old one deleted last:\n  group:old -> group:finance\n")
+        .stdout_has("  + client:c1 in group:finance")
+        .stdout_has("  + group:finance in role:readonly-admin")
+        .stdout_has("  + group:finance in role:auditors")
+        .stdout_has("  - group old")
+        .run();
+    case().args(["apply", "--auto-approve"]).code(0).run();
+    let (status, _) = fixtures::call(&base, "GET", "/v2/groups/old", None);
+    assert_eq!(status, 404, "the old group is gone");
+    let clients = send(
+        &base,
+        "POST",
+        "/v2/groups/finance/clients/search",
+        Some(json!({})),
+    );
+    let ids: BTreeSet<&str> = clients["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["clientId"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, BTreeSet::from(["c1", "c2"]));
+    case()
+        .args(["plan", "--detailed-exitcode"])
+        .code(0)
+        .stdout_has("No changes.")
+        .run();
+}
+
+#[test]
+fn moved_entries_are_validated_at_their_place() {
+    Case::new()
+        .file(
+            "access.yaml",
+            "version: 1\ngroups:\n  - id: new\n  - id: old\nmoved:\n  - from: group:old\n    to: group:new\n  - from: role:x\n    to: group:new\n  - from: group:gone\n    to: group:nowhere\n",
+        )
+        .args(["validate", "."])
+        .code(1)
+        .stderr_has("this move group:old is still declared")
+        .stderr_has("access.yaml:6:11")
+        .stderr_has("this move moves role:x to group:new, another kind")
+        .stderr_has("this move group:nowhere is not declared; declare the object under its new ID")
+        .run();
+}
+
+/// What each client may do, as `TYPE:resource PERMISSION` lines.
+fn access_of_clients(state: &AccessState) -> BTreeMap<String, BTreeSet<String>> {
+    let analyzer = Analyzer::new(state);
+    ["c1", "c2"]
+        .into_iter()
+        .map(|c| {
+            let explained = analyzer.explain(&Subject::Principal {
+                principal: Principal::Client(c.into()),
+            });
+            let grants = explained
+                .grants()
+                .map(|(rt, resource, permission, _)| format!("{rt}:{resource} {permission}"))
+                .collect();
+            (c.to_owned(), grants)
+        })
+        .collect()
+}
+
+#[test]
+fn nobody_loses_a_permission_at_any_point_of_a_rename() {
+    let sim = fixtures::sim(CamundaVersion::V8_8, 0);
+    let base = sim.url();
+    hand_made(&base);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("access.yaml"), RENAMED).unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let client = Arc::new(Client::new(&base, Auth::None).unwrap());
+    let live = rt.block_on(ops::read(&client, 8)).unwrap();
+    let before = access_of_clients(&live.state);
+    assert!(before["c1"].contains("PROCESS_DEFINITION:invoice READ_PROCESS_DEFINITION"));
+    let desired = camunda_access::config::load(
+        &[dir.path().to_owned()],
+        CamundaVersion::V8_8,
+        &camunda_access::config::Variables::default(),
+    )
+    .desired
+    .expect("valid");
+    let session = Session::planned(live, desired);
+    let order = Order::new(&session.plan, &session.live.state);
+    let options = ApplyOptions {
+        parallelism: 1,
+        read_parallelism: 8,
+        wait: Some(Duration::from_secs(10)),
+    };
+    let mut seen = Vec::new();
+    let report = rt.block_on(ops::apply::apply(
+        client.clone(),
+        &session,
+        &order,
+        options,
+        Arc::new(AtomicBool::new(false)),
+        |i, _| {
+            // Read the cluster between writes, from a thread of its own.
+            let base = base.clone();
+            let now = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap();
+                let client = Arc::new(Client::new(&base, Auth::None).unwrap());
+                rt.block_on(ops::read(&client, 8)).unwrap().state
+            })
+            .join()
+            .unwrap();
+            seen.push((i, access_of_clients(&now)));
+        },
+    ));
+    assert!(report.outcomes.iter().all(|o| o.is_done()), "{report:?}");
+    assert_eq!(seen.len(), session.plan.changes.len());
+    for (i, access) in &seen {
+        for (c, had) in &before {
+            let lost: Vec<&String> = had.difference(&access[c]).collect();
+            assert!(
+                lost.is_empty(),
+                "after {} client {c} lost {lost:?}",
+                session.plan.changes[*i]
+            );
+        }
+    }
+}
+
+#[test]
+fn a_renamed_mapping_rule_with_the_same_claim_is_told_of_its_gap() {
+    let sim = fixtures::sim(CamundaVersion::V8_8, 0);
+    let base = sim.url();
+    send(
+        &base,
+        "POST",
+        "/v2/mapping-rules",
+        Some(
+            json!({"mappingRuleId": "staff", "name": "Staff", "claimName": "groups", "claimValue": "staff"}),
+        ),
+    );
+    send(
+        &base,
+        "PUT",
+        "/v2/roles/readonly-admin/mapping-rules/staff",
+        None,
+    );
+    let files = "version: 1
+mapping-rules:
+  - id: all-staff
+    claim: groups
+    value: staff
+roles:
+  - id: readonly-admin
+    members:
+      mapping-rules: [all-staff]
+    members-mode: additive
+moved:
+  - from: mapping-rule:staff
+    to: mapping-rule:all-staff
+";
+    let case = || Case::new().file("access.yaml", files).against(&base);
+    case()
+        .args(["plan"])
+        .code(0)
+        .stdout_has("mapping-rule:staff and mapping-rule:all-staff match the same claim, and Camunda allows one mapping rule per claim: mapping-rule:staff is deleted just before mapping-rule:all-staff is created")
+        .run();
+    case().args(["apply", "--auto-approve"]).code(0).run();
+    case().args(["plan", "--detailed-exitcode"]).code(0).run();
+    let (status, _) = fixtures::call(&base, "GET", "/v2/mapping-rules/staff", None);
+    assert_eq!(status, 404);
+}
