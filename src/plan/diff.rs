@@ -210,6 +210,44 @@ impl<'a> Planner<'a> {
                 None => plan.changes.push(change),
             }
         }
+        // A rename whose carried membership is held back keeps its old
+        // object: deleting it would take that access away.
+        for m in &plan.moved {
+            let Some(new) = referenced_principal(&m.to) else {
+                continue;
+            };
+            let to_container = match &m.to {
+                Referenced::Container(c) => Some(c),
+                Referenced::Principal(_) => None,
+            };
+            let blocked = plan.held_back.iter().find(|h| match &h.change {
+                Change::AddMember(edge) => {
+                    edge.member == new || Some(&edge.container) == to_container
+                }
+                _ => false,
+            });
+            let Some(blocked) = blocked.cloned() else {
+                continue;
+            };
+            let old = referenced_principal(&m.from);
+            let (held, kept): (Vec<Change>, Vec<Change>) = std::mem::take(&mut plan.changes)
+                .into_iter()
+                .partition(|c| match c {
+                    Change::Delete { entity, .. } => {
+                        entity.container().map(Referenced::Container) == Some(m.from.clone())
+                            || entity.principal() == old
+                                && matches!(m.from, Referenced::Principal(_))
+                    }
+                    _ => false,
+                });
+            plan.changes = kept;
+            plan.held_back
+                .extend(held.into_iter().map(|change| HeldBack {
+                    change,
+                    object: blocked.object.clone(),
+                    lifecycle: blocked.lifecycle,
+                }));
+        }
     }
 
     /// The object whose lifecycle holds `change` back, if any: the entity

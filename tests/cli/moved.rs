@@ -234,3 +234,35 @@ moved:
     let (status, _) = fixtures::call(&base, "GET", "/v2/mapping-rules/staff", None);
     assert_eq!(status, 404);
 }
+
+#[test]
+fn a_rename_that_cannot_carry_a_membership_keeps_the_old_object() {
+    let sim = fixtures::sim(CamundaVersion::V8_8, 0);
+    let base = sim.url();
+    group(&base, "old", "Old");
+    send(&base, "PUT", "/v2/roles/admin/groups/old", None);
+    // `admin` is observed: the tool may not add the new group to it.
+    let files = "version: 1
+groups:
+  - id: ops
+roles:
+  - id: admin
+    lifecycle: observe
+moved:
+  - from: group:old
+    to: group:ops
+";
+    let case = || Case::new().file("access.yaml", files).against(&base);
+    case()
+        .args(["plan"])
+        .code(0)
+        .stdout_has("  + group:ops in role:admin  [observe role:admin]\n")
+        .stdout_has("  - group old  [observe role:admin]\n")
+        .run();
+    case().args(["apply", "--auto-approve"]).code(0).run();
+    let (status, _) = fixtures::call(&base, "GET", "/v2/groups/old", None);
+    assert_eq!(
+        status, 200,
+        "the old group keeps its access until admin can be given"
+    );
+}
