@@ -68,6 +68,16 @@ pub enum Warning {
         /// The new rule.
         to: String,
     },
+    /// A renamed object owned authorizations the files do not declare for
+    /// the new one: they go with the old one.
+    NotCarried {
+        /// The old object.
+        from: String,
+        /// The new object.
+        to: String,
+        /// The authorizations, as `TYPE:resource [PERMISSIONS]`.
+        authorizations: Vec<String>,
+    },
     /// An ID holds characters a reader cannot see or tell apart.
     SuspiciousId {
         /// The object.
@@ -97,6 +107,15 @@ impl std::fmt::Display for Warning {
                 f,
                 "{from} and {to} match the same claim, and Camunda allows one mapping rule per claim: {from} is deleted just before {to} is created, and tokens that match it lack what it brings between those two writes"
             ),
+            Warning::NotCarried {
+                from,
+                to,
+                authorizations,
+            } => write!(
+                f,
+                "{from} owns authorizations the files do not declare for {to}; they are deleted with {from}, not carried over (declare them under {to} to keep them): {}",
+                authorizations.join("; ")
+            ),
             Warning::SuspiciousId { object, characters } => write!(
                 f,
                 "{object} has an ID with invisible or look-alike characters ({})",
@@ -115,6 +134,7 @@ impl Review {
         warnings.extend(not_pruned(plan));
         warnings.extend(suspicious_ids(plan));
         warnings.extend(rename_gaps(plan, live, desired));
+        warnings.extend(not_carried(plan, live, desired));
         let escalating = escalating_containers(&after);
         let violations = rules::violations(live, &after, &desired.policy);
         Review {
@@ -208,6 +228,47 @@ fn exists(target: &Referenced, live: &AccessState) -> bool {
 }
 
 /// Protected objects the files declare differently from the cluster, and
+/// Authorizations of renamed objects that the new objects will not own.
+fn not_carried(plan: &Plan, live: &AccessState, desired: &Desired) -> Vec<Warning> {
+    let principal = |r: &Referenced| match r {
+        Referenced::Container(Container::Group(g)) => Some(Principal::Group(g.clone())),
+        Referenced::Container(Container::Role(r)) => Some(Principal::Role(r.clone())),
+        Referenced::Container(Container::Tenant(_)) => None,
+        Referenced::Principal(p) => Some(p.clone()),
+    };
+    plan.moved
+        .iter()
+        .filter_map(|m| {
+            let (old, new) = (principal(&m.from)?, principal(&m.to)?);
+            let lost: Vec<String> = live
+                .authorizations
+                .iter()
+                .filter(|(t, _)| t.owner == old)
+                .filter(|(t, grant)| {
+                    let as_new = crate::model::state::AuthorizationTuple {
+                        owner: new.clone(),
+                        ..(*t).clone()
+                    };
+                    desired
+                        .state
+                        .authorizations
+                        .get(&as_new)
+                        .is_none_or(|declared| !grant.permissions.is_subset(&declared.permissions))
+                })
+                .map(|(t, grant)| {
+                    let names: Vec<&str> = grant.permissions.iter().map(|p| p.as_str()).collect();
+                    format!("{}:{} [{}]", t.resource_type, t.resource, names.join(", "))
+                })
+                .collect();
+            (!lost.is_empty()).then(|| Warning::NotCarried {
+                from: m.from.to_string(),
+                to: m.to.to_string(),
+                authorizations: lost,
+            })
+        })
+        .collect()
+}
+
 /// Renamed mapping rules that keep their claim pair.
 fn rename_gaps(plan: &Plan, live: &AccessState, desired: &Desired) -> Vec<Warning> {
     plan.moved
