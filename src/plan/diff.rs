@@ -103,8 +103,12 @@ impl<'a> Planner<'a> {
         self.memberships(&mut plan);
         self.authorizations(&mut plan);
         self.moves(&mut plan);
-        self.cascades(&mut plan);
+        // Held back first, so what a deletion takes along is counted as
+        // Camunda will take it; then deletions that would take along what
+        // a lifecycle holds are held back too.
         self.lifecycles(&mut plan);
+        self.cascades(&mut plan);
+        self.held_cascades(&mut plan);
         plan.changes.sort();
         plan.changes.dedup();
         plan.unmanaged.sort();
@@ -211,19 +215,12 @@ impl<'a> Planner<'a> {
             }
         }
         // A rename whose carried membership is held back keeps its old
-        // object: deleting it would take that access away.
-        for m in &plan.moved {
-            let Some(new) = referenced_principal(&m.to) else {
-                continue;
-            };
-            let to_container = match &m.to {
-                Referenced::Container(c) => Some(c),
-                Referenced::Principal(_) => None,
-            };
+        // object, and the old object's memberships: removing them would
+        // take that access away.
+        for m in plan.moved.clone() {
+            let carried = self.copies(&m.from, &m.to);
             let blocked = plan.held_back.iter().find(|h| match &h.change {
-                Change::AddMember(edge) => {
-                    edge.member == new || Some(&edge.container) == to_container
-                }
+                Change::AddMember(edge) => carried.contains(edge),
                 _ => false,
             });
             let Some(blocked) = blocked.cloned() else {
@@ -234,9 +231,13 @@ impl<'a> Planner<'a> {
                 .into_iter()
                 .partition(|c| match c {
                     Change::Delete { entity, .. } => {
-                        entity.container().map(Referenced::Container) == Some(m.from.clone())
-                            || entity.principal() == old
-                                && matches!(m.from, Referenced::Principal(_))
+                        entity.container().map(Referenced::Container).as_ref() == Some(&m.from)
+                            || (matches!(m.from, Referenced::Principal(_))
+                                && entity.principal() == old)
+                    }
+                    Change::RemoveMember(edge) => {
+                        Some(&edge.member) == old.as_ref()
+                            || Referenced::Container(edge.container.clone()) == m.from
                     }
                     _ => false,
                 });
@@ -247,6 +248,34 @@ impl<'a> Planner<'a> {
                     object: blocked.object.clone(),
                     lifecycle: blocked.lifecycle,
                 }));
+        }
+    }
+
+    /// Holds back a deletion whose cascade would remove a membership that
+    /// a lifecycle holds (a pruned user in an observed group).
+    fn held_cascades(&self, plan: &mut Plan) {
+        let d = self.desired;
+        if d.lifecycles.is_empty() {
+            return;
+        }
+        for change in std::mem::take(&mut plan.changes) {
+            let holder = match &change {
+                Change::Delete { cascade, .. } => cascade.iter().find_map(|c| match c {
+                    Cascaded::Membership { membership } => {
+                        self.holder(&Change::RemoveMember(membership.clone()))
+                    }
+                    _ => None,
+                }),
+                _ => None,
+            };
+            match holder {
+                Some((object, lifecycle)) => plan.held_back.push(HeldBack {
+                    change,
+                    object,
+                    lifecycle,
+                }),
+                None => plan.changes.push(change),
+            }
         }
     }
 

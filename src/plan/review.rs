@@ -105,7 +105,7 @@ impl std::fmt::Display for Warning {
             ),
             Warning::RenameGap { from, to } => write!(
                 f,
-                "{from} and {to} match the same claim, and Camunda allows one mapping rule per claim: {from} is deleted just before {to} is created, and tokens that match it lack what it brings between those two writes"
+                "{from} and {to} match the same claim, and Camunda allows one mapping rule per claim: {from} is deleted before {to} is created, and tokens that match it lack what it brings until {to} and its memberships are in place"
             ),
             Warning::NotCarried {
                 from,

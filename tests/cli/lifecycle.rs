@@ -214,3 +214,28 @@ fn the_worked_example_adopts_a_bootstrapped_cluster_one_object_at_a_time() {
         .run();
     assert_eq!(writes(&base), before);
 }
+
+#[test]
+fn a_deletion_that_would_empty_an_observed_group_of_a_member_is_held_back() {
+    let sim = fixtures::sim(CamundaVersion::V8_8, 0);
+    let base = sim.url();
+    group(&base, "platform", "Platform");
+    fixtures::user(&base, "bob", "bob-pw-123456", "Bob", "bob@example.com");
+    send(&base, "PUT", "/v2/groups/platform/users/bob", None);
+    let files = "version: 1
+policy:
+  prune: [users]
+groups:
+  - id: platform
+    name: Platform
+    lifecycle: observe
+    members-mode: additive
+";
+    Case::new()
+        .file("access.yaml", files)
+        .against(&base)
+        .args(["plan"])
+        .code(0)
+        .stdout_has("  - user bob  [observe group:platform]\n")
+        .run();
+}

@@ -108,6 +108,17 @@ fn moved_entries_are_validated_at_their_place() {
         .stderr_has("this move moves role:x to group:new, another kind")
         .stderr_has("this move group:nowhere is not declared; declare the object under its new ID")
         .run();
+    Case::new()
+        .file(
+            "access.yaml",
+            "version: 1\npolicy:\n  protect: [group:kept]\ngroups:\n  - id: new\n  - id: admins\n  - id: other\nclients:\n  - id: c\n    groups: [gone]\nroles:\n  - id: ops\nmoved:\n  - from: role:admin\n    to: role:ops\n  - from: group:kept\n    to: group:admins\n  - from: group:gone\n    to: group:other\n",
+        )
+        .args(["validate", "."])
+        .code(1)
+        .stderr_has("names a built-in role or <default>, which are never renamed")
+        .stderr_has("renames group:kept, which policy.protect keeps from being changed or deleted")
+        .stderr_has("renames group:gone, which the files still refer to")
+        .run();
 }
 
 /// What each client may do, as `TYPE:resource PERMISSION` lines.
@@ -230,7 +241,7 @@ moved:
     case()
         .args(["plan"])
         .code(0)
-        .stdout_has("mapping-rule:staff and mapping-rule:all-staff match the same claim, and Camunda allows one mapping rule per claim: mapping-rule:staff is deleted just before mapping-rule:all-staff is created")
+        .stdout_has("mapping-rule:staff and mapping-rule:all-staff match the same claim, and Camunda allows one mapping rule per claim: mapping-rule:staff is deleted before mapping-rule:all-staff is created")
         .run();
     case().args(["apply", "--auto-approve"]).code(0).run();
     case().args(["plan", "--detailed-exitcode"]).code(0).run();

@@ -50,15 +50,21 @@ pub struct Violation {
     pub introduced: bool,
 }
 
-/// What breaks each rule in `state`: details by rule and principal. Rules
-/// at `allow` are not checked. Permissions that come through the built-in
+/// One finding's identity within a rule and principal: what (a resource
+/// and a permission, a claim, a grant) — the paths it comes through are
+/// kept apart, so a new path to what was already held is not new.
+type Key = (String, String);
+
+/// What breaks each rule in `state`, by rule and principal: each finding
+/// with how it comes about (paths, memberships, who else). Rules at
+/// `allow` are not checked. Permissions that come through the built-in
 /// role `admin` are left to `admin-membership` when it is at least as
 /// strict as the rule they would break (one violation, not three, for a
 /// new administrator).
 pub fn findings(
     state: &AccessState,
     policy: &Policy,
-) -> BTreeMap<(RuleId, Principal), BTreeSet<String>> {
+) -> BTreeMap<(RuleId, Principal), BTreeMap<Key, BTreeSet<String>>> {
     let skip = |rule| policy.level(rule) == Level::Allow;
     // `allow` on admin-membership accepts administrators: what the role
     // grants them is accepted with it.
@@ -67,12 +73,14 @@ pub fn findings(
     };
     let admin = Principal::Role(ADMIN.into());
     let analyzer = Analyzer::new(state);
-    let mut found: BTreeMap<(RuleId, Principal), BTreeSet<String>> = BTreeMap::new();
-    let mut add = |rule: RuleId, principal: &Principal, detail: String| {
-        found
+    let mut found: BTreeMap<(RuleId, Principal), BTreeMap<Key, BTreeSet<String>>> = BTreeMap::new();
+    let mut add = |rule: RuleId, principal: &Principal, key: Key, how: Option<String>| {
+        let hows = found
             .entry((rule, principal.clone()))
             .or_default()
-            .insert(detail);
+            .entry(key)
+            .or_default();
+        hows.extend(how);
     };
     let wants = |rule| !skip(rule);
     if wants(RuleId::AccessControlWrite) || wants(RuleId::ClientWildcardWrite) {
@@ -84,9 +92,6 @@ pub fn findings(
             let explanation = analyzer.explain(&Subject::Principal {
                 principal: principal.clone(),
             });
-            // (rule, path, resource) → permissions.
-            let mut grouped: BTreeMap<(RuleId, String, String), BTreeSet<PermissionType>> =
-                BTreeMap::new();
             for (rt, resource, permission, path) in explanation.grants() {
                 let rule = if ACCESS_CONTROL.contains(&rt) {
                     if is_read(permission) || !wants(RuleId::AccessControlWrite) {
@@ -105,29 +110,38 @@ pub fn findings(
                 if path.owner == admin && admin_covers(rule) {
                     continue;
                 }
-                grouped
-                    .entry((rule, path.to_string(), selector(rt, resource)))
-                    .or_default()
-                    .insert(permission);
-            }
-            for ((rule, path, resource), permissions) in grouped {
-                let names: Vec<&str> = permissions.iter().map(|p| p.as_str()).collect();
                 add(
                     rule,
                     &principal,
-                    format!("{resource} {} ({path})", names.join(", ")),
+                    (selector(rt, resource), permission.as_str().to_owned()),
+                    Some(path.to_string()),
                 );
             }
         }
     }
     if wants(RuleId::AdminMembership) {
+        // Camunda resolves a principal's groups and their roles: a member
+        // of a group in `admin` is an administrator too.
         let admin = Container::Role(ADMIN.into());
+        let key = || ("role admin".to_owned(), String::new());
         for m in state.memberships.iter().filter(|m| m.container == admin) {
             add(
                 RuleId::AdminMembership,
                 &m.member,
-                "member of role admin".to_owned(),
+                key(),
+                Some("direct".to_owned()),
             );
+            if let Principal::Group(g) = &m.member {
+                let group = Container::Group(g.clone());
+                for inner in state.memberships.iter().filter(|i| i.container == group) {
+                    add(
+                        RuleId::AdminMembership,
+                        &inner.member,
+                        key(),
+                        Some(format!("through group {g}")),
+                    );
+                }
+            }
         }
     }
     if wants(RuleId::UniversalClaim) {
@@ -141,7 +155,11 @@ pub fn findings(
                 add(
                     RuleId::UniversalClaim,
                     &Principal::MappingRule(id.clone()),
-                    format!("claim {}: {:?}", rule.claim_name, rule.claim_value),
+                    (
+                        format!("claim {}: {:?}", rule.claim_name, rule.claim_value),
+                        String::new(),
+                    ),
+                    None,
                 );
             }
         }
@@ -167,12 +185,18 @@ pub fn findings(
             owners.entry(what).or_default().insert(&tuple.owner);
         }
         for (what, users) in owners.into_iter().filter(|(_, u)| u.len() > 1) {
-            let all: Vec<String> = users.iter().map(ToString::to_string).collect();
+            // Who else, named up to a few: the list is shown, not compared.
+            let mut names: Vec<String> = users.iter().take(4).map(ToString::to_string).collect();
+            if users.len() > 4 {
+                names.push(format!("{} more", users.len() - 4));
+            }
+            let alike = format!("owned alike by {} users: {}", users.len(), names.join(", "));
             for user in users {
                 add(
                     RuleId::UserOwnedAuthorization,
                     user,
-                    format!("{what} (owned alike by {})", all.join(", ")),
+                    (what.clone(), String::new()),
+                    Some(alike.clone()),
                 );
             }
         }
@@ -180,8 +204,39 @@ pub fn findings(
     found
 }
 
-/// The violations of `after` under `policy`, each marked introduced unless
-/// `before` already held all of it. Sorted: deny first, then by rule and
+/// The findings of one rule and principal as lines: what, grouped where it
+/// comes the same ways, with how.
+fn details(rule: RuleId, found: &BTreeMap<Key, BTreeSet<String>>) -> Vec<String> {
+    let mut grouped: BTreeMap<(&str, &BTreeSet<String>), Vec<&str>> = BTreeMap::new();
+    for ((what, item), hows) in found {
+        grouped
+            .entry((what.as_str(), hows))
+            .or_default()
+            .push(item.as_str());
+    }
+    grouped
+        .into_iter()
+        .map(|((what, hows), items)| {
+            let hows: Vec<&str> = hows.iter().map(String::as_str).collect();
+            let items: Vec<&str> = items.into_iter().filter(|i| !i.is_empty()).collect();
+            let mut line = what.to_owned();
+            if !items.is_empty() {
+                line = format!("{line} {}", items.join(", "));
+            }
+            if rule == RuleId::AdminMembership {
+                line = format!("member of {line}");
+            }
+            if !hows.is_empty() {
+                line = format!("{line} ({})", hows.join("; "));
+            }
+            line
+        })
+        .collect()
+}
+
+/// The violations of `after` under `policy`, each marked introduced when
+/// `before` did not hold one of its findings (a new path to something
+/// already held is not new). Sorted: deny first, then by rule and
 /// principal.
 pub fn violations(before: &AccessState, after: &AccessState, policy: &Policy) -> Vec<Violation> {
     let now = findings(after, policy);
@@ -191,16 +246,16 @@ pub fn violations(before: &AccessState, after: &AccessState, policy: &Policy) ->
     let earlier = findings(before, policy);
     let mut all: Vec<Violation> = now
         .into_iter()
-        .map(|((rule, principal), details)| {
+        .map(|((rule, principal), found)| {
             let introduced = earlier
                 .get(&(rule, principal.clone()))
-                .is_none_or(|old| !details.is_subset(old));
+                .is_none_or(|old| found.keys().any(|k| !old.contains_key(k)));
             Violation {
                 rule,
                 level: policy.level(rule),
                 message: message(rule, &principal),
                 principal: principal.to_string(),
-                details: details.into_iter().collect(),
+                details: details(rule, &found),
                 introduced,
             }
         })

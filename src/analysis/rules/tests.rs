@@ -202,8 +202,7 @@ fn user_owned_authorizations_alike_where_a_group_would_do() {
         "billing",
         &[P::ReadProcessDefinition],
     );
-    let detail =
-        "PROCESS_DEFINITION:orders READ_PROCESS_DEFINITION (owned alike by user:alice, user:bob)";
+    let detail = "PROCESS_DEFINITION:orders READ_PROCESS_DEFINITION (owned alike by 2 users: user:alice, user:bob)";
     assert_eq!(
         judged(&s),
         vec![
@@ -306,4 +305,64 @@ fn a_new_administrator_is_one_violation_unless_admin_membership_is_laxer() {
     let mut policy = Policy::default();
     policy.rules.insert(RuleId::AdminMembership, Level::Allow);
     assert_eq!(violations(&AccessState::default(), &s, &policy), vec![]);
+}
+
+#[test]
+fn a_member_of_a_group_in_admin_is_an_administrator_too() {
+    let mut before = AccessState::default();
+    member(
+        &mut before,
+        Container::Role("admin".into()),
+        Principal::Group("platform".into()),
+    );
+    let mut after = before.clone();
+    member(&mut after, Container::Group("platform".into()), client("x"));
+    let found = violations(&before, &after, &Policy::default());
+    let x = found
+        .iter()
+        .find(|v| v.principal == "client:x")
+        .expect("flagged");
+    assert!(x.introduced);
+    assert_eq!(x.details, ["member of role admin (through group platform)"]);
+}
+
+#[test]
+fn fewer_permissions_or_a_new_path_to_the_same_one_is_not_introduced() {
+    let mut before = AccessState::default();
+    grant(
+        &mut before,
+        client("ci"),
+        R::Authorization,
+        "*",
+        &[P::Delete, P::Update],
+    );
+    // Less of the same.
+    let mut after = AccessState::default();
+    grant(
+        &mut after,
+        client("ci"),
+        R::Authorization,
+        "*",
+        &[P::Update],
+    );
+    let found = violations(&before, &after, &Policy::default());
+    assert_eq!(found.len(), 1);
+    assert!(!found[0].introduced, "{found:?}");
+    // The same permission through a renamed group.
+    let mut before = AccessState::default();
+    let old = Principal::Group("ci-old".into());
+    grant(&mut before, old, R::Group, "*", &[P::Create]);
+    member(&mut before, Container::Group("ci-old".into()), client("ci"));
+    let mut after = AccessState::default();
+    grant(
+        &mut after,
+        Principal::Group("ci-new".into()),
+        R::Group,
+        "*",
+        &[P::Create],
+    );
+    member(&mut after, Container::Group("ci-new".into()), client("ci"));
+    let found = violations(&before, &after, &Policy::default());
+    assert!(!found[0].introduced, "{found:?}");
+    assert_eq!(found[0].details, ["GROUP:* CREATE (group ci-new)"]);
 }

@@ -5,6 +5,7 @@ use crate::config::raw::{RawMoved, RawPolicy, Sp};
 use crate::config::source::FileId;
 use crate::config::validate::suggest::closest;
 use crate::config::validate::{EntityKind, Validator, diags};
+use crate::model::catalogue::{BUILT_IN_ROLES, DEFAULT_TENANT};
 use crate::model::desired::{Kind, Move, Policy, Referenced};
 use crate::model::ids::{
     check_id_addressable as check_id, check_tenant_id_addressable as check_tenant_id,
@@ -136,6 +137,40 @@ impl Validator<'_> {
                 to_value.loc,
                 &format!("moves {old} onto itself"),
             ));
+            return;
+        }
+        let built_in = |r: &Referenced| match r {
+            Referenced::Container(Container::Role(id)) => BUILT_IN_ROLES.contains(&id.as_str()),
+            Referenced::Container(Container::Tenant(id)) => id.as_str() == DEFAULT_TENANT,
+            _ => false,
+        };
+        if built_in(&old) || built_in(&new) {
+            self.push(diags::invalid_moved(
+                from_value.loc,
+                "names a built-in role or <default>, which are never renamed",
+            ));
+            return;
+        }
+        if self
+            .policy
+            .as_ref()
+            .is_some_and(|(p, _)| p.protect.contains(&old))
+        {
+            self.push(diags::invalid_moved(
+                from_value.loc,
+                &format!("renames {old}, which policy.protect keeps from being changed or deleted"),
+            ));
+            return;
+        }
+        if let Some((_, place)) = self.references.iter().find(|(r, _)| *r == old) {
+            let place = *place;
+            self.push(
+                diags::invalid_moved(
+                    from_value.loc,
+                    &format!("renames {old}, which the files still refer to"),
+                )
+                .related(place, "referred to here; use the new ID"),
+            );
             return;
         }
         if self.is_declared(&old) {
