@@ -227,6 +227,13 @@ impl<'a> Planner<'a> {
                 continue;
             };
             let old = referenced_principal(&m.from);
+            // A mapping rule kept with its claim pair leaves no room for its
+            // successor (Camunda allows one rule per pair): hold that back
+            // too, rather than have the server refuse it.
+            let new = self
+                .same_claim(&m)
+                .then(|| referenced_principal(&m.to))
+                .flatten();
             let (held, kept): (Vec<Change>, Vec<Change>) = std::mem::take(&mut plan.changes)
                 .into_iter()
                 .partition(|c| match c {
@@ -239,6 +246,13 @@ impl<'a> Planner<'a> {
                         Some(&edge.member) == old.as_ref()
                             || Referenced::Container(edge.container.clone()) == m.from
                     }
+                    Change::Create { entity } => {
+                        new.is_some() && entity.reference().principal() == new
+                    }
+                    Change::AddMember(edge) => new.is_some() && Some(&edge.member) == new.as_ref(),
+                    Change::CreateAuthorization { tuple, .. } => {
+                        new.is_some() && Some(&tuple.owner) == new.as_ref()
+                    }
                     _ => false,
                 });
             plan.changes = kept;
@@ -249,6 +263,24 @@ impl<'a> Planner<'a> {
                     lifecycle: blocked.lifecycle,
                 }));
         }
+    }
+
+    /// Whether a renamed mapping rule keeps its claim pair.
+    fn same_claim(&self, m: &Move) -> bool {
+        let (
+            Referenced::Principal(Principal::MappingRule(old)),
+            Referenced::Principal(Principal::MappingRule(new)),
+        ) = (&m.from, &m.to)
+        else {
+            return false;
+        };
+        let (Some(old), Some(new)) = (
+            self.live.mapping_rules.get(old),
+            self.desired.state.mapping_rules.get(new),
+        ) else {
+            return false;
+        };
+        (&old.claim_name, &old.claim_value) == (&new.claim_name, &new.claim_value)
     }
 
     /// Holds back a deletion whose cascade would remove a membership that

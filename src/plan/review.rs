@@ -278,6 +278,15 @@ fn rename_gaps(plan: &Plan, live: &AccessState, desired: &Desired) -> Vec<Warnin
                 Referenced::Principal(Principal::MappingRule(old)),
                 Referenced::Principal(Principal::MappingRule(new)),
             ) => {
+                // A rename a lifecycle holds back deletes nothing.
+                let old_ref = crate::model::entity::EntityRef::MappingRule(old.clone());
+                let deleted = plan
+                    .changes
+                    .iter()
+                    .any(|c| matches!(c, Change::Delete { entity, .. } if *entity == old_ref));
+                if !deleted {
+                    return None;
+                }
                 let (old_rule, new_rule) = (
                     live.mapping_rules.get(old)?,
                     desired.state.mapping_rules.get(new)?,

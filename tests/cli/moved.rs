@@ -280,3 +280,43 @@ moved:
         "the old group keeps its access until admin can be given"
     );
 }
+
+#[test]
+fn a_held_rename_of_a_mapping_rule_with_its_claim_pair_writes_neither_rule() {
+    let sim = fixtures::sim(CamundaVersion::V8_8, 0);
+    let base = sim.url();
+    send(
+        &base,
+        "POST",
+        "/v2/mapping-rules",
+        Some(
+            json!({"mappingRuleId": "staff", "name": "Staff", "claimName": "groups", "claimValue": "staff"}),
+        ),
+    );
+    send(&base, "PUT", "/v2/roles/admin/mapping-rules/staff", None);
+    // `admin` is observed: the new rule cannot be given it, so the old one
+    // stays, and with it its claim pair.
+    let files = "version: 1
+mapping-rules:
+  - id: all-staff
+    claim: groups
+    value: staff
+roles:
+  - id: admin
+    lifecycle: observe
+moved:
+  - from: mapping-rule:staff
+    to: mapping-rule:all-staff
+";
+    let case = || Case::new().file("access.yaml", files).against(&base);
+    case()
+        .args(["plan"])
+        .code(0)
+        .stdout_has("  + mapping-rule all-staff  [observe role:admin]\n")
+        .stdout_has("  - mapping-rule staff  [observe role:admin]\n")
+        .stdout_lacks("match the same claim")
+        .run();
+    case().args(["apply", "--auto-approve"]).code(0).run();
+    let (status, _) = fixtures::call(&base, "GET", "/v2/mapping-rules/staff", None);
+    assert_eq!(status, 200);
+}
