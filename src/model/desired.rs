@@ -262,6 +262,28 @@ pub enum Referenced {
     Principal(Principal),
 }
 
+impl Referenced {
+    /// A principal as the files name it: groups and roles are containers.
+    pub fn of(principal: &Principal) -> Referenced {
+        match principal {
+            Principal::Group(g) => Referenced::Container(Container::Group(g.clone())),
+            Principal::Role(r) => Referenced::Container(Container::Role(r.clone())),
+            other => Referenced::Principal(other.clone()),
+        }
+    }
+
+    /// The object as a member or owner: groups, roles, mapping rules,
+    /// users, clients (tenants are members of nothing).
+    pub fn as_principal(&self) -> Option<Principal> {
+        match self {
+            Referenced::Container(Container::Group(g)) => Some(Principal::Group(g.clone())),
+            Referenced::Container(Container::Role(r)) => Some(Principal::Role(r.clone())),
+            Referenced::Container(Container::Tenant(_)) => None,
+            Referenced::Principal(p) => Some(p.clone()),
+        }
+    }
+}
+
 impl fmt::Display for Referenced {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

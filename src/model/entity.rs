@@ -145,6 +145,15 @@ pub enum EntityRef {
 }
 
 impl EntityRef {
+    /// The group, role or tenant as an entity.
+    pub fn of_container(c: &Container) -> EntityRef {
+        match c {
+            Container::Group(g) => EntityRef::Group(g.clone()),
+            Container::Role(r) => EntityRef::Role(r.clone()),
+            Container::Tenant(t) => EntityRef::Tenant(t.clone()),
+        }
+    }
+
     /// Its kind.
     pub fn kind(&self) -> EntityKind {
         match self {

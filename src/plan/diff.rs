@@ -127,7 +127,7 @@ impl<'a> Planner<'a> {
                 continue;
             }
             let entity = match from {
-                Referenced::Container(c) => container_ref(c),
+                Referenced::Container(c) => EntityRef::of_container(c),
                 Referenced::Principal(Principal::MappingRule(m)) => {
                     EntityRef::MappingRule(m.clone())
                 }
@@ -153,7 +153,7 @@ impl<'a> Planner<'a> {
                     }),
                 }
             }
-            let old = referenced_principal(from);
+            let old = from.as_principal();
             plan.unmanaged.retain(|u| match u {
                 Unmanaged::Entity { kind, id } => entity != kind.with_id(id.as_str()),
                 Unmanaged::Membership { membership: m } => {
@@ -183,7 +183,7 @@ impl<'a> Planner<'a> {
                 });
             }
         }
-        if let (Some(old), Some(new)) = (referenced_principal(from), referenced_principal(to)) {
+        if let (Some(old), Some(new)) = (from.as_principal(), to.as_principal()) {
             for m in self.live.memberships.iter().filter(|m| m.member == old) {
                 if additive(&m.container) {
                     copies.push(Membership {
@@ -226,14 +226,11 @@ impl<'a> Planner<'a> {
             let Some(blocked) = blocked.cloned() else {
                 continue;
             };
-            let old = referenced_principal(&m.from);
+            let old = m.from.as_principal();
             // A mapping rule kept with its claim pair leaves no room for its
             // successor (Camunda allows one rule per pair): hold that back
             // too, rather than have the server refuse it.
-            let new = self
-                .same_claim(&m)
-                .then(|| referenced_principal(&m.to))
-                .flatten();
+            let new = self.same_claim(&m).then(|| m.to.as_principal()).flatten();
             let (held, kept): (Vec<Change>, Vec<Change>) = std::mem::take(&mut plan.changes)
                 .into_iter()
                 .partition(|c| match c {
@@ -327,12 +324,12 @@ impl<'a> Planner<'a> {
         match change {
             Change::AddMember(m) | Change::RemoveMember(m) => {
                 objects.push(Referenced::Container(m.container.clone()));
-                objects.push(referenced(&m.member));
+                objects.push(Referenced::of(&m.member));
             }
             Change::CreateAuthorization { tuple: t, .. }
             | Change::UpdateAuthorization { tuple: t, .. }
             | Change::DeleteAuthorization { tuple: t, .. } => {
-                objects.push(referenced(&t.owner));
+                objects.push(Referenced::of(&t.owner));
                 tuple = Some(t);
             }
             _ => {}
@@ -895,32 +892,4 @@ pub fn differences(before: &AccessState, after: &AccessState) -> Vec<String> {
         out.push(format!("the authorization {tuple} was created"));
     }
     out
-}
-
-/// A principal as the files name it: groups and roles are containers.
-fn referenced(principal: &Principal) -> Referenced {
-    match principal {
-        Principal::Group(g) => Referenced::Container(Container::Group(g.clone())),
-        Principal::Role(r) => Referenced::Container(Container::Role(r.clone())),
-        other => Referenced::Principal(other.clone()),
-    }
-}
-
-/// An object as a member: groups, roles and mapping rules (tenants are
-/// members of nothing).
-fn referenced_principal(object: &Referenced) -> Option<Principal> {
-    match object {
-        Referenced::Container(Container::Group(g)) => Some(Principal::Group(g.clone())),
-        Referenced::Container(Container::Role(r)) => Some(Principal::Role(r.clone())),
-        Referenced::Container(Container::Tenant(_)) => None,
-        Referenced::Principal(p) => Some(p.clone()),
-    }
-}
-
-fn container_ref(c: &Container) -> EntityRef {
-    match c {
-        Container::Group(g) => EntityRef::Group(g.clone()),
-        Container::Role(r) => EntityRef::Role(r.clone()),
-        Container::Tenant(t) => EntityRef::Tenant(t.clone()),
-    }
 }

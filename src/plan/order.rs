@@ -26,7 +26,7 @@ use petgraph::visit::EdgeRef;
 
 use crate::model::catalogue::ResourceType;
 use crate::model::entity::{Entity, EntityKind, EntityRef};
-use crate::model::state::{AccessState, Container, Principal, ResourceSelector};
+use crate::model::state::{AccessState, Principal, ResourceSelector};
 use crate::plan::change::{Change, Plan};
 
 /// A node: one change of the plan (by position), or the make-before-break
@@ -85,14 +85,6 @@ pub struct Order {
 
 /// A mapping rule's (claim name, claim value).
 type ClaimPair = (String, String);
-
-fn container_entity(c: &Container) -> EntityRef {
-    match c {
-        Container::Group(g) => EntityRef::Group(g.clone()),
-        Container::Role(r) => EntityRef::Role(r.clone()),
-        Container::Tenant(t) => EntityRef::Tenant(t.clone()),
-    }
-}
 
 fn principal_entity(p: &Principal) -> Option<EntityRef> {
     Some(match p {
@@ -196,7 +188,10 @@ impl Order {
             };
             match change {
                 Change::AddMember(m) => {
-                    before(Some(container_entity(&m.container)), Reason::ContainerFirst);
+                    before(
+                        Some(EntityRef::of_container(&m.container)),
+                        Reason::ContainerFirst,
+                    );
                     before(principal_entity(&m.member), Reason::MemberFirst);
                 }
                 Change::CreateAuthorization { tuple, .. }
@@ -216,7 +211,7 @@ impl Order {
             };
             match change {
                 Change::RemoveMember(m) => {
-                    after(Some(container_entity(&m.container)));
+                    after(Some(EntityRef::of_container(&m.container)));
                     after(principal_entity(&m.member));
                 }
                 Change::DeleteAuthorization { tuple, .. } => {

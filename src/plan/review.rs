@@ -230,16 +230,10 @@ fn exists(target: &Referenced, live: &AccessState) -> bool {
 /// Protected objects the files declare differently from the cluster, and
 /// Authorizations of renamed objects that the new objects will not own.
 fn not_carried(plan: &Plan, live: &AccessState, desired: &Desired) -> Vec<Warning> {
-    let principal = |r: &Referenced| match r {
-        Referenced::Container(Container::Group(g)) => Some(Principal::Group(g.clone())),
-        Referenced::Container(Container::Role(r)) => Some(Principal::Role(r.clone())),
-        Referenced::Container(Container::Tenant(_)) => None,
-        Referenced::Principal(p) => Some(p.clone()),
-    };
     plan.moved
         .iter()
         .filter_map(|m| {
-            let (old, new) = (principal(&m.from)?, principal(&m.to)?);
+            let (old, new) = (m.from.as_principal()?, m.to.as_principal()?);
             let lost: Vec<String> = live
                 .authorizations
                 .iter()

@@ -205,18 +205,23 @@ fn nobody_loses_a_permission_at_any_point_of_a_rename() {
     }
 }
 
-#[test]
-fn a_renamed_mapping_rule_with_the_same_claim_is_told_of_its_gap() {
-    let sim = fixtures::sim(CamundaVersion::V8_8, 0);
-    let base = sim.url();
+/// The mapping rule `staff`: claim `groups` equals `staff`.
+fn staff_rule(base: &str) {
     send(
-        &base,
+        base,
         "POST",
         "/v2/mapping-rules",
         Some(
             json!({"mappingRuleId": "staff", "name": "Staff", "claimName": "groups", "claimValue": "staff"}),
         ),
     );
+}
+
+#[test]
+fn a_renamed_mapping_rule_with_the_same_claim_is_told_of_its_gap() {
+    let sim = fixtures::sim(CamundaVersion::V8_8, 0);
+    let base = sim.url();
+    staff_rule(&base);
     send(
         &base,
         "PUT",
@@ -285,14 +290,7 @@ moved:
 fn a_held_rename_of_a_mapping_rule_with_its_claim_pair_writes_neither_rule() {
     let sim = fixtures::sim(CamundaVersion::V8_8, 0);
     let base = sim.url();
-    send(
-        &base,
-        "POST",
-        "/v2/mapping-rules",
-        Some(
-            json!({"mappingRuleId": "staff", "name": "Staff", "claimName": "groups", "claimValue": "staff"}),
-        ),
-    );
+    staff_rule(&base);
     send(&base, "PUT", "/v2/roles/admin/mapping-rules/staff", None);
     // `admin` is observed: the new rule cannot be given it, so the old one
     // stays, and with it its claim pair.
