@@ -23,14 +23,6 @@ const READ_LIKE: &[PermissionType] = &[
     P::ReadUserTask,
 ];
 
-/// Resource types the default roles get nothing on, though `admin` gets
-/// every other type in full and `readonly-admin` every read-like permission.
-/// 8.10: the third pass lists the new default grants as all of `BACKUP` and
-/// `EXPORTER:PAUSE` for `admin` and `BACKUP:READ` for `readonly-admin`, and
-/// no `SECRET` permission for either (UNCONFIRMED: the 8.10
-/// `PlatformDefaultEntities` was not read; see docs/simulator.md).
-const NOT_IN_DEFAULT_ROLES: &[ResourceType] = &[R::Secret];
-
 /// A role Camunda creates on a fresh cluster.
 #[derive(Debug, Clone)]
 pub struct BuiltInRole {
@@ -46,15 +38,16 @@ pub struct BuiltInRole {
 }
 
 /// The roles a fresh cluster of `version` holds, with their authorizations.
+/// `admin` gets every permission of every resource type, `readonly-admin`
+/// the read-like ones (8.10: `SECRET:READ` and `BACKUP:READ`, nothing on
+/// `EXPORTER`); see docs/simulator.md for the sources.
 pub fn built_in_roles(version: CamundaVersion) -> Vec<BuiltInRole> {
     let all: Vec<_> = version
         .resource_types()
-        .filter(|rt| !NOT_IN_DEFAULT_ROLES.contains(rt))
         .map(|rt| (rt, None, supported_permissions(version, rt).to_vec()))
         .collect();
     let read_only: Vec<_> = version
         .resource_types()
-        .filter(|rt| !NOT_IN_DEFAULT_ROLES.contains(rt))
         .map(|rt| {
             let perms: Vec<_> = supported_permissions(version, rt)
                 .iter()
@@ -127,6 +120,21 @@ pub fn built_in_roles(version: CamundaVersion) -> Vec<BuiltInRole> {
             ],
         },
     ];
+    if version >= CamundaVersion::V8_10 {
+        // 8.10: cluster variables and expressions (in Camunda's engine test
+        // of the defaults after 8.8; whether 8.9 GA has them is
+        // UNCONFIRMED), and REVEAL, not READ, on every secret
+        // (camunda/camunda#62692), so connectors resolve secrets.
+        let connectors = roles
+            .iter_mut()
+            .find(|r| r.id == "connectors")
+            .expect("connectors is a built-in role");
+        connectors.grants.extend([
+            (R::ClusterVariable, None, vec![P::Read]),
+            (R::Expression, None, vec![P::Evaluate]),
+            (R::Secret, None, vec![P::Reveal]),
+        ]);
+    }
     if version >= CamundaVersion::V8_9 {
         let task = vec![P::Read, P::Claim, P::Complete];
         roles.push(BuiltInRole {

@@ -68,6 +68,7 @@ pub(crate) fn fresh_cluster(store: &mut Store, version: CamundaVersion) -> Vec<M
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::catalogue::{PermissionType, ResourceType};
 
     fn count(version: CamundaVersion, role: &str) -> usize {
         let mut store = Store::default();
@@ -83,10 +84,27 @@ mod tests {
         assert_eq!(count(V8_9, "admin"), 20);
         assert_eq!(count(V8_9, "readonly-admin"), 19);
         assert_eq!(count(V8_9, "task-worker"), 3);
-        // 8.10: admin adds BACKUP and EXPORTER, readonly-admin BACKUP:READ.
-        assert_eq!(count(V8_10, "admin"), 22);
-        assert_eq!(count(V8_10, "readonly-admin"), 20);
+        // 8.10: admin adds SECRET, BACKUP and EXPORTER; readonly-admin
+        // SECRET:READ and BACKUP:READ; connectors cluster variables,
+        // expressions and SECRET:REVEAL.
+        assert_eq!(count(V8_10, "admin"), 23);
+        assert_eq!(count(V8_10, "readonly-admin"), 21);
+        assert_eq!(count(V8_10, "connectors"), 6);
+        assert_eq!(count(V8_9, "connectors"), 3);
         assert_eq!(count(V8_10, "task-worker"), 3);
+        let mut store = Store::default();
+        fresh_cluster(&mut store, V8_10);
+        let reveal = store
+            .authorizations
+            .values()
+            .find(|a| a.owner_id == "connectors" && a.resource_type == ResourceType::Secret);
+        let reveal = reveal.expect("connectors may reveal secrets");
+        assert_eq!(reveal.resource_id.as_deref(), Some("*"));
+        assert_eq!(
+            reveal.permissions.iter().collect::<Vec<_>>(),
+            vec![&PermissionType::Reveal],
+            "REVEAL, not READ"
+        );
         let mut store = Store::default();
         fresh_cluster(&mut store, V8_8);
         assert_eq!(store.authorizations.len(), 37);
