@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::model::catalogue::{BUILT_IN_ROLES, DEFAULT_TENANT};
+use crate::model::catalogue::{BUILT_IN_ROLES, DEFAULT_TENANT, PermissionType};
 use crate::model::desired::{Desired, Kind, MembersMode, Referenced};
 use crate::model::desired::{Lifecycle, Move};
 use crate::model::entity::{Entity, EntityKind, EntityRef};
@@ -36,6 +36,43 @@ fn attribute(name: &'static str, before: &str, after: &str, out: &mut Vec<Attrib
 fn updated(plan: &mut Plan, entity: Entity, attributes: Vec<AttributeChange>) {
     if !attributes.is_empty() {
         plan.changes.push(Change::Update { entity, attributes });
+    }
+}
+
+/// The changes that make `tuple` grant exactly `target`, given what it
+/// grants live. Several live keys whose union is `target` grant exactly
+/// that: nothing to do (an export of such a cluster plans empty). When the
+/// set must change, the first key gets it with one PUT and the others go.
+fn converge_grant(
+    plan: &mut Plan,
+    tuple: &AuthorizationTuple,
+    live: Option<&Grant>,
+    target: &BTreeSet<PermissionType>,
+) {
+    match live {
+        None => plan.changes.push(Change::CreateAuthorization {
+            tuple: tuple.clone(),
+            permissions: target.clone(),
+        }),
+        Some(live) if live.permissions != *target => {
+            let mut keys = live.keys.iter();
+            if let Some(first) = keys.next() {
+                plan.changes.push(Change::UpdateAuthorization {
+                    tuple: tuple.clone(),
+                    key: first.clone(),
+                    before: live.permissions.clone(),
+                    after: target.clone(),
+                });
+            }
+            for key in keys {
+                plan.changes.push(Change::DeleteAuthorization {
+                    tuple: tuple.clone(),
+                    key: key.clone(),
+                    permissions: BTreeSet::new(),
+                });
+            }
+        }
+        Some(_) => {}
     }
 }
 
@@ -137,9 +174,24 @@ impl<'a> Planner<'a> {
                 from: from.clone(),
                 to: to.clone(),
             });
+            // What the old object has, the new one gets: a carried member
+            // already there (a re-run after a partial apply) stays, even
+            // where the files do not list it.
+            let carried = self.carried_members(from, to);
+            plan.changes
+                .retain(|c| !matches!(c, Change::RemoveMember(m) if carried.contains(m)));
             let copies = self.copies(from, to);
             plan.changes
                 .extend(copies.into_iter().map(Change::AddMember));
+            for (tuple, target) in self.carried_grants(from, to) {
+                plan.changes.retain(|c| match c {
+                    Change::CreateAuthorization { tuple: t, .. }
+                    | Change::UpdateAuthorization { tuple: t, .. }
+                    | Change::DeleteAuthorization { tuple: t, .. } => *t != tuple,
+                    _ => true,
+                });
+                converge_grant(plan, &tuple, self.live.authorizations.get(&tuple), &target);
+            }
             let planned = plan
                 .changes
                 .iter()
@@ -165,24 +217,30 @@ impl<'a> Planner<'a> {
         }
     }
 
-    /// The memberships of `from` to give `to`: its members, where `to`'s
-    /// members are additive, and the containers it is in, where the files
-    /// do not list that container's members (undeclared, additive, built
-    /// in). What the files list is planned anyway.
+    /// The members of `from` as members of `to` (renamed containers).
+    fn carried_members(&self, from: &Referenced, to: &Referenced) -> Vec<Membership> {
+        let (Referenced::Container(old), Referenced::Container(new)) = (from, to) else {
+            return Vec::new();
+        };
+        self.live
+            .memberships
+            .iter()
+            .filter(|m| m.container == *old)
+            .map(|m| Membership {
+                container: new.clone(),
+                member: m.member.clone(),
+            })
+            .collect()
+    }
+
+    /// The memberships of `from` to give `to` that it lacks: all its
+    /// members, and the containers it is in, where the files do not list
+    /// that container's members (undeclared, additive, built in). What the
+    /// files list is planned anyway.
     fn copies(&self, from: &Referenced, to: &Referenced) -> Vec<Membership> {
         let additive =
             |c: &Container| self.desired.containers.get(c) != Some(&MembersMode::Authoritative);
-        let mut copies = Vec::new();
-        if let (Referenced::Container(old), Referenced::Container(new)) = (from, to)
-            && additive(new)
-        {
-            for m in self.live.memberships.iter().filter(|m| m.container == *old) {
-                copies.push(Membership {
-                    container: new.clone(),
-                    member: m.member.clone(),
-                });
-            }
-        }
+        let mut copies = self.carried_members(from, to);
         if let (Some(old), Some(new)) = (from.as_principal(), to.as_principal()) {
             for m in self.live.memberships.iter().filter(|m| m.member == old) {
                 if additive(&m.container) {
@@ -195,6 +253,43 @@ impl<'a> Planner<'a> {
         }
         copies.retain(|m| !self.live.memberships.contains(m));
         copies
+    }
+
+    /// The authorizations `to` must have to carry those of `from`: for each
+    /// of `from`'s grants that the files do not declare in full for `to`,
+    /// the tuple as `to`'s and the union of both permission sets.
+    fn carried_grants(
+        &self,
+        from: &Referenced,
+        to: &Referenced,
+    ) -> Vec<(AuthorizationTuple, BTreeSet<PermissionType>)> {
+        let (Some(old), Some(new)) = (from.as_principal(), to.as_principal()) else {
+            return Vec::new();
+        };
+        if self.protected_principal(&new) {
+            return Vec::new();
+        }
+        let declared = &self.desired.state.authorizations;
+        self.live
+            .authorizations
+            .iter()
+            .filter(|(t, _)| t.owner == old)
+            .filter_map(|(t, grant)| {
+                let tuple = AuthorizationTuple {
+                    owner: new.clone(),
+                    ..t.clone()
+                };
+                let mut target = declared
+                    .get(&tuple)
+                    .map(|g| g.permissions.clone())
+                    .unwrap_or_default();
+                if grant.permissions.is_subset(&target) {
+                    return None;
+                }
+                target.extend(grant.permissions.iter().cloned());
+                Some((tuple, target))
+            })
+            .collect()
     }
 
     /// Moves the changes that write an `observe` object, or a `create-only`
@@ -219,8 +314,15 @@ impl<'a> Planner<'a> {
         // take that access away.
         for m in plan.moved.clone() {
             let carried = self.copies(&m.from, &m.to);
+            let grants: Vec<AuthorizationTuple> = self
+                .carried_grants(&m.from, &m.to)
+                .into_iter()
+                .map(|(tuple, _)| tuple)
+                .collect();
             let blocked = plan.held_back.iter().find(|h| match &h.change {
                 Change::AddMember(edge) => carried.contains(edge),
+                Change::CreateAuthorization { tuple, .. }
+                | Change::UpdateAuthorization { tuple, .. } => grants.contains(tuple),
                 _ => false,
             });
             let Some(blocked) = blocked.cloned() else {
@@ -646,35 +748,7 @@ impl<'a> Planner<'a> {
             if !managed(&tuple.owner) {
                 continue;
             }
-            match live.get(tuple) {
-                None => plan.changes.push(Change::CreateAuthorization {
-                    tuple: tuple.clone(),
-                    permissions: grant.permissions.clone(),
-                }),
-                // Several live keys whose union is the desired set grant
-                // exactly what is declared: nothing to do (an export of
-                // such a cluster plans empty). When the set must change,
-                // the first key gets it with one PUT and the others go.
-                Some(live_grant) if live_grant.permissions != grant.permissions => {
-                    let mut keys = live_grant.keys.iter();
-                    if let Some(first) = keys.next() {
-                        plan.changes.push(Change::UpdateAuthorization {
-                            tuple: tuple.clone(),
-                            key: first.clone(),
-                            before: live_grant.permissions.clone(),
-                            after: grant.permissions.clone(),
-                        });
-                    }
-                    for key in keys {
-                        plan.changes.push(Change::DeleteAuthorization {
-                            tuple: tuple.clone(),
-                            key: key.clone(),
-                            permissions: BTreeSet::new(),
-                        });
-                    }
-                }
-                Some(_) => {}
-            }
+            converge_grant(plan, tuple, live.get(tuple), &grant.permissions);
         }
         for (tuple, grant) in live {
             // A user's own authorization from Camunda is built-in unless declared.
@@ -866,7 +940,7 @@ pub fn differences(before: &AccessState, after: &AccessState) -> Vec<String> {
         match after.authorizations.get(tuple) {
             None => out.push(format!("the authorization {tuple} was deleted")),
             Some(now) if now.permissions != grant.permissions => {
-                let list = |set: &BTreeSet<crate::model::catalogue::PermissionType>| {
+                let list = |set: &BTreeSet<PermissionType>| {
                     set.iter()
                         .map(|p| p.as_str())
                         .collect::<Vec<_>>()

@@ -8,10 +8,10 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::rules::{self, Violation};
-use crate::model::desired::{Desired, Kind, Referenced};
+use crate::model::desired::{Desired, Kind, MembersMode, Referenced};
 use crate::model::entity::EntityKind;
 use crate::model::rules::Level;
-use crate::model::state::{AccessState, Container, Principal};
+use crate::model::state::{AccessState, AuthorizationTuple, Container, Membership, Principal};
 use crate::plan::access::{AccessChange, Risk, access_changes, escalating_containers, risks_with};
 use crate::plan::change::{Change, Plan, Unmanaged};
 use crate::plan::diff::{Planner, projected};
@@ -68,14 +68,19 @@ pub enum Warning {
         /// The new rule.
         to: String,
     },
-    /// A renamed object owned authorizations the files do not declare for
-    /// the new one: they go with the old one.
-    NotCarried {
+    /// A renamed object has members or authorizations the files do not
+    /// declare for the new one: carried over, so nobody loses access, and
+    /// removed by the next plan unless the files declare them.
+    CarriedUndeclared {
         /// The old object.
         from: String,
         /// The new object.
         to: String,
-        /// The authorizations, as `TYPE:resource [PERMISSIONS]`.
+        /// Members carried into a new container whose members the files
+        /// list (`members-mode: authoritative`), as `kind:id`.
+        members: Vec<String>,
+        /// Authorizations carried, as `TYPE:resource [PERMISSIONS]` (the
+        /// permissions the files do not declare).
         authorizations: Vec<String>,
     },
     /// An ID holds characters a reader cannot see or tell apart.
@@ -107,15 +112,25 @@ impl std::fmt::Display for Warning {
                 f,
                 "{from} and {to} match the same claim, and Camunda allows one mapping rule per claim: {from} is deleted before {to} is created, and tokens that match it lack what it brings until {to} and its memberships are in place"
             ),
-            Warning::NotCarried {
+            Warning::CarriedUndeclared {
                 from,
                 to,
+                members,
                 authorizations,
-            } => write!(
-                f,
-                "{from} owns authorizations the files do not declare for {to}; they are deleted with {from}, not carried over (declare them under {to} to keep them): {}",
-                authorizations.join("; ")
-            ),
+            } => {
+                let mut what = Vec::new();
+                if !members.is_empty() {
+                    what.push(format!("members {}", members.join(", ")));
+                }
+                if !authorizations.is_empty() {
+                    what.push(format!("authorizations {}", authorizations.join(", ")));
+                }
+                write!(
+                    f,
+                    "{from} has {} that the files do not declare for {to}: carried over so nobody loses access; the next plan removes them unless they are declared under {to} (`drift --update-files` writes them into the files)",
+                    what.join(" and ")
+                )
+            }
             Warning::SuspiciousId { object, characters } => write!(
                 f,
                 "{object} has an ID with invisible or look-alike characters ({})",
@@ -134,7 +149,7 @@ impl Review {
         warnings.extend(not_pruned(plan));
         warnings.extend(suspicious_ids(plan));
         warnings.extend(rename_gaps(plan, live, desired));
-        warnings.extend(not_carried(plan, live, desired));
+        warnings.extend(carried_undeclared(plan, live, desired));
         let escalating = escalating_containers(&after);
         let violations = rules::violations(live, &after, &desired.policy);
         Review {
@@ -227,37 +242,57 @@ fn exists(target: &Referenced, live: &AccessState) -> bool {
     }
 }
 
-/// Protected objects the files declare differently from the cluster, and
-/// Authorizations of renamed objects that the new objects will not own.
-fn not_carried(plan: &Plan, live: &AccessState, desired: &Desired) -> Vec<Warning> {
+/// What renamed objects carry over that the files do not declare for the
+/// new objects.
+fn carried_undeclared(plan: &Plan, live: &AccessState, desired: &Desired) -> Vec<Warning> {
     plan.moved
         .iter()
         .filter_map(|m| {
-            let (old, new) = (m.from.as_principal()?, m.to.as_principal()?);
-            let lost: Vec<String> = live
-                .authorizations
-                .iter()
-                .filter(|(t, _)| t.owner == old)
-                .filter(|(t, grant)| {
-                    let as_new = crate::model::state::AuthorizationTuple {
-                        owner: new.clone(),
-                        ..(*t).clone()
+            let mut members = Vec::new();
+            if let (Referenced::Container(old), Referenced::Container(new)) = (&m.from, &m.to)
+                && desired.containers.get(new) == Some(&MembersMode::Authoritative)
+            {
+                for edge in live.memberships.iter().filter(|e| e.container == *old) {
+                    let as_new = Membership {
+                        container: new.clone(),
+                        member: edge.member.clone(),
                     };
-                    desired
-                        .state
-                        .authorizations
-                        .get(&as_new)
-                        .is_none_or(|declared| !grant.permissions.is_subset(&declared.permissions))
-                })
-                .map(|(t, grant)| {
-                    let names: Vec<&str> = grant.permissions.iter().map(|p| p.as_str()).collect();
-                    format!("{}:{} [{}]", t.resource_type, t.resource, names.join(", "))
-                })
-                .collect();
-            (!lost.is_empty()).then(|| Warning::NotCarried {
-                from: m.from.to_string(),
-                to: m.to.to_string(),
-                authorizations: lost,
+                    if !desired.state.memberships.contains(&as_new) {
+                        members.push(Referenced::of(&edge.member).to_string());
+                    }
+                }
+            }
+            let mut authorizations = Vec::new();
+            if let (Some(old), Some(new)) = (m.from.as_principal(), m.to.as_principal()) {
+                for (t, grant) in live.authorizations.iter().filter(|(t, _)| t.owner == old) {
+                    let as_new = AuthorizationTuple {
+                        owner: new.clone(),
+                        ..t.clone()
+                    };
+                    let declared = desired.state.authorizations.get(&as_new);
+                    let extra: Vec<&str> = grant
+                        .permissions
+                        .iter()
+                        .filter(|p| declared.is_none_or(|d| !d.permissions.contains(*p)))
+                        .map(|p| p.as_str())
+                        .collect();
+                    if !extra.is_empty() {
+                        authorizations.push(format!(
+                            "{}:{} [{}]",
+                            t.resource_type,
+                            t.resource,
+                            extra.join(", ")
+                        ));
+                    }
+                }
+            }
+            (!members.is_empty() || !authorizations.is_empty()).then(|| {
+                Warning::CarriedUndeclared {
+                    from: m.from.to_string(),
+                    to: m.to.to_string(),
+                    members,
+                    authorizations,
+                }
             })
         })
         .collect()

@@ -53,6 +53,27 @@ fn hand_made(base: &str) {
     );
 }
 
+/// The members of `group` on the cluster at `base`, as client IDs.
+fn clients_of(base: &str, group: &str) -> BTreeSet<String> {
+    let clients = send(
+        base,
+        "POST",
+        &format!("/v2/groups/{group}/clients/search"),
+        Some(json!({})),
+    );
+    clients["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["clientId"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// The case: a moved group keeps every member and authorization,
+/// the ones added by hand too, and the old ID is gone. What the files do
+/// not declare for the new group is carried, named in a warning, and then
+/// handled as any drift: the next plan removes it, or `drift
+/// --update-files` writes it into the files.
 #[test]
 fn a_moved_group_keeps_its_members_and_memberships_and_the_old_id_is_gone() {
     let sim = fixtures::sim(CamundaVersion::V8_8, 0);
@@ -60,7 +81,9 @@ fn a_moved_group_keeps_its_members_and_memberships_and_the_old_id_is_gone() {
     hand_made(&base);
     // A grant the files do not declare for the new group.
     grant(&base, ("GROUP", "old"), ("MESSAGE", "*"), &["CREATE"]);
-    let case = || Case::new().file("access.yaml", RENAMED).against(&base);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("access.yaml"), RENAMED).unwrap();
+    let case = || Case::in_dir(dir.path()).against(&base);
     case()
         .args(["plan"])
         .code(0)
@@ -68,29 +91,83 @@ fn a_moved_group_keeps_its_members_and_memberships_and_the_old_id_is_gone() {
         .stdout_has("  + client:c1 in group:finance")
         .stdout_has("  + group:finance in role:readonly-admin")
         .stdout_has("  + group:finance in role:auditors")
+        .stdout_has("  + group:finance on MESSAGE:* [CREATE]")
+        .stdout_has("  + group:finance on PROCESS_DEFINITION:invoice [READ_PROCESS_DEFINITION]")
         .stdout_has("  - group old")
-        .stdout_has("group:old owns authorizations the files do not declare for group:finance; they are deleted with group:old, not carried over (declare them under group:finance to keep them): MESSAGE:* [CREATE]\n")
+        .stdout_has("group:old has authorizations MESSAGE:* [CREATE] that the files do not declare for group:finance: carried over so nobody loses access; the next plan removes them unless they are declared under group:finance (`drift --update-files` writes them into the files)\n")
         .run();
     case().args(["apply", "--auto-approve"]).code(0).run();
     let (status, _) = fixtures::call(&base, "GET", "/v2/groups/old", None);
     assert_eq!(status, 404, "the old group is gone");
-    let clients = send(
+    assert_eq!(
+        clients_of(&base, "finance"),
+        BTreeSet::from(["c1".to_owned(), "c2".to_owned()])
+    );
+    let grants = send(
         &base,
         "POST",
-        "/v2/groups/finance/clients/search",
-        Some(json!({})),
+        "/v2/authorizations/search",
+        Some(json!({"filter": {"ownerId": "finance", "resourceType": "MESSAGE"}})),
     );
-    let ids: BTreeSet<&str> = clients["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["clientId"].as_str().unwrap())
-        .collect();
-    assert_eq!(ids, BTreeSet::from(["c1", "c2"]));
+    assert_eq!(
+        grants["items"][0]["permissionTypes"],
+        json!(["CREATE"]),
+        "the hand-made grant was carried: {grants}"
+    );
+    // The carried grant is now drift of a declared owner, shown as such.
+    case()
+        .args(["plan", "--detailed-exitcode"])
+        .code(2)
+        .stdout_has("  - group:finance on MESSAGE:* [CREATE]")
+        .stdout_lacks("group:old")
+        .run();
+    case()
+        .args(["drift", "--update-files", "--settle-ms", "0"])
+        .code(2)
+        .run();
     case()
         .args(["plan", "--detailed-exitcode"])
         .code(0)
         .stdout_has("No changes.")
+        .run();
+}
+
+/// A renamed group whose members the files list: a member added by hand
+/// to the old group is carried too (and named), also when the apply is
+/// run again after it stopped with the new group made, so the re-run
+/// never takes away what the old group still gives.
+#[test]
+fn a_renamed_authoritative_group_carries_a_member_added_by_hand() {
+    let sim = fixtures::sim(CamundaVersion::V8_8, 0);
+    let base = sim.url();
+    group(&base, "old", "Old");
+    send(&base, "PUT", "/v2/groups/old/clients/c1", None);
+    send(&base, "PUT", "/v2/groups/old/clients/by-hand", None);
+    // An apply that stopped after making the new group and one member.
+    group(&base, "finance", "Finance");
+    send(&base, "PUT", "/v2/groups/finance/clients/c1", None);
+    send(&base, "PUT", "/v2/groups/finance/clients/by-hand", None);
+    let files = "version: 1\ngroups:\n  - id: finance\n    name: Finance\n    members:\n      clients: [c1]\nmoved:\n  - from: group:old\n    to: group:finance\n";
+    let case = || Case::new().file("access.yaml", files).against(&base);
+    case()
+        .args(["plan"])
+        .code(0)
+        .stdout_lacks("- client:by-hand in group:finance")
+        .stdout_has("  - group old")
+        .stdout_has("group:old has members client:by-hand that the files do not declare for group:finance: carried over")
+        .run();
+    case().args(["apply", "--auto-approve"]).code(0).run();
+    assert_eq!(
+        clients_of(&base, "finance"),
+        BTreeSet::from(["c1".to_owned(), "by-hand".to_owned()])
+    );
+    let (status, _) = fixtures::call(&base, "GET", "/v2/groups/old", None);
+    assert_eq!(status, 404, "the old group is gone");
+    // Now an ordinary member nobody listed of a group whose members are listed.
+    case()
+        .args(["plan"])
+        .code(0)
+        .stdout_has("  - client:by-hand in group:finance")
         .run();
 }
 
@@ -111,13 +188,15 @@ fn moved_entries_are_validated_at_their_place() {
     Case::new()
         .file(
             "access.yaml",
-            "version: 1\npolicy:\n  protect: [group:kept]\ngroups:\n  - id: new\n  - id: admins\n  - id: other\nclients:\n  - id: c\n    groups: [gone]\nroles:\n  - id: ops\nmoved:\n  - from: role:admin\n    to: role:ops\n  - from: group:kept\n    to: group:admins\n  - from: group:gone\n    to: group:other\n",
+            "version: 1\npolicy:\n  protect: [group:kept, group:shield]\ngroups:\n  - id: new\n  - id: admins\n  - id: other\n  - id: shield\nclients:\n  - id: c\n    groups: [gone]\nroles:\n  - id: ops\nmoved:\n  - from: role:admin\n    to: role:ops\n  - from: group:kept\n    to: group:admins\n  - from: group:gone\n    to: group:other\n  - from: group:older\n    to: group:shield\n",
         )
         .args(["validate", "."])
         .code(1)
         .stderr_has("names a built-in role or <default>, which are never renamed")
         .stderr_has("renames group:kept, which policy.protect keeps from being changed or deleted")
         .stderr_has("renames group:gone, which the files still refer to")
+        .stderr_has("renames onto group:shield, which policy.protect keeps from being changed")
+        .stderr_has("access.yaml:22:9")
         .run();
 }
 

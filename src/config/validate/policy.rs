@@ -151,14 +151,24 @@ impl Validator<'_> {
             ));
             return;
         }
-        if self
-            .policy
-            .as_ref()
-            .is_some_and(|(p, _)| p.protect.contains(&old))
-        {
+        let protected = |r: &Referenced| {
+            self.policy
+                .as_ref()
+                .is_some_and(|(p, _)| p.protect.contains(r))
+        };
+        if protected(&old) {
             self.push(diags::invalid_moved(
                 from_value.loc,
                 &format!("renames {old}, which policy.protect keeps from being changed or deleted"),
+            ));
+            return;
+        }
+        if protected(&new) {
+            self.push(diags::invalid_moved(
+                to_value.loc,
+                &format!(
+                    "renames onto {new}, which policy.protect keeps from being changed: the rename gives it the old object's members and authorizations"
+                ),
             ));
             return;
         }
