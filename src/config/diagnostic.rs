@@ -81,6 +81,7 @@ codes! {
     InvalidEmail = "invalid-email", Error, "A user's email is not a valid address.";
     InvalidMembersMode = "invalid-members-mode", Error, "`members-mode` is neither `authoritative` nor `additive`.";
     InvalidLifecycle = "invalid-lifecycle", Error, "`lifecycle` is not `manage`, `create-only` or `observe`.";
+    IdleLifecycle = "idle-lifecycle", Warning, "`lifecycle: create-only` on a built-in role or `<default>`, which Camunda always has: nothing of it would ever be written.";
     DuplicateId = "duplicate-id", Error, "The same ID is declared twice (in one file or across files).";
     DuplicateClaim = "duplicate-claim", Error, "Two mapping rules have the same claim and value; Camunda allows each pair once.";
     TypedClaimValue = "typed-claim-value", Warning, "A mapping rule's value looks like a boolean or number; Camunda compares claims as strings without conversion, so a boolean or number claim never matches it.";

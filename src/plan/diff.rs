@@ -180,9 +180,22 @@ impl<'a> Planner<'a> {
             let carried = self.carried_members(from, to);
             plan.changes
                 .retain(|c| !matches!(c, Change::RemoveMember(m) if carried.contains(m)));
+            // Not into a container this plan deletes (pruned, undeclared).
+            let deleted: BTreeSet<EntityRef> = plan
+                .changes
+                .iter()
+                .filter_map(|c| match c {
+                    Change::Delete { entity, .. } => Some(entity.clone()),
+                    _ => None,
+                })
+                .collect();
             let copies = self.copies(from, to);
-            plan.changes
-                .extend(copies.into_iter().map(Change::AddMember));
+            plan.changes.extend(
+                copies
+                    .into_iter()
+                    .filter(|m| !deleted.contains(&EntityRef::of_container(&m.container)))
+                    .map(Change::AddMember),
+            );
             for (tuple, target) in self.carried_grants(from, to) {
                 plan.changes.retain(|c| match c {
                     Change::CreateAuthorization { tuple: t, .. }

@@ -239,3 +239,21 @@ groups:
         .stdout_has("  - user bob  [observe group:platform]\n")
         .run();
 }
+
+/// `create-only` on what Camunda always has would never write anything:
+/// `validate` says so where it is written, and the files stay valid.
+#[test]
+fn create_only_on_a_built_in_role_is_flagged_as_idle() {
+    Case::new()
+        .file(
+            "access.yaml",
+            "version: 1\nroles:\n  - id: admin\n    lifecycle: create-only\n    members:\n      clients: [ops]\ntenants:\n  - id: <default>\n    lifecycle: observe\n",
+        )
+        .args(["validate", "."])
+        .code(0)
+        .stderr_has("idle-lifecycle")
+        .stderr_has("role:admin always exists, so `create-only` never writes anything of it")
+        .stderr_has("access.yaml:4:16")
+        .stderr_lacks("tenant:<default> always exists")
+        .run();
+}

@@ -397,3 +397,22 @@ moved:
     let (status, _) = fixtures::call(&base, "GET", "/v2/mapping-rules/staff", None);
     assert_eq!(status, 200);
 }
+
+/// A rename gives the new object no membership in a container the same
+/// plan deletes (an undeclared role, pruned).
+#[test]
+fn a_rename_carries_nothing_into_a_container_the_plan_deletes() {
+    let sim = fixtures::sim(CamundaVersion::V8_8, 0);
+    let base = sim.url();
+    hand_made(&base);
+    let files = format!("{RENAMED}policy:\n  prune: [roles]\n");
+    Case::new()
+        .file("access.yaml", &files)
+        .against(&base)
+        .args(["plan"])
+        .code(0)
+        .stdout_has("  - role auditors")
+        .stdout_lacks("group:finance in role:auditors")
+        .stdout_has("  + group:finance in role:readonly-admin")
+        .run();
+}

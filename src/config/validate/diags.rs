@@ -107,6 +107,15 @@ pub(super) fn invalid_lifecycle(loc: Loc, value: &str) -> Diagnostic {
     .help("use manage (the default: kept as declared), create-only (created when missing, never changed after) or observe (never written; differences reported)")
 }
 
+pub(super) fn idle_lifecycle(loc: Loc, object: &str) -> Diagnostic {
+    Diagnostic::new(
+        Code::IdleLifecycle,
+        loc,
+        format!("{object} always exists, so `create-only` never writes anything of it: its members are never added"),
+    )
+    .help("use `observe` to watch it without writing, or leave `lifecycle` out to manage its members")
+}
+
 pub(super) fn invalid_members_mode(loc: Loc, mode: &str) -> Diagnostic {
     Diagnostic::new(
         Code::InvalidMembersMode,

@@ -55,6 +55,18 @@ impl Validator<'_> {
 
     fn record_lifecycle(&mut self, file: FileId, object: Referenced, text: Option<&Text>) {
         let lifecycle = self.lifecycle(file, text);
+        let built_in = match &object {
+            Referenced::Container(Container::Role(r)) => BUILT_IN_ROLES.contains(&r.as_str()),
+            Referenced::Container(Container::Tenant(t)) => t.as_str() == DEFAULT_TENANT,
+            _ => false,
+        };
+        if built_in
+            && lifecycle == Lifecycle::CreateOnly
+            && let Some(text) = text
+        {
+            let loc = self.loc(file, text);
+            self.push(diags::idle_lifecycle(loc, &object.to_string()));
+        }
         if lifecycle != Lifecycle::Manage {
             self.lifecycles.insert(object, lifecycle);
         }
