@@ -223,6 +223,8 @@ fn nobody_loses_a_permission_at_any_point_of_a_rename() {
     let sim = fixtures::sim(CamundaVersion::V8_8, 0);
     let base = sim.url();
     hand_made(&base);
+    // Added by hand, declared nowhere: carried too.
+    grant(&base, ("GROUP", "old"), ("MESSAGE", "*"), &["CREATE"]);
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("access.yaml"), RENAMED).unwrap();
     let rt = tokio::runtime::Builder::new_current_thread()
@@ -233,6 +235,7 @@ fn nobody_loses_a_permission_at_any_point_of_a_rename() {
     let live = rt.block_on(ops::read(&client, 8)).unwrap();
     let before = access_of_clients(&live.state);
     assert!(before["c1"].contains("PROCESS_DEFINITION:invoice READ_PROCESS_DEFINITION"));
+    assert!(before["c2"].contains("MESSAGE:* CREATE"), "{before:?}");
     let desired = camunda_access::config::load(
         &[dir.path().to_owned()],
         CamundaVersion::V8_8,
