@@ -146,6 +146,7 @@ impl<'a> Planner<'a> {
         self.lifecycles(&mut plan);
         self.cascades(&mut plan);
         self.held_cascades(&mut plan);
+        Self::into_deleted(&mut plan);
         plan.changes.sort();
         plan.changes.dedup();
         plan.unmanaged.sort();
@@ -180,22 +181,8 @@ impl<'a> Planner<'a> {
             let carried = self.carried_members(from, to);
             plan.changes
                 .retain(|c| !matches!(c, Change::RemoveMember(m) if carried.contains(m)));
-            // Not into a container this plan deletes (pruned, undeclared).
-            let deleted: BTreeSet<EntityRef> = plan
-                .changes
-                .iter()
-                .filter_map(|c| match c {
-                    Change::Delete { entity, .. } => Some(entity.clone()),
-                    _ => None,
-                })
-                .collect();
-            let copies = self.copies(from, to);
-            plan.changes.extend(
-                copies
-                    .into_iter()
-                    .filter(|m| !deleted.contains(&EntityRef::of_container(&m.container)))
-                    .map(Change::AddMember),
-            );
+            plan.changes
+                .extend(self.copies(from, to).into_iter().map(Change::AddMember));
             for (tuple, target) in self.carried_grants(from, to) {
                 plan.changes.retain(|c| match c {
                     Change::CreateAuthorization { tuple: t, .. }
@@ -230,7 +217,18 @@ impl<'a> Planner<'a> {
         }
     }
 
-    /// The members of `from` as members of `to` (renamed containers).
+    /// What `object` is called after this plan: its new ID when it is
+    /// renamed too (chained renames), else itself.
+    fn renamed(&self, object: &Referenced) -> Referenced {
+        self.desired
+            .moves
+            .iter()
+            .find(|m| m.from == *object)
+            .map_or_else(|| object.clone(), |m| m.to.clone())
+    }
+
+    /// The members of `from` as members of `to` (renamed containers), a
+    /// member renamed too under its new ID.
     fn carried_members(&self, from: &Referenced, to: &Referenced) -> Vec<Membership> {
         let (Referenced::Container(old), Referenced::Container(new)) = (from, to) else {
             return Vec::new();
@@ -239,32 +237,41 @@ impl<'a> Planner<'a> {
             .memberships
             .iter()
             .filter(|m| m.container == *old)
-            .map(|m| Membership {
-                container: new.clone(),
-                member: m.member.clone(),
+            .filter_map(|m| {
+                Some(Membership {
+                    container: new.clone(),
+                    member: self.renamed(&Referenced::of(&m.member)).as_principal()?,
+                })
             })
             .collect()
     }
 
     /// The memberships of `from` to give `to` that it lacks: all its
     /// members, and the containers it is in, where the files do not list
-    /// that container's members (undeclared, additive, built in). What the
-    /// files list is planned anyway.
+    /// that container's members (undeclared, additive, built in); a
+    /// container renamed too under its new ID. What the files list is
+    /// planned anyway.
     fn copies(&self, from: &Referenced, to: &Referenced) -> Vec<Membership> {
         let additive =
             |c: &Container| self.desired.containers.get(c) != Some(&MembersMode::Authoritative);
         let mut copies = self.carried_members(from, to);
         if let (Some(old), Some(new)) = (from.as_principal(), to.as_principal()) {
             for m in self.live.memberships.iter().filter(|m| m.member == old) {
-                if additive(&m.container) {
+                let container = match self.renamed(&Referenced::Container(m.container.clone())) {
+                    Referenced::Container(c) => c,
+                    Referenced::Principal(_) => continue,
+                };
+                if additive(&container) {
                     copies.push(Membership {
-                        container: m.container.clone(),
+                        container,
                         member: new.clone(),
                     });
                 }
             }
         }
         copies.retain(|m| !self.live.memberships.contains(m));
+        copies.sort();
+        copies.dedup();
         copies
     }
 
@@ -300,6 +307,12 @@ impl<'a> Planner<'a> {
                     return None;
                 }
                 target.extend(grant.permissions.iter().cloned());
+                // Never less than the new object already has: a carried
+                // grant only grants (make before break); the next plan
+                // trims what the files do not declare.
+                if let Some(now) = self.live.authorizations.get(&tuple) {
+                    target.extend(now.permissions.iter().cloned());
+                }
                 Some((tuple, target))
             })
             .collect()
@@ -358,6 +371,7 @@ impl<'a> Planner<'a> {
                         Some(&edge.member) == old.as_ref()
                             || Referenced::Container(edge.container.clone()) == m.from
                     }
+                    Change::DeleteAuthorization { tuple, .. } => Some(&tuple.owner) == old.as_ref(),
                     Change::Create { entity } => {
                         new.is_some() && entity.reference().principal() == new
                     }
@@ -393,6 +407,23 @@ impl<'a> Planner<'a> {
             return false;
         };
         (&old.claim_name, &old.claim_value) == (&new.claim_name, &new.claim_value)
+    }
+
+    /// Drops additions of members to a container the plan deletes (a
+    /// rename's copy into a pruned role): pointless, and counted as access
+    /// the plan grants. Run last, so a deletion held back keeps them.
+    fn into_deleted(plan: &mut Plan) {
+        let deleted: BTreeSet<EntityRef> = plan
+            .changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::Delete { entity, .. } => Some(entity.clone()),
+                _ => None,
+            })
+            .collect();
+        plan.changes.retain(|c| {
+            !matches!(c, Change::AddMember(m) if deleted.contains(&EntityRef::of_container(&m.container)))
+        });
     }
 
     /// Holds back a deletion whose cascade would remove a membership that

@@ -70,7 +70,7 @@ pub enum Warning {
     },
     /// A renamed object has members or authorizations the files do not
     /// declare for the new one: carried over, so nobody loses access, and
-    /// removed by the next plan unless the files declare them.
+    /// from then on drift of the new object like any other.
     CarriedUndeclared {
         /// The old object.
         from: String,
@@ -127,7 +127,7 @@ impl std::fmt::Display for Warning {
                 }
                 write!(
                     f,
-                    "{from} has {} that the files do not declare for {to}: carried over so nobody loses access; the next plan removes them unless they are declared under {to} (`drift --update-files` writes them into the files)",
+                    "{from} has {} that the files do not declare for {to}: carried over so nobody loses access, after which they are drift of {to} like any other; declare them under {to} to keep them (`drift --update-files` writes them into the files)",
                     what.join(" and ")
                 )
             }
@@ -245,20 +245,44 @@ fn exists(target: &Referenced, live: &AccessState) -> bool {
 /// What renamed objects carry over that the files do not declare for the
 /// new objects.
 fn carried_undeclared(plan: &Plan, live: &AccessState, desired: &Desired) -> Vec<Warning> {
+    // A rename a lifecycle holds back carries nothing: the old object stays.
+    let held: Vec<Referenced> = plan
+        .held_back
+        .iter()
+        .filter_map(|h| match &h.change {
+            Change::Delete { entity, .. } => Some(match (entity.container(), entity.principal()) {
+                (Some(c), _) => Referenced::Container(c),
+                (None, Some(p)) => Referenced::of(&p),
+                (None, None) => return None,
+            }),
+            _ => None,
+        })
+        .collect();
     plan.moved
         .iter()
+        .filter(|m| !held.contains(&m.from))
         .filter_map(|m| {
             let mut members = Vec::new();
             if let (Referenced::Container(old), Referenced::Container(new)) = (&m.from, &m.to)
                 && desired.containers.get(new) == Some(&MembersMode::Authoritative)
             {
                 for edge in live.memberships.iter().filter(|e| e.container == *old) {
+                    // A member renamed too is carried under its new ID.
+                    let member = Referenced::of(&edge.member);
+                    let member = desired
+                        .moves
+                        .iter()
+                        .find(|m| m.from == member)
+                        .map_or(member, |m| m.to.clone());
+                    let Some(principal) = member.as_principal() else {
+                        continue;
+                    };
                     let as_new = Membership {
                         container: new.clone(),
-                        member: edge.member.clone(),
+                        member: principal,
                     };
                     if !desired.state.memberships.contains(&as_new) {
-                        members.push(Referenced::of(&edge.member).to_string());
+                        members.push(member.to_string());
                     }
                 }
             }
