@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::model::CamundaVersion;
 use crate::model::state::Secret;
 use crate::render::Shell;
-use crate::sim::audit::AuditCategory;
+use crate::sim::audit::{AuditCategory, AuditSettings};
 use crate::sim::oidc::OidcSettings;
 use crate::sim::{AuthMode, SimConfig};
 
@@ -103,9 +103,10 @@ pub struct SimArgs {
     /// The ID validation pattern (camunda.security.id-validation-pattern).
     #[arg(long, value_name = "REGEX")]
     pub id_pattern: Option<String>,
-    /// The audit log, 8.9 and later (camunda.data.audit-log.enabled).
-    #[arg(long, value_enum, default_value_t = Switch::On)]
-    pub audit_log: Switch,
+    /// The audit log, 8.9 and later (camunda.data.audit-log.enabled;
+    /// default: on, or as the --init file sets it).
+    #[arg(long, value_enum)]
+    pub audit_log: Option<Switch>,
     /// Audit categories for operations by users
     /// (camunda.data.audit-log.user.categories; default: all; `none` for none).
     #[arg(long, value_name = "CATEGORY,...", value_parser = parse_categories)]
@@ -151,6 +152,51 @@ fn parse_user(s: &str) -> Result<AdminUser> {
     }
 }
 
+/// `camunda.data.audit-log` as Spring binds it: `enabled`, and
+/// `user.categories` / `client.categories` as a list or a comma-separated
+/// text (empty: none).
+fn audit_settings(audit: &serde_json::Value, settings: &mut AuditSettings) -> Result<(), String> {
+    use crate::config::spring::{get, list, text};
+    if let Some(enabled) = text(audit, "enabled") {
+        settings.enabled = match enabled.trim().to_ascii_lowercase().as_str() {
+            "true" => true,
+            "false" => false,
+            other => {
+                return Err(format!(
+                    "camunda.data.audit-log.enabled: '{other}' is not true or false"
+                ));
+            }
+        };
+    }
+    for (who, categories) in [
+        ("user", &mut settings.user_categories),
+        ("client", &mut settings.client_categories),
+    ] {
+        let Some(node) = get(audit, who) else {
+            continue;
+        };
+        let names: Vec<String> = match get(node, "categories") {
+            None => continue,
+            Some(serde_json::Value::String(s)) => s.split(',').map(str::to_owned).collect(),
+            Some(_) => list(node, "categories")
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect(),
+        };
+        let mut parsed = BTreeSet::new();
+        for name in names.iter().filter(|n| !n.trim().is_empty()) {
+            parsed.insert(AuditCategory::parse(name).ok_or_else(|| {
+                format!(
+                    "camunda.data.audit-log.{who}.categories: unknown category {:?} (ADMIN, DEPLOYED_RESOURCES, USER_TASKS)",
+                    name.trim()
+                )
+            })?);
+        }
+        *categories = parsed;
+    }
+    Ok(())
+}
+
 fn read(path: &PathBuf) -> Result<String> {
     std::fs::read_to_string(path).map_err(|source| Error::Io {
         doing: "read",
@@ -182,13 +228,16 @@ fn config(args: &SimArgs) -> Result<SimConfig> {
         .map(|AdminUser(name, password)| (name.clone(), password.clone()))
         .collect();
     if let Some(path) = &args.init {
-        config.init =
-            Some(
-                crate::sim::init::parse(&read(path)?).map_err(|message| Error::Format {
-                    path: path.clone(),
-                    message,
-                })?,
-            );
+        let text = read(path)?;
+        let format = |message: String| Error::Format {
+            path: path.clone(),
+            message,
+        };
+        config.init = Some(crate::sim::init::parse(&text).map_err(format)?);
+        // The same file's camunda.data.audit-log; the flags below win.
+        if let Some(audit) = crate::config::spring::audit_log(&text).map_err(|e| format(e.0))? {
+            audit_settings(&audit, &mut config.audit).map_err(format)?;
+        }
     }
     if let Some(path) = &args.seed {
         config.seed = Some(
@@ -201,7 +250,9 @@ fn config(args: &SimArgs) -> Result<SimConfig> {
     config.tenants_api = args.tenants_api == Switch::On;
     config.protected_defaults = args.protected_defaults;
     config.id_pattern = args.id_pattern.clone();
-    config.audit.enabled = args.audit_log == Switch::On;
+    if let Some(switch) = args.audit_log {
+        config.audit.enabled = switch == Switch::On;
+    }
     if let Some(AuditCategories(categories)) = &args.audit_user_categories {
         config.audit.user_categories = categories.clone();
     }
@@ -295,6 +346,59 @@ mod tests {
                 .unwrap_err()
                 .to_string()
                 .contains("unknown audit log category \"OPERATOR\"")
+        );
+    }
+
+    fn with_init(text: &str, flags: &[&str]) -> std::result::Result<SimConfig, String> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("application.yaml");
+        std::fs::write(&path, text).unwrap();
+        let mut args = vec!["--init", path.to_str().unwrap()];
+        args.extend(flags);
+        let cli = Cli::try_parse_from(["camunda-access", "sim"].iter().chain(&args)).unwrap();
+        let Command::Sim(args) = cli.command else {
+            panic!("not sim")
+        };
+        config(&args).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn the_init_files_audit_log_settings_apply_and_the_flags_win() {
+        let yaml = "camunda:\n  security:\n    initialization:\n      users:\n        - username: demo\n          password: demo\n  data:\n    audit-log:\n      client:\n        categories: [ADMIN]\n      user:\n        categories: USER_TASKS,ADMIN\n";
+        let config = with_init(yaml, &[]).unwrap();
+        assert!(config.audit.enabled);
+        assert_eq!(
+            config.audit.client_categories,
+            [AuditCategory::Admin].into()
+        );
+        assert_eq!(
+            config.audit.user_categories,
+            [AuditCategory::Admin, AuditCategory::UserTasks].into()
+        );
+        let flagged = with_init(yaml, &["--audit-client-categories", "none"]).unwrap();
+        assert!(flagged.audit.client_categories.is_empty(), "the flag wins");
+
+        // Spring's environment-variable form, and `enabled: false`.
+        let env = "CAMUNDA_SECURITY_INITIALIZATION_USERS_0_USERNAME=demo\nCAMUNDA_SECURITY_INITIALIZATION_USERS_0_PASSWORD=demo\nCAMUNDA_DATA_AUDITLOG_ENABLED=false\nCAMUNDA_DATA_AUDITLOG_CLIENT_CATEGORIES=ADMIN\n";
+        let config = with_init(env, &[]).unwrap();
+        assert!(!config.audit.enabled);
+        assert_eq!(
+            config.audit.client_categories,
+            [AuditCategory::Admin].into()
+        );
+
+        // A file without the section keeps Camunda's defaults.
+        let plain = "camunda.security.initialization:\n  users:\n    - username: demo\n      password: demo\n";
+        let config = with_init(plain, &[]).unwrap();
+        assert!(config.audit.client_categories.is_empty());
+
+        let wrong = yaml.replace("[ADMIN]", "[OPERATOR]");
+        let error = with_init(&wrong, &[]).unwrap_err();
+        assert!(
+            error.contains(
+                "camunda.data.audit-log.client.categories: unknown category \"OPERATOR\""
+            ),
+            "{error}"
         );
     }
 }

@@ -295,6 +295,64 @@ pub fn parse(text: &str) -> Result<Value, SpringError> {
     }
 }
 
+/// The `camunda` part of an `application.yaml`, dotted keys bound as
+/// paths.
+fn camunda_tree(text: &str) -> Result<Value, SpringError> {
+    let document: Value = serde_saphyr::from_str(text).map_err(|e| e.to_string())?;
+    // Only the `camunda` part binds here: other settings (`logging.level:
+    // {io.camunda: INFO, io.camunda.zeebe: DEBUG}`) may use dots in ways
+    // that are not paths.
+    match document {
+        Value::Object(map) => {
+            let camunda: Map<String, Value> = map
+                .into_iter()
+                .filter(|(k, _)| norm(k.split('.').next().unwrap_or(k)) == "camunda")
+                .collect();
+            expand_dotted(Value::Object(camunda))
+        }
+        other => Ok(other),
+    }
+}
+
+/// `camunda.data.audit-log` from an `application.yaml`, or from
+/// `CAMUNDA_DATA_AUDITLOG_…=value` lines; `None` when the file does not
+/// set it.
+pub fn audit_log(text: &str) -> Result<Option<Value>, SpringError> {
+    const PREFIX: &str = "CAMUNDA_DATA_AUDITLOG_";
+    let env_lines: Vec<(&str, &str)> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| l.strip_prefix("export ").unwrap_or(l))
+        .filter_map(|l| l.split_once('='))
+        .filter(|(k, _)| k.trim().starts_with(PREFIX))
+        .collect();
+    if !env_lines.is_empty() {
+        let mut root = Value::Object(Map::new());
+        for (key, value) in env_lines {
+            let value = value.trim().trim_matches('"').trim_matches('\'');
+            let path: Vec<String> = key
+                .trim()
+                .strip_prefix(PREFIX)
+                .unwrap_or_default()
+                .split('_')
+                .filter(|s| !s.is_empty())
+                .map(str::to_ascii_lowercase)
+                .collect();
+            insert(&mut root, &path, value, key)?;
+        }
+        return Ok(Some(root));
+    }
+    let Ok(document) = camunda_tree(text) else {
+        // Environment lines of another section: nothing set here.
+        return Ok(None);
+    };
+    Ok(["camunda", "data", "audit-log"]
+        .iter()
+        .try_fold(&document, |node, key| get(node, key))
+        .cloned())
+}
+
 fn parse_section(text: &str) -> Result<Value, SpringError> {
     const PREFIX: &str = "CAMUNDA_SECURITY_INITIALIZATION_";
     let env_lines: Vec<(&str, &str)> = text
@@ -321,21 +379,8 @@ fn parse_section(text: &str) -> Result<Value, SpringError> {
         }
         return Ok(root);
     }
-    let document: Value = serde_saphyr::from_str(text)
+    let document = camunda_tree(text)
         .map_err(|e| format!("not YAML and no CAMUNDA_SECURITY_INITIALIZATION_ variables: {e}"))?;
-    // Only the `camunda` part binds here: other settings (`logging.level:
-    // {io.camunda: INFO, io.camunda.zeebe: DEBUG}`) may use dots in ways
-    // that are not paths.
-    let document = match document {
-        Value::Object(map) => {
-            let camunda: Map<String, Value> = map
-                .into_iter()
-                .filter(|(k, _)| norm(k.split('.').next().unwrap_or(k)) == "camunda")
-                .collect();
-            expand_dotted(Value::Object(camunda))?
-        }
-        other => other,
-    };
     ["camunda", "security", "initialization"]
         .iter()
         .try_fold(&document, |node, key| get(node, key))
