@@ -123,8 +123,10 @@ pub fn check(inputs: &Inputs<'_>) -> Vec<Refusal> {
             refusals.push(Refusal::AdminEmpty);
         }
     }
-    // What a deletion takes with it counts too.
+    // What a deletion takes with it counts too; what a rename carries
+    // over to the new object does not.
     let (_, _, deletes) = inputs.plan.counts();
+    let deletes = deletes - inputs.plan.renamed_deletes();
     if deletes > inputs.max_deletes {
         refusals.push(Refusal::TooManyDeletes {
             count: deletes,

@@ -86,6 +86,23 @@ pub fn update_files(
     variables: &Variables,
     options: UpdateOptions,
 ) -> Result<FileUpdate> {
+    // The files already describe the cluster after a rename that is not
+    // applied yet: writing the cluster as it is would undo the rename.
+    if !session.plan.moved.is_empty() {
+        let pending: Vec<String> = session
+            .plan
+            .moved
+            .iter()
+            .map(|m| format!("{} -> {}", m.from, m.to))
+            .collect();
+        return Err(Error::unworkable(
+            format!(
+                "the files rename what the cluster still has under its old ID ({}); writing the cluster into them would undo the rename",
+                pending.join(", ")
+            ),
+            "apply the rename first; then `drift --update-files` writes what it carried over under the new ID",
+        ));
+    }
     let loaded = Loader.load(paths);
     if loaded.diagnostics.has_errors() || loaded.files.len() != loaded.sources.len() {
         return Err(Error::Config {

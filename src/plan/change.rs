@@ -272,4 +272,33 @@ impl Plan {
         }
         counts
     }
+
+    /// How many of the destroyed [`Plan::counts`] are renamed objects
+    /// (`moved:`), their memberships and their authorizations: what the
+    /// plan carries over to the new objects rather than loses.
+    pub fn renamed_deletes(&self) -> usize {
+        let old: Vec<crate::model::desired::Referenced> =
+            self.moved.iter().map(|m| m.from.clone()).collect();
+        let is_old = |r: crate::model::desired::Referenced| old.contains(&r);
+        let principal =
+            |p: &crate::model::state::Principal| is_old(crate::model::desired::Referenced::of(p));
+        let container = |c: &crate::model::state::Container| {
+            is_old(crate::model::desired::Referenced::Container(c.clone()))
+        };
+        self.changes
+            .iter()
+            .map(|change| match change {
+                Change::Delete { entity, cascade } => {
+                    let renamed = entity.container().is_some_and(|c| container(&c))
+                        || entity.principal().is_some_and(|p| principal(&p));
+                    if renamed { 1 + cascade.len() } else { 0 }
+                }
+                Change::RemoveMember(m) => {
+                    usize::from(container(&m.container) || principal(&m.member))
+                }
+                Change::DeleteAuthorization { tuple, .. } => usize::from(principal(&tuple.owner)),
+                _ => 0,
+            })
+            .sum()
+    }
 }

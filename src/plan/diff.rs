@@ -178,7 +178,7 @@ impl<'a> Planner<'a> {
             // What the old object has, the new one gets: a carried member
             // already there (a re-run after a partial apply) stays, even
             // where the files do not list it.
-            let carried = self.carried_members(from, to);
+            let carried = self.carried_memberships(from, to);
             plan.changes
                 .retain(|c| !matches!(c, Change::RemoveMember(m) if carried.contains(m)));
             plan.changes
@@ -246,32 +246,32 @@ impl<'a> Planner<'a> {
             .collect()
     }
 
-    /// The memberships of `from` to give `to` that it lacks: all its
-    /// members, and the containers it is in, where the files do not list
-    /// that container's members (undeclared, additive, built in); a
-    /// container renamed too under its new ID. What the files list is
-    /// planned anyway.
-    fn copies(&self, from: &Referenced, to: &Referenced) -> Vec<Membership> {
-        let additive =
-            |c: &Container| self.desired.containers.get(c) != Some(&MembersMode::Authoritative);
-        let mut copies = self.carried_members(from, to);
+    /// Every membership of `from`, as `to`'s: its members, and the
+    /// containers it is in (a container renamed too under its new ID).
+    fn carried_memberships(&self, from: &Referenced, to: &Referenced) -> Vec<Membership> {
+        let mut carried = self.carried_members(from, to);
         if let (Some(old), Some(new)) = (from.as_principal(), to.as_principal()) {
             for m in self.live.memberships.iter().filter(|m| m.member == old) {
-                let container = match self.renamed(&Referenced::Container(m.container.clone())) {
-                    Referenced::Container(c) => c,
-                    Referenced::Principal(_) => continue,
-                };
-                if additive(&container) {
-                    copies.push(Membership {
+                if let Referenced::Container(container) =
+                    self.renamed(&Referenced::Container(m.container.clone()))
+                {
+                    carried.push(Membership {
                         container,
                         member: new.clone(),
                     });
                 }
             }
         }
+        carried.sort();
+        carried.dedup();
+        carried
+    }
+
+    /// The memberships of `from` that `to` lacks. What the files list is
+    /// planned anyway.
+    fn copies(&self, from: &Referenced, to: &Referenced) -> Vec<Membership> {
+        let mut copies = self.carried_memberships(from, to);
         copies.retain(|m| !self.live.memberships.contains(m));
-        copies.sort();
-        copies.dedup();
         copies
     }
 

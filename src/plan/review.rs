@@ -3,7 +3,7 @@
 //! warnings about what the plan does not do, and the guardrail rules the
 //! state after it breaks.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -31,6 +31,9 @@ pub struct Review {
     /// Guardrail rules the state after the plan breaks (not those at
     /// `allow`).
     pub violations: Vec<Violation>,
+    /// Changes that only move what a renamed object had to its new ID:
+    /// they neither escalate nor revoke.
+    pub carried: BTreeSet<Change>,
 }
 
 /// Something the plan does not do, or cannot be trusted to show plainly.
@@ -79,9 +82,37 @@ pub enum Warning {
         /// Members carried into a new container whose members the files
         /// list (`members-mode: authoritative`), as `kind:id`.
         members: Vec<String>,
+        /// Containers the new object is put in whose members the files
+        /// list without it, as `kind:id`.
+        #[serde(default)]
+        memberships: Vec<String>,
         /// Authorizations carried, as `TYPE:resource [PERMISSIONS]` (the
         /// permissions the files do not declare).
         authorizations: Vec<String>,
+    },
+    /// A renamed tenant: Camunda has no rename, so what was deployed and
+    /// run under the old ID keeps it.
+    TenantDataStays {
+        /// The old tenant.
+        from: String,
+        /// The new tenant.
+        to: String,
+    },
+    /// A rename a lifecycle holds back: the old object stays as it is.
+    RenameHeld {
+        /// The old object.
+        from: String,
+        /// The new object.
+        to: String,
+        /// The object whose lifecycle holds it, with the lifecycle.
+        by: String,
+    },
+    /// A rename onto an object that exists already: the two are merged.
+    RenameMerges {
+        /// The old object.
+        from: String,
+        /// The existing object.
+        to: String,
     },
     /// An ID holds characters a reader cannot see or tell apart.
     SuspiciousId {
@@ -112,22 +143,38 @@ impl std::fmt::Display for Warning {
                 f,
                 "{from} and {to} match the same claim, and Camunda allows one mapping rule per claim: {from} is deleted before {to} is created, and tokens that match it lack what it brings until {to} and its memberships are in place"
             ),
+            Warning::TenantDataStays { from, to } => write!(
+                f,
+                "{from} is renamed by creating {to} and deleting {from}: Camunda has no tenant rename, so what was deployed and run under {from} (process and decision definitions, instances, forms, documents) keeps that ID, and members of {to} do not see it"
+            ),
+            Warning::RenameHeld { from, to, by } => write!(
+                f,
+                "the rename {from} -> {to} is held back by the lifecycle of {by}: {from} stays as it is, with its members and authorizations, until that lifecycle lets the rename carry them"
+            ),
+            Warning::RenameMerges { from, to } => write!(
+                f,
+                "{to} exists already: the rename merges {from} into it ({from}'s members and authorizations are added to {to}'s, and {to}'s own are kept as the files declare them)"
+            ),
             Warning::CarriedUndeclared {
                 from,
                 to,
                 members,
+                memberships,
                 authorizations,
             } => {
                 let mut what = Vec::new();
                 if !members.is_empty() {
                     what.push(format!("members {}", members.join(", ")));
                 }
+                if !memberships.is_empty() {
+                    what.push(format!("memberships in {}", memberships.join(", ")));
+                }
                 if !authorizations.is_empty() {
                     what.push(format!("authorizations {}", authorizations.join(", ")));
                 }
                 write!(
                     f,
-                    "{from} has {} that the files do not declare for {to}: carried over so nobody loses access, after which they are drift of {to} like any other; declare them under {to} to keep them (`drift --update-files` writes them into the files)",
+                    "{from} has {} that the files do not declare for {to}: carried over so nobody loses access, after which they are drift of {to} like any other; declare them under {to} to keep them (once the rename is applied, `drift --update-files` writes them into the files)",
                     what.join(" and ")
                 )
             }
@@ -150,14 +197,22 @@ impl Review {
         warnings.extend(suspicious_ids(plan));
         warnings.extend(rename_gaps(plan, live, desired));
         warnings.extend(carried_undeclared(plan, live, desired));
+        warnings.extend(rename_notes(plan, live));
         let escalating = escalating_containers(&after);
-        let violations = rules::violations(live, &after, &desired.policy);
+        let renamed: BTreeMap<Principal, Principal> = plan
+            .moved
+            .iter()
+            .filter_map(|m| Some((m.to.as_principal()?, m.from.as_principal()?)))
+            .collect();
+        let violations = rules::violations_renamed(live, &after, &desired.policy, &renamed);
+        let carried = carried_changes(plan, live);
         Review {
             after,
             access,
             warnings,
             escalating,
             violations,
+            carried,
         }
     }
 
@@ -170,7 +225,12 @@ impl Review {
 
     /// The risks of one change of the plan.
     pub fn risks(&self, change: &Change) -> BTreeSet<Risk> {
-        risks_with(change, &|c| self.escalating.contains(c))
+        let mut risks = risks_with(change, &|c| self.escalating.contains(c));
+        if self.carried.contains(change) {
+            risks.remove(&Risk::Escalation);
+            risks.remove(&Risk::Revocation);
+        }
+        risks
     }
 }
 
@@ -242,6 +302,133 @@ fn exists(target: &Referenced, live: &AccessState) -> bool {
     }
 }
 
+/// The changes of `plan` that move what a renamed object has to its new
+/// ID: a membership or grant the old IDs hold live, given under the new
+/// ones, and the old object's deletion, memberships and grants, which the
+/// new one takes over.
+fn carried_changes(plan: &Plan, live: &AccessState) -> BTreeSet<Change> {
+    if plan.moved.is_empty() {
+        return BTreeSet::new();
+    }
+    let old_of = |r: Referenced| {
+        plan.moved
+            .iter()
+            .find(|m| m.to == r)
+            .map_or(r, |m| m.from.clone())
+    };
+    let is_old = |r: Referenced| plan.moved.iter().any(|m| m.from == r);
+    let old_principal = |p: &Principal| old_of(Referenced::of(p)).as_principal();
+    let old_container = |c: &Container| match old_of(Referenced::Container(c.clone())) {
+        Referenced::Container(c) => Some(c),
+        Referenced::Principal(_) => None,
+    };
+    plan.changes
+        .iter()
+        .filter(|change| match change {
+            Change::AddMember(m) => {
+                let (Some(container), Some(member)) =
+                    (old_container(&m.container), old_principal(&m.member))
+                else {
+                    return false;
+                };
+                let was = Membership { container, member };
+                was != *m && live.memberships.contains(&was)
+            }
+            Change::CreateAuthorization { tuple, permissions } => {
+                carried_grant(live, tuple, permissions.iter(), &old_principal)
+            }
+            Change::UpdateAuthorization {
+                tuple,
+                before,
+                after,
+                ..
+            } => {
+                before.is_subset(after)
+                    && carried_grant(live, tuple, after.difference(before), &old_principal)
+            }
+            Change::Delete { entity, .. } => {
+                entity
+                    .container()
+                    .is_some_and(|c| is_old(Referenced::Container(c)))
+                    || entity
+                        .principal()
+                        .is_some_and(|p| is_old(Referenced::of(&p)))
+            }
+            Change::RemoveMember(m) => {
+                is_old(Referenced::Container(m.container.clone()))
+                    || is_old(Referenced::of(&m.member))
+            }
+            Change::DeleteAuthorization { tuple, .. } => is_old(Referenced::of(&tuple.owner)),
+            Change::Create { .. } | Change::Update { .. } => false,
+        })
+        .cloned()
+        .collect()
+}
+
+/// Whether the old owner of `tuple`'s owner (renamed) holds `added` live.
+fn carried_grant<'p>(
+    live: &AccessState,
+    tuple: &AuthorizationTuple,
+    mut added: impl Iterator<Item = &'p crate::model::catalogue::PermissionType>,
+    old_principal: &dyn Fn(&Principal) -> Option<Principal>,
+) -> bool {
+    let Some(owner) = old_principal(&tuple.owner) else {
+        return false;
+    };
+    if owner == tuple.owner {
+        return false;
+    }
+    let was = AuthorizationTuple {
+        owner,
+        ..tuple.clone()
+    };
+    live.authorizations
+        .get(&was)
+        .is_some_and(|grant| added.all(|p| grant.permissions.contains(p)))
+}
+
+/// Renames held back by a lifecycle, onto objects that exist, or of
+/// tenants.
+fn rename_notes(plan: &Plan, live: &AccessState) -> Vec<Warning> {
+    let mut warnings = Vec::new();
+    for m in &plan.moved {
+        let (from, to) = (m.from.to_string(), m.to.to_string());
+        let held = plan.held_back.iter().find(|h| match &h.change {
+            Change::Delete { entity, .. } => {
+                entity.container().map(Referenced::Container).as_ref() == Some(&m.from)
+                    || (matches!(m.from, Referenced::Principal(_))
+                        && entity.principal().map(|p| Referenced::of(&p)).as_ref() == Some(&m.from))
+            }
+            _ => false,
+        });
+        if let Some(h) = held {
+            warnings.push(Warning::RenameHeld {
+                from,
+                to,
+                by: format!("{} ({})", h.object, h.lifecycle.as_str()),
+            });
+            continue;
+        }
+        let exists = match &m.to {
+            Referenced::Container(Container::Group(g)) => live.groups.contains_key(g),
+            Referenced::Container(Container::Role(r)) => live.roles.contains_key(r),
+            Referenced::Container(Container::Tenant(t)) => live.tenants.contains_key(t),
+            Referenced::Principal(Principal::MappingRule(r)) => live.mapping_rules.contains_key(r),
+            Referenced::Principal(_) => false,
+        };
+        if exists {
+            warnings.push(Warning::RenameMerges {
+                from: from.clone(),
+                to: to.clone(),
+            });
+        }
+        if matches!(m.from, Referenced::Container(Container::Tenant(_))) {
+            warnings.push(Warning::TenantDataStays { from, to });
+        }
+    }
+    warnings
+}
+
 /// What renamed objects carry over that the files do not declare for the
 /// new objects.
 fn carried_undeclared(plan: &Plan, live: &AccessState, desired: &Desired) -> Vec<Warning> {
@@ -286,6 +473,34 @@ fn carried_undeclared(plan: &Plan, live: &AccessState, desired: &Desired) -> Vec
                     }
                 }
             }
+            let mut memberships = Vec::new();
+            if let (Some(old), Some(new)) = (m.from.as_principal(), m.to.as_principal()) {
+                for edge in live.memberships.iter().filter(|e| e.member == old) {
+                    // A container renamed too is carried under its new ID.
+                    let container = Referenced::Container(edge.container.clone());
+                    let container = desired
+                        .moves
+                        .iter()
+                        .find(|m| m.from == container)
+                        .map_or(container, |m| m.to.clone());
+                    let Referenced::Container(c) = &container else {
+                        continue;
+                    };
+                    let as_new = Membership {
+                        container: c.clone(),
+                        member: new.clone(),
+                    };
+                    let deleted = plan.changes.iter().any(|ch| {
+                        matches!(ch, Change::Delete { entity, .. } if entity.container().as_ref() == Some(c))
+                    });
+                    if desired.containers.get(c) == Some(&MembersMode::Authoritative)
+                        && !desired.state.memberships.contains(&as_new)
+                        && !deleted
+                    {
+                        memberships.push(container.to_string());
+                    }
+                }
+            }
             let mut authorizations = Vec::new();
             if let (Some(old), Some(new)) = (m.from.as_principal(), m.to.as_principal()) {
                 for (t, grant) in live.authorizations.iter().filter(|(t, _)| t.owner == old) {
@@ -310,14 +525,15 @@ fn carried_undeclared(plan: &Plan, live: &AccessState, desired: &Desired) -> Vec
                     }
                 }
             }
-            (!members.is_empty() || !authorizations.is_empty()).then(|| {
-                Warning::CarriedUndeclared {
+            (!members.is_empty() || !memberships.is_empty() || !authorizations.is_empty()).then(
+                || Warning::CarriedUndeclared {
                     from: m.from.to_string(),
                     to: m.to.to_string(),
                     members,
+                    memberships,
                     authorizations,
-                }
-            })
+                },
+            )
         })
         .collect()
 }

@@ -460,6 +460,7 @@ mod tests {
             warnings: Vec::new(),
             escalating: Default::default(),
             violations: Vec::new(),
+            carried: Default::default(),
         }
     }
 

@@ -88,14 +88,29 @@ fn a_moved_group_keeps_its_members_and_memberships_and_the_old_id_is_gone() {
         .args(["plan"])
         .code(0)
         .stdout_has("Renames (moved:), make before break: the new object and its memberships first, the old one deleted last:\n  group:old -> group:finance\n")
-        .stdout_has("  + client:c1 in group:finance")
+        // Carried, not gained: no escalation; the old group's deletion
+        // takes nothing away.
+        .stdout_has("  + client:c1 in group:finance  [membership]\n")
+        .stdout_has("  - group old\n")
         .stdout_has("  + group:finance in role:readonly-admin")
         .stdout_has("  + group:finance in role:auditors")
         .stdout_has("  + group:finance on MESSAGE:* [CREATE]")
         .stdout_has("  + group:finance on PROCESS_DEFINITION:invoice [READ_PROCESS_DEFINITION]")
         .stdout_has("  - group old")
-        .stdout_has("group:old has authorizations MESSAGE:* [CREATE] that the files do not declare for group:finance: carried over so nobody loses access, after which they are drift of group:finance like any other; declare them under group:finance to keep them (`drift --update-files` writes them into the files)\n")
+        .stdout_has("group:old has authorizations MESSAGE:* [CREATE] that the files do not declare for group:finance: carried over so nobody loses access, after which they are drift of group:finance like any other; declare them under group:finance to keep them (once the rename is applied, `drift --update-files` writes them into the files)\n")
         .run();
+    // Before the rename is applied, writing the cluster into the files
+    // would undo it: refused, and the files are left as they are.
+    case()
+        .args(["drift", "--update-files", "--settle-ms", "0"])
+        .code(1)
+        .stderr_has("the files rename what the cluster still has under its old ID (group:old -> group:finance)")
+        .stderr_has("apply the rename first")
+        .run();
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("access.yaml")).unwrap(),
+        RENAMED
+    );
     case().args(["apply", "--auto-approve"]).code(0).run();
     let (status, _) = fixtures::call(&base, "GET", "/v2/groups/old", None);
     assert_eq!(status, 404, "the old group is gone");
@@ -312,6 +327,13 @@ fn a_rename_onto_an_existing_grant_only_adds_to_it() {
     grant(&base, ("GROUP", "old"), ("MESSAGE", "*"), &["CREATE"]);
     group(&base, "finance", "Finance");
     grant(&base, ("GROUP", "finance"), ("MESSAGE", "*"), &["READ"]);
+    Case::new()
+        .file("access.yaml", RENAMED)
+        .against(&base)
+        .args(["plan"])
+        .code(0)
+        .stdout_has("group:finance exists already: the rename merges group:old into it")
+        .run();
     let (before, lost) = apply_reading_between_writes(&base, RENAMED);
     assert!(before["c1"].contains("MESSAGE:* CREATE"), "{before:?}");
     assert!(lost.is_empty(), "{lost:#?}");
@@ -377,6 +399,7 @@ fn a_blocked_rename_keeps_the_old_objects_authorizations() {
         .stdout_has("Not applied (lifecycle)")
         .stdout_has("  - group:old on MESSAGE:* [CREATE]  [create-only group:finance]")
         .stdout_lacks("carried over")
+        .stdout_has("the rename group:old -> group:finance is held back by the lifecycle of group:finance (create-only): group:old stays as it is")
         .run();
     let (_, lost) = apply_reading_between_writes(&base, files);
     assert!(lost.is_empty(), "{lost:#?}");
@@ -568,4 +591,106 @@ fn a_rename_carries_nothing_into_a_container_the_plan_deletes() {
         .stdout_lacks("group:finance in role:auditors")
         .stdout_has("  + group:finance in role:readonly-admin")
         .run();
+}
+
+/// A renamed tenant: the plan says that what was deployed under the old
+/// ID stays there.
+#[test]
+fn a_renamed_tenant_is_told_its_data_stays_with_the_old_id() {
+    let sim = fixtures::sim(CamundaVersion::V8_8, 0);
+    let base = sim.url();
+    send(
+        &base,
+        "POST",
+        "/v2/tenants",
+        Some(json!({"tenantId": "t-old", "name": "Old"})),
+    );
+    send(&base, "PUT", "/v2/tenants/t-old/clients/c1", None);
+    Case::new()
+        .file(
+            "access.yaml",
+            "version: 1\ntenants:\n  - id: t-new\n    name: New\n    members:\n      clients: [c1]\nmoved:\n  - from: tenant:t-old\n    to: tenant:t-new\n",
+        )
+        .against(&base)
+        .args(["plan"])
+        .code(0)
+        .stdout_has("  + client:c1 in tenant:t-new")
+        .stdout_has("tenant:t-old is renamed by creating tenant:t-new and deleting tenant:t-old: Camunda has no tenant rename, so what was deployed and run under tenant:t-old")
+        .run();
+}
+
+/// A rename of a big group is not a mass deletion: what it carries does not
+/// count against `--max-deletes`, and the group's place in `admin` is not
+/// a new `admin-membership` violation.
+#[test]
+fn a_rename_is_neither_a_mass_deletion_nor_a_new_admin() {
+    let sim = fixtures::sim(CamundaVersion::V8_8, 0);
+    let base = sim.url();
+    group(&base, "old", "Old");
+    for i in 0..25 {
+        send(&base, "PUT", &format!("/v2/groups/old/clients/c{i}"), None);
+    }
+    send(&base, "PUT", "/v2/roles/admin/groups/old", None);
+    let files = format!("{RENAMED}policy:\n  rules:\n    admin-membership: deny\n");
+    let case = || Case::new().file("access.yaml", &files).against(&base);
+    case()
+        .args(["plan"])
+        .code(0)
+        .stdout_has("  + group:finance in role:admin  [membership]\n")
+        .stdout_lacks("refused")
+        .run();
+    case()
+        .args(["apply", "--auto-approve"])
+        .code(0)
+        .stdout_has("Apply: ")
+        .run();
+    assert_eq!(clients_of(&base, "finance").len(), 25);
+}
+
+/// A renamed mapping rule in a role whose members the files list without
+/// it keeps that membership, named in the warning.
+#[test]
+fn a_renamed_rule_keeps_its_hand_made_role_membership() {
+    let sim = fixtures::sim(CamundaVersion::V8_8, 0);
+    let base = sim.url();
+    staff_rule(&base);
+    send(
+        &base,
+        "POST",
+        "/v2/roles",
+        Some(json!({"roleId": "operator", "name": "Operator"})),
+    );
+    send(&base, "PUT", "/v2/roles/operator/mapping-rules/staff", None);
+    let files = "version: 1\nroles:\n  - id: operator\n    name: Operator\n    members:\n      clients: [ops]\nmapping-rules:\n  - id: staff-v2\n    name: Staff\n    claim: groups\n    value: staff-v2\nmoved:\n  - from: mapping-rule:staff\n    to: mapping-rule:staff-v2\n";
+    Case::new()
+        .file("access.yaml", files)
+        .against(&base)
+        .args(["plan"])
+        .code(0)
+        .stdout_has("  + mapping-rule:staff-v2 in role:operator")
+        .stdout_has("mapping-rule:staff has memberships in role:operator that the files do not declare for mapping-rule:staff-v2")
+        .run();
+}
+
+/// An applied rename kept in the files, then the new object renamed again:
+/// the chain goes to its end, from either ID.
+#[test]
+fn renames_chain_to_their_end() {
+    let files = "version: 1\ngroups:\n  - id: c\n    name: C\n    members-mode: additive\nmoved:\n  - from: group:a\n    to: group:b\n  - from: group:b\n    to: group:c\n";
+    for old in ["a", "b"] {
+        let sim = fixtures::sim(CamundaVersion::V8_8, 0);
+        let base = sim.url();
+        group(&base, old, "Old");
+        send(&base, "PUT", &format!("/v2/groups/{old}/clients/c1"), None);
+        let case = || Case::new().file("access.yaml", files).against(&base);
+        case()
+            .args(["plan"])
+            .code(0)
+            .stdout_has(&format!("  group:{old} -> group:c\n"))
+            .stdout_has("  + client:c1 in group:c")
+            .run();
+        case().args(["apply", "--auto-approve"]).code(0).run();
+        assert_eq!(clients_of(&base, "c"), BTreeSet::from(["c1".to_owned()]));
+        case().args(["plan", "--detailed-exitcode"]).code(0).run();
+    }
 }

@@ -239,6 +239,18 @@ fn details(rule: RuleId, found: &BTreeMap<Key, BTreeSet<String>>) -> Vec<String>
 /// already held is not new). Sorted: deny first, then by rule and
 /// principal.
 pub fn violations(before: &AccessState, after: &AccessState, policy: &Policy) -> Vec<Violation> {
+    violations_renamed(before, after, policy, &BTreeMap::new())
+}
+
+/// [`violations`] of a plan that renames principals (`moved:`): a finding
+/// of a new principal is not introduced when the old one (`renamed`, new
+/// to old) had it.
+pub fn violations_renamed(
+    before: &AccessState,
+    after: &AccessState,
+    policy: &Policy,
+    renamed: &BTreeMap<Principal, Principal>,
+) -> Vec<Violation> {
     let now = findings(after, policy);
     if now.is_empty() {
         return Vec::new();
@@ -247,8 +259,9 @@ pub fn violations(before: &AccessState, after: &AccessState, policy: &Policy) ->
     let mut all: Vec<Violation> = now
         .into_iter()
         .map(|((rule, principal), found)| {
+            let was = renamed.get(&principal).unwrap_or(&principal);
             let introduced = earlier
-                .get(&(rule, principal.clone()))
+                .get(&(rule, was.clone()))
                 .is_none_or(|old| found.keys().any(|k| !old.contains_key(k)));
             Violation {
                 rule,

@@ -53,6 +53,8 @@ pub(crate) struct Validator<'a> {
     lifecycles: BTreeMap<Referenced, Lifecycle>,
     authorization_lifecycles: BTreeMap<AuthorizationTuple, Lifecycle>,
     moves: Vec<(Move, Loc)>,
+    /// Every `moved:` entry's old object, for chains (`a -> b`, `b -> c`).
+    moved_from: BTreeSet<Referenced>,
 }
 
 /// The kinds of declared entity, for duplicate detection.
@@ -101,6 +103,7 @@ impl<'a> Validator<'a> {
             lifecycles: BTreeMap::new(),
             authorization_lifecycles: BTreeMap::new(),
             moves: Vec::new(),
+            moved_from: BTreeSet::new(),
         }
     }
 
@@ -115,11 +118,17 @@ impl<'a> Validator<'a> {
         for (file, raw) in files {
             self.relate(*file, raw);
         }
+        self.moved_from = files
+            .iter()
+            .flat_map(|(_, raw)| &raw.moved)
+            .filter_map(|entry| policy::parse_protect(&entry.from.as_ref()?.value).ok())
+            .collect();
         for (file, raw) in files {
             for entry in &raw.moved {
                 self.moved(*file, entry);
             }
         }
+        self.chain_moves();
         self.check_references();
         let references = self.resolve_references();
         let desired = Desired {

@@ -1,6 +1,8 @@
 //! The `policy` section: what may be pruned, what is protected, and the
 //! levels of the guardrail rules.
 
+use std::collections::BTreeMap;
+
 use crate::config::raw::{RawMoved, RawPolicy, Sp};
 use crate::config::source::FileId;
 use crate::config::validate::suggest::closest;
@@ -192,7 +194,9 @@ impl Validator<'_> {
             ));
             return;
         }
-        if !self.is_declared(&new) {
+        // A chain (`a -> b` kept after it was applied, then `b -> c`) ends
+        // at a declared object.
+        if !self.is_declared(&new) && !self.moved_from.contains(&new) {
             self.push(diags::invalid_moved(
                 to_value.loc,
                 &format!("{new} is not declared; declare the object under its new ID"),
@@ -216,6 +220,24 @@ impl Validator<'_> {
         }
         self.moves
             .push((Move { from: old, to: new }, from_value.loc));
+    }
+
+    /// Chains of renames (`a -> b`, `b -> c`) go to their end: `a -> c`.
+    pub(super) fn chain_moves(&mut self) {
+        let next: BTreeMap<Referenced, Referenced> = self
+            .moves
+            .iter()
+            .map(|(m, _)| (m.from.clone(), m.to.clone()))
+            .collect();
+        for (m, _) in &mut self.moves {
+            // Cycles are refused above (an old object is declared nowhere).
+            for _ in 0..next.len() {
+                match next.get(&m.to) {
+                    Some(to) => m.to = to.clone(),
+                    None => break,
+                }
+            }
+        }
     }
 
     /// Whether the files declare `object`.
