@@ -256,6 +256,7 @@ pub(crate) fn model_pair(n: usize) -> (AccessState, Desired) {
             Grant {
                 permissions: [PermissionType::ReadProcessDefinition].into(),
                 keys: vec![i.to_string()],
+                ..Default::default()
             },
         );
     }

@@ -694,6 +694,7 @@ mod round_trip {
             Grant {
                 permissions: [PermissionType::Read].into(),
                 keys: vec!["1".into()],
+                ..Default::default()
             },
         );
         s

@@ -498,13 +498,21 @@ pub fn add_entities(live: &mut Live, answers: [Option<Vec<Value>>; 6]) {
         match item::<AuthorizationItem>(&value).and_then(authorization) {
             Some((key, tuple, permissions)) => {
                 let grant = s.authorizations.entry(tuple).or_default();
-                grant.permissions.extend(permissions);
                 // A key seen twice (a page boundary that moved while
                 // paging) counts once.
                 if !grant.keys.contains(&key) {
+                    // What each key grants is kept only for tuples of
+                    // several keys (one key grants the union).
+                    if let [only] = grant.keys.as_slice() {
+                        grant.by_key.insert(only.clone(), grant.permissions.clone());
+                    }
+                    if !grant.keys.is_empty() {
+                        grant.by_key.insert(key.clone(), permissions.clone());
+                    }
                     grant.keys.push(key);
                     grant.keys.sort();
                 }
+                grant.permissions.extend(permissions);
             }
             None => unknown.push(format!(
                 "an authorization this tool does not understand: {value}"

@@ -327,6 +327,21 @@ pub struct Grant {
     pub permissions: BTreeSet<PermissionType>,
     /// Server-generated authorization keys carrying this tuple, sorted.
     pub keys: Vec<String>,
+    /// What each key grants, where the tuple has several keys that grant
+    /// different sets (read from the cluster).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub by_key: BTreeMap<String, BTreeSet<PermissionType>>,
+}
+
+impl Grant {
+    /// What the authorization `key` grants: its own permissions when
+    /// known, else the tuple's.
+    pub fn permissions_of(&self, key: &str) -> BTreeSet<PermissionType> {
+        self.by_key
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| self.permissions.clone())
+    }
 }
 
 impl AccessState {

@@ -804,7 +804,7 @@ impl<'a> Planner<'a> {
                     plan.changes.push(Change::DeleteAuthorization {
                         tuple: tuple.clone(),
                         key: key.clone(),
-                        permissions: grant.permissions.clone(),
+                        permissions: grant.permissions_of(key),
                     });
                 }
             } else if !built_in(&tuple.owner) || !self.camunda_grant(tuple, grant) {
@@ -837,6 +837,7 @@ pub fn projected(state: &AccessState, plan: &Plan) -> AccessState {
                 let grant = next.authorizations.entry(tuple.clone()).or_default();
                 grant.permissions = permissions.clone();
                 grant.keys = vec!["new".to_owned()];
+                grant.by_key.clear();
             }
             Change::UpdateAuthorization {
                 tuple, key, after, ..
@@ -844,11 +845,19 @@ pub fn projected(state: &AccessState, plan: &Plan) -> AccessState {
                 let grant = next.authorizations.entry(tuple.clone()).or_default();
                 grant.permissions = after.clone();
                 grant.keys = vec![key.clone()];
+                grant.by_key.clear();
             }
             Change::DeleteAuthorization { tuple, key, .. } => {
                 let remove = match next.authorizations.get_mut(tuple) {
                     Some(grant) => {
                         grant.keys.retain(|k| k != key);
+                        grant.by_key.remove(key);
+                        // The keys left grant what they grant, where known.
+                        if !grant.keys.is_empty()
+                            && grant.keys.iter().all(|k| grant.by_key.contains_key(k))
+                        {
+                            grant.permissions = grant.by_key.values().flatten().cloned().collect();
+                        }
                         grant.keys.is_empty()
                     }
                     None => false,
@@ -909,7 +918,7 @@ pub fn cascade_of(state: &AccessState, entity: &EntityRef) -> Vec<Cascaded> {
             grant.keys.iter().map(|key| Cascaded::Authorization {
                 tuple: tuple.clone(),
                 key: key.clone(),
-                permissions: grant.permissions.clone(),
+                permissions: grant.permissions_of(key),
             })
         });
     memberships.chain(authorizations).collect()

@@ -49,6 +49,7 @@ fn live_with_group() -> AccessState {
         Grant {
             permissions: [PermissionType::Read].into(),
             keys: vec!["1".into(), "2".into()],
+            ..Default::default()
         },
     );
     live
@@ -294,6 +295,7 @@ fn arb_state() -> impl Strategy<Value = AccessState> {
                     Grant {
                         permissions,
                         keys: vec![key],
+                        ..Default::default()
                     },
                 );
             }

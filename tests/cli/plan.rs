@@ -622,3 +622,35 @@ fn ids_outside_the_clusters_pattern_are_refused_by_the_plan() {
         .run();
     plan("^[a-zA-Z_-]+$").code(0).run();
 }
+
+/// A tuple held by two authorizations that grant different permissions:
+/// deleting their owner lists each key with what it grants, not the union.
+#[test]
+fn a_deletion_lists_what_each_authorization_grants() {
+    let sim = crate::fixtures::sim(CamundaVersion::V8_8, 0);
+    let base = sim.url();
+    crate::fixtures::group(&base, "ops", "Ops");
+    crate::fixtures::grant(
+        &base,
+        ("GROUP", "ops"),
+        ("PROCESS_DEFINITION", "*"),
+        &["READ_PROCESS_DEFINITION", "READ_PROCESS_INSTANCE"],
+    );
+    crate::fixtures::grant(
+        &base,
+        ("GROUP", "ops"),
+        ("PROCESS_DEFINITION", "*"),
+        &["CANCEL_PROCESS_INSTANCE"],
+    );
+    Case::new()
+        .file(
+            "access.yaml",
+            "version: 1\npolicy:\n  prune: [groups]\ngroups:\n  - id: kept\n",
+        )
+        .against(&base)
+        .args(["plan"])
+        .code(0)
+        .stdout_has("      - group:ops on PROCESS_DEFINITION:* [READ_PROCESS_DEFINITION, READ_PROCESS_INSTANCE]  (deleted with it)\n")
+        .stdout_has("      - group:ops on PROCESS_DEFINITION:* [CANCEL_PROCESS_INSTANCE]  (deleted with it)\n")
+        .run();
+}
