@@ -158,20 +158,25 @@ impl Explanation {
         })
     }
 
-    /// The built-in roles the subject belongs to (their authorizations are
-    /// Camunda's; files do not hold them).
+    /// The built-in roles the subject is or belongs to (their
+    /// authorizations are Camunda's; files do not hold them).
     pub fn built_in_roles(&self) -> Vec<RoleId> {
-        self.memberships
-            .iter()
-            .filter_map(|r| match &r.container {
-                Container::Role(id)
-                    if crate::model::catalogue::BUILT_IN_ROLES.contains(&id.as_str()) =>
-                {
-                    Some(id.clone())
-                }
+        let itself = match &self.subject {
+            Subject::Principal {
+                principal: Principal::Role(id),
+            } => Some(id),
+            _ => None,
+        };
+        let roles: BTreeSet<RoleId> = itself
+            .into_iter()
+            .chain(self.memberships.iter().filter_map(|r| match &r.container {
+                Container::Role(id) => Some(id),
                 _ => None,
-            })
-            .collect()
+            }))
+            .filter(|id| crate::model::catalogue::BUILT_IN_ROLES.contains(&id.as_str()))
+            .cloned()
+            .collect();
+        roles.into_iter().collect()
     }
 }
 

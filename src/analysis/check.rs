@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::analysis::analyzer::{Analyzer, Explanation, Subject};
 use crate::analysis::path::Path;
-use crate::model::catalogue::{PermissionType, ResourceType};
+use crate::model::catalogue::{BUILT_IN_ROLES, PermissionType, ResourceType};
 use crate::model::ids::GroupId;
 use crate::model::state::{Container, Principal, ResourceSelector};
 
@@ -184,6 +184,9 @@ fn near_misses(analyzer: &Analyzer<'_>, explanation: &Explanation, check: &Check
         };
     }
     let state = analyzer.state();
+    // Joining a built-in role (`admin` has everything) is the farthest
+    // fix: those come last.
+    let mut built_in = Vec::new();
     for (tuple, grant) in &state.authorizations {
         let holds = grant
             .permissions
@@ -204,11 +207,15 @@ fn near_misses(analyzer: &Analyzer<'_>, explanation: &Explanation, check: &Check
                     .collect(),
                 _ => Vec::new(),
             };
-            misses.push(NearMiss::NotAMember {
+            let miss = NearMiss::NotAMember {
                 holder: tuple.owner.clone(),
                 resource: tuple.resource.clone(),
                 groups,
-            });
+            };
+            match &tuple.owner {
+                Principal::Role(r) if BUILT_IN_ROLES.contains(&r.as_str()) => built_in.push(miss),
+                _ => misses.push(miss),
+            }
         }
     }
     let mut elsewhere = BTreeSet::new();
@@ -234,5 +241,6 @@ fn near_misses(analyzer: &Analyzer<'_>, explanation: &Explanation, check: &Check
             permissions: others.into_keys().collect(),
         });
     }
+    misses.extend(built_in);
     misses
 }

@@ -8,6 +8,7 @@ use crate::analysis::check::{Check, Verdict};
 use crate::analysis::operations::{self, Callable, Operation};
 use crate::analysis::who_can::Holder;
 use crate::model::catalogue::CamundaVersion;
+use crate::model::state::Principal;
 
 /// The version of the `explain` and `who-can` documents; a change that
 /// removes or renames a field raises it.
@@ -34,8 +35,9 @@ pub enum Source {
 }
 
 impl Source {
-    /// Whether the state came from the files (built-in roles' authorizations
-    /// are then unknown).
+    /// Whether the state came from the files (built-in roles'
+    /// authorizations are then Camunda's defaults of the version, not the
+    /// cluster's).
     pub fn is_files(&self) -> bool {
         matches!(self, Source::Files { .. })
     }
@@ -51,6 +53,14 @@ impl Source {
             } => *camunda_version,
         }
     }
+}
+
+/// The note on built-in roles read from the files: `whose` authorizations
+/// counted are Camunda's defaults of `version`.
+fn defaults(whose: &str, version: CamundaVersion) -> String {
+    format!(
+        "{whose} authorizations counted here are Camunda's defaults on a fresh {version} cluster (the files do not hold them); a cluster can differ where someone changed them by hand, --live reads the real ones"
+    )
 }
 
 /// What `explain --format json` prints.
@@ -99,7 +109,8 @@ impl ExplainDocument {
         if source.is_files() {
             for role in explanation.built_in_roles() {
                 notes.push(format!(
-                    "role {role} is built in: its authorizations are Camunda's and not in the files; --live shows them"
+                    "role {role} is built in: {}",
+                    defaults("its", version)
                 ));
             }
         }
@@ -134,15 +145,17 @@ impl WhoCanDocument {
     /// The document of `who-can`'s answer.
     pub fn new(source: Source, check: Check, holders: Vec<Holder>) -> Self {
         let mut notes = Vec::new();
-        if source.is_files() {
-            notes.push(
-                "built-in roles' authorizations are Camunda's and not in the files: their members are listed only with --live"
-                    .to_owned(),
-            );
+        let built_in = |p: &Principal| matches!(p, Principal::Role(r) if crate::model::catalogue::BUILT_IN_ROLES.contains(&r.as_str()));
+        if source.is_files()
+            && holders
+                .iter()
+                .any(|h| h.paths.iter().any(|g| built_in(&g.path.owner)))
+        {
+            notes.push(defaults("the built-in roles'", source.camunda_version()));
         }
         if holders
             .iter()
-            .any(|h| matches!(h.principal, crate::model::state::Principal::MappingRule(_)))
+            .any(|h| matches!(h.principal, Principal::MappingRule(_)))
         {
             notes.push("every token that matches a listed mapping rule holds it too".to_owned());
         }

@@ -12,8 +12,10 @@ use crate::cli::connect::ConnectArgs;
 use crate::cli::exit::Status;
 use crate::cli::prepare::{connected, runtime};
 use crate::config;
+use crate::config::validate::LATER_VERSION_HINT;
 use crate::config::validate::suggest::edit_distance;
 use crate::error::{Error, Result};
+use crate::model::builtins::add_built_in_grants;
 use crate::model::catalogue::is_supported;
 use crate::model::state::{AccessState, Principal};
 use crate::ops;
@@ -79,8 +81,12 @@ fn parse_check(s: &str) -> Result<Check> {
         .map_err(|e: crate::analysis::Unreadable| Error::Usage(e.0))
 }
 
-/// The state the analysis runs on, and where it came from.
+/// The state the analysis runs on, and where it came from. From the
+/// files, the built-in roles get Camunda's default authorizations of the
+/// version (the files never hold them). `command` names the command in
+/// the help of a diagnostic that a later `--camunda-version` would fix.
 pub(super) fn load_state(
+    command: &str,
     args: &StateArgs,
     settings: &Settings,
     shell: &Shell,
@@ -100,20 +106,30 @@ pub(super) fn load_state(
         let version = connect.camunda_version;
         let outcome = config::load(&paths, version, &settings.variables);
         let Some(desired) = outcome.desired else {
+            let mut diagnostics = outcome.diagnostics;
+            // The version is this command's flag: say so, not `validate`'s.
+            diagnostics.edit_help(|help| {
+                *help = help.replace(
+                    LATER_VERSION_HINT,
+                    &format!("run {command} with --camunda-version"),
+                );
+            });
             return Err(Error::Config {
                 message: format!(
                     "the configuration is invalid ({} errors)",
-                    outcome.diagnostics.error_count()
+                    diagnostics.error_count()
                 ),
-                diagnostics: outcome.diagnostics,
+                diagnostics,
                 sources: outcome.sources,
             });
         };
+        let mut state = desired.state;
+        add_built_in_grants(&mut state, version);
         let source = Source::Files {
             paths: paths.iter().map(|p| p.display().to_string()).collect(),
             camunda_version: version,
         };
-        return Ok((desired.state, source));
+        return Ok((state, source));
     }
     if !args.paths.is_empty() {
         return Err(Error::Usage(
@@ -237,7 +253,7 @@ pub(super) fn run(args: &ExplainArgs, settings: &Settings, shell: &Shell) -> Res
             principal: Subject::principal(&args.principal).map_err(|e| Error::Usage(e.0))?,
         }
     };
-    let (state, source) = load_state(&args.state, settings, shell)?;
+    let (state, source) = load_state("explain", &args.state, settings, shell)?;
     if let Some(check) = &args.check {
         supported(check, &source)?;
     }

@@ -128,14 +128,14 @@ pub enum Command {
     Drift(drift::DriftArgs),
     /// Explain a principal's (or a token's) access: every permission with the path it comes through.
     #[command(
-        mut_arg("camunda_version", |a| a.requires(clap::builder::Resettable::Reset).help("Camunda version whose catalogue applies to the files (with --live --sim: of the embedded cluster)")),
-        after_help = "Examples:\n  camunda-access explain client:order-worker examples/quickstart\n  camunda-access explain client:order-worker examples/quickstart --check PROCESS_DEFINITION:order-fulfilment:UPDATE_PROCESS_INSTANCE\n  camunda-access explain token examples/oidc-groups-claim --claims '{\"sub\":\"ann\",\"groups\":[\"loan-officers\"]}'\n  camunda-access explain client:order-worker --live --target prod --format json\n\nPaths: direct (own authorization), group, role, role of a group, and for a token the mapping\nrules its claims match (equals for scalars, contains for arrays, JSONPath names for nested\nclaims) and its groups claim. Tenant membership is listed; it grants no permission.\nWithout --live: what the files grant; with --live: what the cluster has in force.\n\nExit codes: 0 explained (and --check granted), 1 error, 2 --check not granted."
+        mut_arg("camunda_version", |a| a.requires(clap::builder::Resettable::Reset).help("Camunda version whose catalogue and built-in roles' default grants apply to the files (with --live --sim: of the embedded cluster)")),
+        after_help = "Examples:\n  camunda-access explain client:order-worker examples/quickstart\n  camunda-access explain client:order-worker examples/quickstart --check PROCESS_DEFINITION:order-fulfilment:UPDATE_PROCESS_INSTANCE\n  camunda-access explain token examples/oidc-groups-claim --claims '{\"sub\":\"ann\",\"groups\":[\"loan-officers\"]}'\n  camunda-access explain client:order-worker --live --target prod --format json\n\nPaths: direct (own authorization), group, role, role of a group, and for a token the mapping\nrules its claims match (equals for scalars, contains for arrays, JSONPath names for nested\nclaims) and its groups claim. Tenant membership is listed; it grants no permission.\nWithout --live: what the files grant, with the built-in roles' default grants\nof --camunda-version; with --live: what the cluster has in force.\n\nExit codes: 0 explained (and --check granted), 1 error, 2 --check not granted."
     )]
     Explain(Box<explain::ExplainArgs>),
     /// List every principal that holds a permission, with the path it comes through.
     #[command(
         name = "who-can",
-        mut_arg("camunda_version", |a| a.requires(clap::builder::Resettable::Reset).help("Camunda version whose catalogue applies to the files (with --live --sim: of the embedded cluster)")),
+        mut_arg("camunda_version", |a| a.requires(clap::builder::Resettable::Reset).help("Camunda version whose catalogue and built-in roles' default grants apply to the files (with --live --sim: of the embedded cluster)")),
         after_help = "Examples:\n  camunda-access who-can RESOURCE:* CREATE examples/quickstart\n  camunda-access who-can PROCESS_DEFINITION:order-fulfilment UPDATE_PROCESS_INSTANCE --live --target prod\n\nAn authorization on * counts for every ID; asked about *, only authorizations on * count.\nLists users, clients, groups, roles and mapping rules (every token matching a listed rule holds it too).\n\nExit codes: 0 listed (also when nobody holds it), 1 error."
     )]
     WhoCan(Box<who_can::WhoCanArgs>),

@@ -37,7 +37,7 @@ pub(super) fn run(args: &WhoCanArgs, settings: &Settings, shell: &Shell) -> Resu
         )));
     }
     let check = Check::of(&args.resource, &args.permission).map_err(|e| Error::Usage(e.0))?;
-    let (state, source) = load_state(&args.state, settings, shell)?;
+    let (state, source) = load_state("who-can", &args.state, settings, shell)?;
     supported(&check, &source)?;
     let analyzer = Analyzer::new(&state);
     let found = holders(&analyzer, &check);

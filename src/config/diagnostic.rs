@@ -244,6 +244,13 @@ impl Diagnostics {
         self.items.retain(keep);
     }
 
+    /// Rewrites the help of every diagnostic that has one.
+    pub fn edit_help(&mut self, mut edit: impl FnMut(&mut String)) {
+        for help in self.items.iter_mut().filter_map(|d| d.help.as_mut()) {
+            edit(help);
+        }
+    }
+
     /// The diagnostics.
     pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
         self.items.iter()

@@ -5,6 +5,7 @@
 use crate::model::catalogue::{
     CamundaVersion, PermissionType, ResourceType, supported_permissions,
 };
+use crate::model::state::{AccessState, AuthorizationTuple, Principal, ResourceSelector};
 
 use PermissionType as P;
 use ResourceType as R;
@@ -170,4 +171,26 @@ pub fn built_in_grants(
                 .map(move |(rt, property, permissions)| (role.id, rt, property, permissions))
         })
         .collect()
+}
+
+/// Adds to `state` the authorizations Camunda gives its built-in roles on
+/// a fresh cluster of `version` (no keys: they are not read from a
+/// cluster). `explain` and `who-can` from the files count them, since the
+/// files never hold them; a cluster can differ where someone changed them
+/// by hand.
+pub fn add_built_in_grants(state: &mut AccessState, version: CamundaVersion) {
+    for (role, resource_type, property, permissions) in built_in_grants(version) {
+        let resource = match property {
+            None => ResourceSelector::wildcard(),
+            Some(p) => ResourceSelector::Property(p.to_owned()),
+        };
+        state.grant(
+            AuthorizationTuple {
+                owner: Principal::Role(role.into()),
+                resource_type,
+                resource,
+            },
+            permissions,
+        );
+    }
 }

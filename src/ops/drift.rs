@@ -294,7 +294,7 @@ fn unmanaged_target(unmanaged: &Unmanaged, live: &AccessState) -> Target {
     match unmanaged {
         Unmanaged::Entity { kind, id } => entity_target(*kind, id),
         Unmanaged::Membership { membership } => member_target(membership),
-        Unmanaged::Authorization { tuple } => Target::Authorization {
+        Unmanaged::Authorization { tuple, .. } => Target::Authorization {
             owner: tuple.owner.clone(),
             key: live
                 .authorizations

@@ -247,7 +247,7 @@ fn verify(
 }
 
 fn built_in_owner(u: &Unmanaged) -> bool {
-    matches!(u, Unmanaged::Authorization { tuple } if matches!(&tuple.owner, Principal::Role(r) if BUILT_IN_ROLES.contains(&r.as_str())))
+    matches!(u, Unmanaged::Authorization { tuple, .. } if matches!(&tuple.owner, Principal::Role(r) if BUILT_IN_ROLES.contains(&r.as_str())))
 }
 
 /// A key that names what a change is about, whatever its details.
@@ -535,7 +535,7 @@ impl<'a> Updater<'a> {
                 Unmanaged::Entity { kind, id } if options.adopt_unmanaged => {
                     self.add_entity(&kind.with_id(id.clone()))
                 }
-                Unmanaged::Authorization { tuple } if options.adopt_unmanaged => {
+                Unmanaged::Authorization { tuple, .. } if options.adopt_unmanaged => {
                     let owner_new =
                         entity_of_principal(&tuple.owner).is_some_and(|e| self.new.contains(&e));
                     if built_in_owner(u) {

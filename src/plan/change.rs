@@ -197,10 +197,15 @@ pub enum Unmanaged {
         /// ID.
         id: String,
     },
-    /// An authorization of an owner nobody declared.
+    /// An authorization the files do not own: of an owner nobody
+    /// declared, or added by hand to a built-in role.
     Authorization {
         /// Its tuple.
         tuple: AuthorizationTuple,
+        /// What it grants (all keys of the tuple together); absent in
+        /// documents of older versions.
+        #[serde(default)]
+        permissions: BTreeSet<PermissionType>,
     },
     /// A member of a built-in role, of `<default>` or of a container whose
     /// members are additive, that no file lists.
@@ -215,7 +220,17 @@ impl fmt::Display for Unmanaged {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Unmanaged::Entity { kind, id } => write!(f, "{kind} {id}"),
-            Unmanaged::Authorization { tuple } => tuple.fmt(f),
+            Unmanaged::Authorization {
+                tuple,
+                permissions: p,
+            } => {
+                if p.is_empty() {
+                    // A document of an older version, which did not say.
+                    tuple.fmt(f)
+                } else {
+                    write!(f, "{tuple} [{}]", permissions(p))
+                }
+            }
             Unmanaged::Membership { membership: m } => {
                 write!(f, "{} in {}", m.member, m.container)
             }
@@ -300,5 +315,27 @@ impl Plan {
                 _ => 0,
             })
             .sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A saved plan of an older version has no `permissions` on an
+    /// unmanaged authorization: it still reads, and shows as before.
+    #[test]
+    fn an_older_unmanaged_authorization_reads_without_permissions() {
+        let old = r#"{"type": "authorization", "tuple": {"owner": {"type": "ROLE", "id": "connectors"}, "resource_type": "BACKUP", "resource": {"id": "*"}}}"#;
+        let u: Unmanaged = serde_json::from_str(old).unwrap();
+        assert_eq!(u.to_string(), "role:connectors on BACKUP:*");
+        let Unmanaged::Authorization { tuple, .. } = u else {
+            panic!("{u:?}")
+        };
+        let now = Unmanaged::Authorization {
+            tuple,
+            permissions: [PermissionType::Restore].into(),
+        };
+        assert_eq!(now.to_string(), "role:connectors on BACKUP:* [RESTORE]");
     }
 }

@@ -212,7 +212,7 @@ impl<'a> Planner<'a> {
                     Referenced::Container(m.container.clone()) != *from
                         && Some(&m.member) != old.as_ref()
                 }
-                Unmanaged::Authorization { tuple } => Some(&tuple.owner) != old.as_ref(),
+                Unmanaged::Authorization { tuple, .. } => Some(&tuple.owner) != old.as_ref(),
             });
         }
     }
@@ -550,7 +550,7 @@ impl<'a> Planner<'a> {
             }
         }
         plan.unmanaged.retain(|u| match u {
-            Unmanaged::Authorization { tuple } => !gone.contains(&tuple.owner),
+            Unmanaged::Authorization { tuple, .. } => !gone.contains(&tuple.owner),
             // A membership another change removes is not left alone.
             Unmanaged::Membership { membership } if removed_members.contains(membership) => false,
             Unmanaged::Membership { membership } => !deleted
@@ -812,6 +812,7 @@ impl<'a> Planner<'a> {
                 // to them by hand is watched like any other.
                 plan.unmanaged.push(Unmanaged::Authorization {
                     tuple: tuple.clone(),
+                    permissions: grant.permissions.clone(),
                 });
             }
         }

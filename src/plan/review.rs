@@ -626,7 +626,7 @@ fn not_pruned(plan: &Plan) -> Vec<Warning> {
         .unmanaged
         .iter()
         .filter(|u| {
-            matches!(u, Unmanaged::Authorization { tuple } if matches!(tuple.owner, Principal::Client(_)))
+            matches!(u, Unmanaged::Authorization { tuple, .. } if matches!(tuple.owner, Principal::Client(_)))
         })
         .count();
     let mut warnings = Vec::new();
@@ -696,7 +696,7 @@ fn suspicious_ids(plan: &Plan) -> Vec<Warning> {
     for u in &plan.unmanaged {
         match u {
             Unmanaged::Entity { kind, id } => check(format!("{kind} {id:?}"), &[id]),
-            Unmanaged::Authorization { tuple } => {
+            Unmanaged::Authorization { tuple, .. } => {
                 check(
                     format!("{:?}", tuple.owner.to_string()),
                     &[tuple.owner.id()],

@@ -11,7 +11,7 @@ use crate::analysis::claims::Comparison;
 use crate::analysis::operations::{Callable, Enforcement};
 use crate::analysis::path::{Hop, Path};
 use crate::analysis::{ExplainDocument, Source, WhoCanDocument};
-use crate::model::catalogue::PermissionType;
+use crate::model::catalogue::{BUILT_IN_ROLES, PermissionType};
 use crate::model::state::{Container, Principal, ResourceSelector};
 
 /// A document as pretty JSON, with a final newline.
@@ -47,6 +47,17 @@ fn via(path: &Path) -> String {
         "its own authorization".to_owned()
     } else {
         path.to_string()
+    }
+}
+
+/// From the files (`defaults`), the mark of a path to a built-in role's
+/// authorization: Camunda's default, not the files'.
+fn default_mark(path: &Path, defaults: bool) -> &'static str {
+    match &path.owner {
+        Principal::Role(r) if defaults && BUILT_IN_ROLES.contains(&r.as_str()) => {
+            "  [Camunda's default]"
+        }
+        _ => "",
     }
 }
 
@@ -126,7 +137,7 @@ fn token(out: &mut String, e: &Explanation) {
     out.push('\n');
 }
 
-fn access(out: &mut String, e: &Explanation) {
+fn access(out: &mut String, e: &Explanation, defaults: bool) {
     if e.access.is_empty() {
         out.push_str("No permissions.\n");
         return;
@@ -142,7 +153,12 @@ fn access(out: &mut String, e: &Explanation) {
         for (paths, permissions) in by_paths {
             let _ = writeln!(out, "    {}", list(&permissions));
             for path in paths {
-                let _ = writeln!(out, "      via {}", via(path));
+                let _ = writeln!(
+                    out,
+                    "      via {}{}",
+                    via(path),
+                    default_mark(path, defaults)
+                );
             }
         }
     }
@@ -152,12 +168,18 @@ fn on(resource: &ResourceSelector) -> String {
     format!("on {resource}")
 }
 
-fn verdict(out: &mut String, subject: &Subject, v: &Verdict) {
+fn verdict(out: &mut String, subject: &Subject, v: &Verdict, defaults: bool) {
     let c = &v.check;
     if v.granted {
         let _ = writeln!(out, "\nCheck {c}: granted");
         for g in &v.paths {
-            let _ = writeln!(out, "  {} via {}", on(&g.resource), via(&g.path));
+            let _ = writeln!(
+                out,
+                "  {} via {}{}",
+                on(&g.resource),
+                via(&g.path),
+                default_mark(&g.path, defaults)
+            );
         }
         return;
     }
@@ -336,9 +358,10 @@ pub fn human(doc: &ExplainDocument) -> String {
         }
         out.push('\n');
     }
-    access(&mut out, e);
+    let defaults = doc.source.is_files();
+    access(&mut out, e, defaults);
     if let Some(v) = &doc.check {
-        verdict(&mut out, &e.subject, v);
+        verdict(&mut out, &e.subject, v, defaults);
         check_operations(&mut out, doc);
     }
     if let Some(callable) = &doc.operations {
@@ -378,7 +401,12 @@ pub fn who_can(doc: &WhoCanDocument) -> String {
                 ResourceSelector::Id(id) if *id == c.resource_id => String::new(),
                 other => format!(" ({})", on(other)),
             };
-            let _ = writeln!(out, "  {name:width$}  via {}{scope}", via(&g.path));
+            let _ = writeln!(
+                out,
+                "  {name:width$}  via {}{scope}{}",
+                via(&g.path),
+                default_mark(&g.path, doc.source.is_files())
+            );
         }
     }
     if !doc.holders.is_empty() {

@@ -385,3 +385,42 @@ fn a_grant_to_reveal_secrets_is_an_escalation_on_8_10() {
     assert_eq!(risks("SECRET"), json!(["escalation"]), "{plan:#}");
     assert_eq!(risks("BACKUP"), json!([]), "{plan:#}");
 }
+
+/// A grant added by hand to a built-in role is unmanaged and shows what it
+/// grants — in `plan` and `drift`, as text, Markdown and JSON — so a
+/// reviewer tells `RESTORE` from `READ`.
+#[test]
+fn an_unmanaged_grant_shows_its_permissions() {
+    let sim = crate::fixtures::sim(CamundaVersion::V8_10, 0);
+    let base = sim.url();
+    crate::fixtures::grant(&base, ("ROLE", "connectors"), ("BACKUP", "*"), &["RESTORE"]);
+    crate::fixtures::grant(&base, ("CLIENT", "stranger"), ("MESSAGE", "*"), &["CREATE"]);
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(tmp.path().join("access.yaml"), "version: 1\n").unwrap();
+    let case = |args: &[&str]| Case::in_dir(tmp.path()).against(&base).args(args);
+    case(&["plan", "."])
+        .stdout_has("  ? role:connectors on BACKUP:* [RESTORE]\n")
+        .stdout_has("  ? client:stranger on MESSAGE:* [CREATE]\n")
+        .run();
+    case(&["drift", "."])
+        .stdout_has("  ? role:connectors on BACKUP:* [RESTORE]\n")
+        .run();
+    case(&["drift", ".", "--format", "markdown"])
+        .stdout_has("- `role:connectors on BACKUP:* [RESTORE]`\n")
+        .run();
+    case(&["plan", ".", "--format", "markdown"])
+        .stdout_has("role:connectors on BACKUP:* [RESTORE]")
+        .run();
+    for command in ["plan", "drift"] {
+        let document = case(&[command, ".", "--format", "json"]).json();
+        let entry = document["unmanaged"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["tuple"]["owner"]["id"] == "connectors")
+            .unwrap_or_else(|| panic!("{document:#}"))
+            .clone();
+        assert_eq!(entry["type"], "authorization", "{document:#}");
+        assert_eq!(entry["permissions"], json!(["RESTORE"]), "{document:#}");
+    }
+}

@@ -70,9 +70,13 @@ fn who_can_deploy_lists_the_deployer_not_the_worker() {
         .iter()
         .map(|h| h.principal.to_string())
         .collect();
-    assert_eq!(holders, ["client:ci-deployer", "role:deployer"]);
+    // `admin` too: Camunda gives it everything on a fresh cluster.
+    assert_eq!(
+        holders,
+        ["client:ci-deployer", "role:admin", "role:deployer"]
+    );
     assert_eq!(doc.holders[0].paths[0].path.kind, PathKind::Role);
-    // Nobody is an answer too.
+    // Only `admin` may change authorizations; the files give it to nobody.
     repo()
         .args([
             "who-can",
@@ -81,7 +85,8 @@ fn who_can_deploy_lists_the_deployer_not_the_worker() {
             "examples/quickstart",
         ])
         .code(0)
-        .stdout_has("Nobody.")
+        .stdout_has("  role:admin  via its own authorization  [Camunda's default]\n\n1 principal.\n")
+        .stdout_has("Note: the built-in roles' authorizations counted here are Camunda's defaults on a fresh 8.8 cluster")
         .run();
 }
 
@@ -297,7 +302,8 @@ fn live_a_token_gets_what_built_in_roles_grant() {
         .stdout_has("on * via mapping rule auditors ($.realm_access.roles: \"auditor\") → role readonly-admin")
         .stdout_lacks("is built in")
         .run();
-    // From the files, the built-in role's grants are unknown, and said so.
+    // From the files, the built-in role grants what Camunda gives it on a
+    // fresh cluster, and that is said.
     repo()
         .args([
             "explain",
@@ -307,8 +313,74 @@ fn live_a_token_gets_what_built_in_roles_grant() {
             claims,
         ])
         .args(["--check", "AUTHORIZATION:*:READ"])
-        .code(2)
-        .stdout_has("role readonly-admin is built in")
+        .code(0)
+        .stdout_has("on * via mapping rule auditors ($.realm_access.roles: \"auditor\") → role readonly-admin  [Camunda's default]")
+        .stdout_has("Note: role readonly-admin is built in: its authorizations counted here are Camunda's defaults on a fresh 8.8 cluster")
+        .run();
+}
+
+/// The client of the issue: the files make it a member of `connectors`,
+/// which Camunda 8.10 lets reveal every secret. From the files, `explain`
+/// and `who-can` count that default grant, and say whose it is.
+#[test]
+fn from_the_files_a_built_in_role_grants_camunda_s_defaults() {
+    let files = "version: 1\nroles:\n  - id: connectors\n    members:\n      clients: [conn-runtime]\nclients:\n  - id: conn-runtime\n    permissions:\n      - resource: SECRET\n        id: x\n        allow: [READ]\n";
+    let case = || Case::new().file("access.yaml", files);
+    let check = ["--check", "SECRET:x:REVEAL"];
+    case()
+        .args(["explain", "client:conn-runtime", ".", "--camunda-version", "8.10"])
+        .args(check)
+        .code(0)
+        .stdout_has("Check SECRET:x:REVEAL: granted\n  on * via role connectors  [Camunda's default]\n")
+        .stdout_has("SECRET:*\n    REVEAL\n      via role connectors  [Camunda's default]\n")
+        .stdout_has("Note: role connectors is built in: its authorizations counted here are Camunda's defaults on a fresh 8.10 cluster (the files do not hold them); a cluster can differ where someone changed them by hand, --live reads the real ones")
+        .run();
+    let value = case()
+        .args([
+            "explain",
+            "client:conn-runtime",
+            ".",
+            "--camunda-version",
+            "8.10",
+        ])
+        .args(check)
+        .args(["--format", "json"])
+        .code(0)
+        .json();
+    let doc: ExplainDocument = serde_json::from_value(value).unwrap();
+    let verdict = doc.check.unwrap();
+    assert!(verdict.granted);
+    assert_eq!(
+        verdict.paths[0].path.owner,
+        Principal::Role("connectors".into())
+    );
+    assert!(
+        doc.notes[0].contains("Camunda's defaults on a fresh 8.10 cluster"),
+        "{:?}",
+        doc.notes
+    );
+    // who-can lists the member, the role and admin.
+    case()
+        .args(["who-can", "SECRET:*", "REVEAL", ".", "--camunda-version", "8.10"])
+        .code(0)
+        .stdout_has("  client:conn-runtime  via role connectors  [Camunda's default]\n")
+        .stdout_has("  role:connectors      via its own authorization  [Camunda's default]\n")
+        .stdout_has("3 principals.")
+        .stdout_has("Note: the built-in roles' authorizations counted here are Camunda's defaults on a fresh 8.10 cluster")
+        .run();
+    // On 8.8 (the default) the files are invalid: the help names the
+    // command's own flag, not validate's.
+    case()
+        .args(["explain", "client:conn-runtime", "."])
+        .args(check)
+        .code(1)
+        .stderr_has("SECRET exists from Camunda 8.10 on; run explain with --camunda-version 8.10")
+        .stderr_lacks("validate with")
+        .run();
+    case()
+        .args(["who-can", "SECRET:*", "REVEAL", "."])
+        .code(1)
+        .stderr_has("run who-can with --camunda-version 8.10")
         .run();
 }
 

@@ -296,6 +296,11 @@ pub(super) fn create_needs_wildcard(loc: Loc, selector: &ResourceSelector) -> Di
     .help("Camunda documents RESOURCE:CREATE with resource ID `*` only; grant it on `id: \"*\"`")
 }
 
+/// How the help of a problem a later Camunda version would not have ends,
+/// before the version (`validate`'s flag; `explain` and `who-can` name
+/// themselves instead).
+pub(crate) const LATER_VERSION_HINT: &str = "validate with --camunda-version";
+
 /// A resource type of a later Camunda version.
 pub(super) fn resource_type_too_new(
     loc: Loc,
@@ -308,7 +313,7 @@ pub(super) fn resource_type_too_new(
         format!("resource type {rt} does not exist in Camunda {version}"),
     )
     .help(format!(
-        "{rt} exists from Camunda {} on; validate with --camunda-version {} if the cluster runs it",
+        "{rt} exists from Camunda {} on; {LATER_VERSION_HINT} {} if the cluster runs it",
         rt.since(),
         rt.since()
     ))
@@ -359,7 +364,9 @@ pub(super) fn property_needs_89(loc: Loc, version: CamundaVersion) -> Diagnostic
         loc,
         format!("property-based authorizations do not exist in Camunda {version}"),
     )
-    .help("they exist from Camunda 8.9 on; validate with --camunda-version 8.9 if the cluster runs it")
+    .help(format!(
+        "they exist from Camunda 8.9 on; {LATER_VERSION_HINT} 8.9 if the cluster runs it"
+    ))
 }
 
 /// A property on a resource type other than `USER_TASK`.

@@ -8,6 +8,7 @@
 //! says is in `diags`.
 
 mod diags;
+pub(crate) use diags::LATER_VERSION_HINT;
 mod entities;
 mod members;
 mod permissions;
