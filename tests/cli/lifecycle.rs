@@ -118,12 +118,13 @@ fn a_lifecycle_that_does_not_exist_is_an_error_at_its_place() {
     Case::new()
         .file(
             "access.yaml",
-            "version: 1\ngroups:\n  - id: g\n    lifecycle: ignore\n",
+            "version: 1\ngroups:\n  - id: g\n    lifecycle: ignore\n  - id: h\n    lifecycle: Observe\n",
         )
         .args(["validate", "."])
         .code(1)
         .stderr_has("invalid-lifecycle")
-        .stderr_has("'ignore' is not a lifecycle")
+        .stderr_has("'ignore' is not a lifecycle\n")
+        .stderr_has("'Observe' is not a lifecycle (did you mean `observe`?)")
         .stderr_has("access.yaml:4:16")
         .stderr_has("use manage (the default")
         .run();

@@ -191,14 +191,16 @@ fn moved_entries_are_validated_at_their_place() {
     Case::new()
         .file(
             "access.yaml",
-            "version: 1\ngroups:\n  - id: new\n  - id: old\nmoved:\n  - from: group:old\n    to: group:new\n  - from: role:x\n    to: group:new\n  - from: group:gone\n    to: group:nowhere\n",
+            "version: 1\ngroups:\n  - id: new\n  - id: old\nmoved:\n  - from: group:old\n    to: group:new\n  - from: role:x\n    to: group:new\n  - from: group:gone\n    to: group:nowhere\n  - from: mapping_rule:a\n    to: mapping-rule:b\n",
         )
         .args(["validate", "."])
         .code(1)
-        .stderr_has("this move group:old is still declared")
+        .stderr_has("group:old is still declared; a moved object is declared under its new ID only")
         .stderr_has("access.yaml:6:11")
-        .stderr_has("this move moves role:x to group:new, another kind")
-        .stderr_has("this move group:nowhere is not declared; declare the object under its new ID")
+        .stderr_has("a rename of role:x to group:new changes the kind")
+        .stderr_has("group:nowhere, the new object of this rename, is not declared")
+        .stderr_has("declare the object under its new ID")
+        .stderr_has("`from: mapping_rule:a` names an unknown kind (did you mean `mapping-rule`?)")
         .run();
     Case::new()
         .file(
@@ -207,7 +209,7 @@ fn moved_entries_are_validated_at_their_place() {
         )
         .args(["validate", "."])
         .code(1)
-        .stderr_has("names a built-in role or <default>, which are never renamed")
+        .stderr_has("a built-in role or <default> is named; they are Camunda's and are never renamed")
         .stderr_has("renames group:kept, which policy.protect keeps from being changed or deleted")
         .stderr_has("renames group:gone, which the files still refer to")
         .stderr_has("renames onto group:shield, which policy.protect keeps from being changed")

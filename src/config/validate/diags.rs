@@ -99,10 +99,18 @@ pub(super) fn duplicate_id(loc: Loc, noun: &str, id: &str, first: Loc) -> Diagno
 }
 
 pub(super) fn invalid_lifecycle(loc: Loc, value: &str) -> Diagnostic {
+    let guess = super::suggest::closest(value, ["MANAGE", "CREATE_ONLY", "OBSERVE"].into_iter())
+        .map(|g| {
+            format!(
+                " (did you mean `{}`?)",
+                g.to_ascii_lowercase().replace('_', "-")
+            )
+        })
+        .unwrap_or_default();
     Diagnostic::new(
         Code::InvalidLifecycle,
         loc,
-        format!("'{value}' is not a lifecycle"),
+        format!("'{value}' is not a lifecycle{guess}"),
     )
     .help("use manage (the default: kept as declared), create-only (created when missing, never changed after) or observe (never written; differences reported)")
 }
@@ -226,9 +234,8 @@ pub(super) fn unknown_rule(loc: Loc, rule: &str, suggestion: Option<&str>) -> Di
     .help(help)
 }
 
-pub(super) fn invalid_moved(loc: Loc, problem: &str) -> Diagnostic {
-    Diagnostic::new(Code::InvalidMoved, loc, format!("this move {problem}"))
-        .help("write `- from: group:old-id` and `to: group:new-id` (kinds: group, role, tenant, mapping-rule), declare the object under its new ID only")
+pub(super) fn invalid_moved(loc: Loc, problem: &str, help: &str) -> Diagnostic {
+    Diagnostic::new(Code::InvalidMoved, loc, problem.to_owned()).help(help.to_owned())
 }
 
 pub(super) fn invalid_rule_level(loc: Loc, rule: &str, level: &str) -> Diagnostic {

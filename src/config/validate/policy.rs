@@ -81,6 +81,10 @@ impl Validator<'_> {
     }
 }
 
+/// The help for a `moved:` end that is not `kind:id` of a movable kind.
+const MOVED_REF_HELP: &str =
+    "write `kind:id` with kind group, role, tenant or mapping-rule, e.g. `group:finance`";
+
 impl Validator<'_> {
     /// A `moved:` entry: both ends `kind:id` of one movable kind, the old
     /// one declared nowhere, the new one declared, each old one once.
@@ -90,7 +94,11 @@ impl Validator<'_> {
             let loc = place
                 .map(|t| self.loc(file, t))
                 .unwrap_or_else(|| self.sources.get(file).start(file));
-            self.push(diags::invalid_moved(loc, "needs both `from` and `to`"));
+            self.push(diags::invalid_moved(
+                loc,
+                "a `moved:` entry needs both `from` and `to`",
+                "write `- from: group:old-id` and `  to: group:new-id` (kinds: group, role, tenant, mapping-rule)",
+            ));
             return;
         };
         let (Some(from_value), Some(to_value)) = (self.value(file, from), self.value(file, to))
@@ -98,23 +106,42 @@ impl Validator<'_> {
             return;
         };
         let parsed = |text: &str| match parse_protect(text) {
-            Ok(Referenced::Principal(Principal::User(_) | Principal::Client(_))) => {
-                Err("names a user or client; only groups, roles, tenants and mapping rules move")
+            Ok(Referenced::Principal(Principal::User(_) | Principal::Client(_))) => Err(
+                "names a user or client; only groups, roles, tenants and mapping rules move"
+                    .to_owned(),
+            ),
+            Err("names an unknown kind") => {
+                let kind = text.split(':').next().unwrap_or_default();
+                let guess = closest(
+                    kind,
+                    ["GROUP", "ROLE", "TENANT", "MAPPING_RULE"].into_iter(),
+                )
+                .map(|g| {
+                    format!(
+                        " (did you mean `{}`?)",
+                        g.to_ascii_lowercase().replace('_', "-")
+                    )
+                })
+                .unwrap_or_default();
+                Err(format!("names an unknown kind{guess}"))
             }
-            other => other,
+            Err(reason) => Err(reason.to_owned()),
+            Ok(object) => Ok(object),
         };
         let (old, new) = match (parsed(&from_value.text), parsed(&to_value.text)) {
             (Err(reason), _) => {
                 self.push(diags::invalid_moved(
                     from_value.loc,
-                    &format!("'{}' {reason}", from_value.text),
+                    &format!("`from: {}` {reason}", from_value.text),
+                    MOVED_REF_HELP,
                 ));
                 return;
             }
             (_, Err(reason)) => {
                 self.push(diags::invalid_moved(
                     to_value.loc,
-                    &format!("'{}' {reason}", to_value.text),
+                    &format!("`to: {}` {reason}", to_value.text),
+                    MOVED_REF_HELP,
                 ));
                 return;
             }
@@ -130,14 +157,16 @@ impl Validator<'_> {
         if kind(&old) != kind(&new) {
             self.push(diags::invalid_moved(
                 to_value.loc,
-                &format!("moves {old} to {new}, another kind"),
+                &format!("a rename of {old} to {new} changes the kind"),
+                "a rename keeps the kind (`group:` to `group:`); to turn one kind into another, declare the new object and remove the old one",
             ));
             return;
         }
         if old == new {
             self.push(diags::invalid_moved(
                 to_value.loc,
-                &format!("moves {old} onto itself"),
+                &format!("{old} is renamed onto itself"),
+                "name the old ID in `from` and the new one in `to`, or remove the entry",
             ));
             return;
         }
@@ -149,7 +178,8 @@ impl Validator<'_> {
         if built_in(&old) || built_in(&new) {
             self.push(diags::invalid_moved(
                 from_value.loc,
-                "names a built-in role or <default>, which are never renamed",
+                "a built-in role or <default> is named; they are Camunda's and are never renamed",
+                "declare a new role or tenant of your own, list the members there, and leave the built-in one alone",
             ));
             return;
         }
@@ -162,6 +192,7 @@ impl Validator<'_> {
             self.push(diags::invalid_moved(
                 from_value.loc,
                 &format!("renames {old}, which policy.protect keeps from being changed or deleted"),
+                "remove it from `policy.protect` to rename it",
             ));
             return;
         }
@@ -171,6 +202,7 @@ impl Validator<'_> {
                 &format!(
                     "renames onto {new}, which policy.protect keeps from being changed: the rename gives it the old object's members and authorizations"
                 ),
+                "remove it from `policy.protect`, or rename onto an object that is not protected",
             ));
             return;
         }
@@ -180,6 +212,7 @@ impl Validator<'_> {
                 diags::invalid_moved(
                     from_value.loc,
                     &format!("renames {old}, which the files still refer to"),
+                    "refer to the object by its new ID everywhere",
                 )
                 .related(place, "referred to here; use the new ID"),
             );
@@ -191,6 +224,7 @@ impl Validator<'_> {
                 &format!(
                     "{old} is still declared; a moved object is declared under its new ID only"
                 ),
+                "remove the old entry from the files (the rename deletes it from the cluster)",
             ));
             return;
         }
@@ -199,7 +233,8 @@ impl Validator<'_> {
         if !self.is_declared(&new) && !self.moved_from.contains(&new) {
             self.push(diags::invalid_moved(
                 to_value.loc,
-                &format!("{new} is not declared; declare the object under its new ID"),
+                &format!("{new}, the new object of this rename, is not declared"),
+                "declare the object under its new ID (the `to` of a rename is the object the files keep)",
             ));
             return;
         }
@@ -212,7 +247,8 @@ impl Validator<'_> {
             self.push(
                 diags::invalid_moved(
                     from_value.loc,
-                    "moves an object, or onto one, a second time",
+                    "an object is renamed, or renamed onto, a second time",
+                    "rename each object once; to rename a renamed object again, keep `a -> b` and add `b -> c`",
                 )
                 .related(first, "first moved here"),
             );
