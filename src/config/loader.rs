@@ -291,6 +291,12 @@ fn parse_diagnostic(source: &SourceFile, id: FileId, error: &serde_saphyr::Error
     };
     let message = UserMessageFormatter.format_message(inner).into_owned();
     let (code, help) = match inner {
+        E::SerdeUnknownField { field, .. } if field == "lifecycle" => (
+            Code::UnknownKey,
+            Some(
+                "`lifecycle` belongs on a tenant, group, role, mapping rule, user or `authorizations:` entry; clients have none (Camunda has no client object: their memberships follow the container's lifecycle, and their own `permissions:` are managed; to watch a client's grant, write it as an `authorizations:` entry with a lifecycle)",
+            ),
+        ),
         E::SerdeUnknownField { .. } => (
             Code::UnknownKey,
             Some("keys are kebab-case; see `camunda-access schema` for the format"),

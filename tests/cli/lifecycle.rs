@@ -258,3 +258,19 @@ fn create_only_on_a_built_in_role_is_flagged_as_idle() {
         .stderr_lacks("tenant:<default> always exists")
         .run();
 }
+
+/// `lifecycle:` where none exists (a client) says where it belongs.
+#[test]
+fn a_lifecycle_on_a_client_says_where_lifecycles_belong() {
+    Case::new()
+        .file(
+            "access.yaml",
+            "version: 1\nclients:\n  - id: worker\n    lifecycle: observe\n",
+        )
+        .args(["validate", "."])
+        .code(1)
+        .stderr_has("unknown-key")
+        .stderr_has("access.yaml:4:5")
+        .stderr_has("clients have none")
+        .run();
+}
