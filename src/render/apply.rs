@@ -2,8 +2,8 @@
 
 use crate::apply::report::{ApplyDocument, ApplyReport, OutcomeCounts};
 use crate::apply::{Ending, Outcome};
-use crate::plan::Plan;
 use crate::plan::document::to_json;
+use crate::plan::{Change, Plan};
 
 /// One line per finished change, for logs and CI.
 pub fn line(plan: &Plan, index: usize, outcome: &Outcome) -> String {
@@ -42,9 +42,17 @@ pub fn human(plan: &Plan, report: &ApplyReport) -> String {
             }
         }
     }
+    let total = outcomes.len();
+    let cascades = plan
+        .changes
+        .iter()
+        .any(|c| matches!(c, Change::Delete { cascade, .. } if !cascade.is_empty()));
     out.push_str(&format!(
-        "\nApply: {done} done, {failed} failed, {skipped} skipped, {not_started} not started.\n"
+        "\nApply: {total} change(s): {done} done, {failed} failed, {skipped} skipped, {not_started} not started.\n"
     ));
+    if cascades {
+        out.push_str("(The plan's destroy count includes what deletions take with them; those need no change of their own.)\n");
+    }
     match ending {
         Ending::Converged => out.push_str("The cluster shows every change.\n"),
         Ending::NotWaited => out.push_str("Not waiting for the cluster to show the changes (--no-wait).\n"),

@@ -79,7 +79,7 @@ fn the_quickstart_applies_to_a_lagging_cluster_and_plans_empty_after() {
     let ran = apply_quickstart(&base)
         .code(0)
         .stdout_has("Plan: 13 to add, 0 to change, 0 to destroy.")
-        .stdout_has("Apply: 13 done, 0 failed, 0 skipped, 0 not started.")
+        .stdout_has("Apply: 13 change(s): 13 done, 0 failed, 0 skipped, 0 not started.")
         .stdout_has("The cluster shows every change.")
         .run();
     // One line per change on stderr when there is no terminal (CI logs).
@@ -451,6 +451,6 @@ fn apply_against_the_embedded_simulator_writes_while_it_runs() {
     Case::new()
         .args(["apply", "--sim", "examples/quickstart", "--auto-approve"])
         .code(0)
-        .stdout_has("Apply: 13 done, 0 failed, 0 skipped, 0 not started.")
+        .stdout_has("Apply: 13 change(s): 13 done, 0 failed, 0 skipped, 0 not started.")
         .run();
 }

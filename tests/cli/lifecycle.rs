@@ -167,7 +167,7 @@ fn export_with_observe_adopts_a_cluster_without_owning_it_then_promote_one_objec
         .against(&base)
         .args(["apply", "--auto-approve"])
         .code(0)
-        .stdout_has("Apply: 1 done")
+        .stdout_has("Apply: 1 change(s): 1 done")
         .run();
     assert_eq!(send(&base, "GET", "/v2/groups/ops", None)["name"], "Ops");
 }

@@ -111,7 +111,11 @@ fn a_moved_group_keeps_its_members_and_memberships_and_the_old_id_is_gone() {
         std::fs::read_to_string(dir.path().join("access.yaml")).unwrap(),
         RENAMED
     );
-    case().args(["apply", "--auto-approve"]).code(0).run();
+    case()
+        .args(["apply", "--auto-approve"])
+        .code(0)
+        .stdout_has("(The plan's destroy count includes what deletions take with them; those need no change of their own.)")
+        .run();
     let (status, _) = fixtures::call(&base, "GET", "/v2/groups/old", None);
     assert_eq!(status, 404, "the old group is gone");
     assert_eq!(
