@@ -10,12 +10,14 @@ use crate::analysis::{Analyzer, Check, Subject};
 use crate::live::audit::{self, AuditEvent, AuditQuery};
 use crate::live::{AccessApi, Live};
 use crate::model::catalogue::{CamundaVersion, PermissionType, ResourceType};
-use crate::model::desired::Lifecycle;
+use crate::model::desired::{Lifecycle, Move};
 use crate::model::entity::EntityKind;
 use crate::model::state::{AccessState, Container, Membership, Principal};
 use crate::ops::Session;
 use crate::plan::change::HeldBack;
-use crate::plan::document::{ChangeEntry, ChangeRecord, HeldBackEntry, WarningEntry, entries};
+use crate::plan::document::{
+    ChangeEntry, ChangeRecord, HeldBackEntry, MovedEntry, WarningEntry, entries,
+};
 use crate::plan::{Change, Review, Unmanaged};
 use crate::timestamp::Timestamp;
 
@@ -37,6 +39,9 @@ pub struct DriftReport {
     pub observed: Vec<HeldBack>,
     /// Who made the drift, when the audit log was read.
     pub attribution: Option<Attribution>,
+    /// Renames (`moved:`) the files ask for that the cluster does not show
+    /// yet: `apply` carries them out.
+    pub moved: Vec<Move>,
 }
 
 impl DriftReport {
@@ -62,6 +67,7 @@ impl DriftReport {
                 .cloned()
                 .collect(),
             attribution: None,
+            moved: session.plan.moved.clone(),
         }
     }
 
@@ -91,6 +97,10 @@ pub struct DriftDocument {
     /// Differences of `lifecycle: observe` objects (`apply` leaves them).
     #[serde(default)]
     pub observed: Vec<HeldBackEntry>,
+    /// Renames (`moved:`) not yet carried out, as `kind:id`; absent in
+    /// documents of older versions.
+    #[serde(default)]
+    pub moved: Vec<MovedEntry>,
     /// Who made the drift (Camunda 8.9's audit log); absent when nothing
     /// differs and nothing is unmanaged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -183,6 +193,14 @@ impl DriftDocument {
             warnings: WarningEntry::all(&report.review),
             transient: report.transient.iter().map(ChangeRecord::from).collect(),
             observed: report.observed.iter().map(HeldBackEntry::from).collect(),
+            moved: report
+                .moved
+                .iter()
+                .map(|m| MovedEntry {
+                    from: m.from.to_string(),
+                    to: m.to.to_string(),
+                })
+                .collect(),
             attribution: report.attribution.as_ref().map(AttributionEntry::new),
         }
     }
@@ -596,6 +614,7 @@ mod tests {
             transient: Vec::new(),
             observed: Vec::new(),
             attribution: None,
+            moved: Vec::new(),
         }
     }
 

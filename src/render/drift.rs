@@ -117,6 +117,18 @@ pub fn human(d: &DriftReport, target: &str) -> String {
             out.push_str(&format!("  ? {}\n", u));
         }
     }
+    if !d.moved.is_empty() {
+        out.push_str("\nRenames (moved:) the cluster does not show yet; apply carries them out:\n");
+        for m in &d.moved {
+            out.push_str(&format!("  {} -> {}\n", m.from, m.to));
+        }
+    }
+    if !d.review.warnings.is_empty() {
+        out.push_str("\nWarnings:\n");
+        for w in &d.review.warnings {
+            out.push_str(&format!("  ! {w}\n"));
+        }
+    }
     if !d.transient.is_empty() {
         out.push_str(
             "\nSeen on the first read only, gone on a re-read (reads lagging writes; not drift):\n",
@@ -172,6 +184,18 @@ pub fn markdown(d: &DriftReport, target: &str) -> String {
             out.push_str(&format!("- `{}`\n", u));
         }
         out.push_str("\n</details>\n");
+    }
+    if !d.moved.is_empty() {
+        out.push_str("\n**Renames (`moved:`) the cluster does not show yet** (`apply` carries them out):\n\n");
+        for m in &d.moved {
+            out.push_str(&format!("- `{}` → `{}`\n", m.from, m.to));
+        }
+    }
+    if !d.review.warnings.is_empty() {
+        out.push_str("\n**Warnings**\n\n");
+        for w in &d.review.warnings {
+            out.push_str(&format!("- {w}\n"));
+        }
     }
     if !d.transient.is_empty() {
         out.push_str(&format!(

@@ -99,6 +99,13 @@ fn a_moved_group_keeps_its_members_and_memberships_and_the_old_id_is_gone() {
         .stdout_has("  - group old")
         .stdout_has("group:old has authorizations MESSAGE:* [CREATE] that the files do not declare for group:finance: carried over so nobody loses access, after which they are drift of group:finance like any other; declare them under group:finance to keep them (once the rename is applied, `drift --update-files` writes them into the files)\n")
         .run();
+    // Drift shows the pending rename and what it would carry.
+    case()
+        .args(["drift", "--settle-ms", "0"])
+        .code(2)
+        .stdout_has("Renames (moved:) the cluster does not show yet; apply carries them out:\n  group:old -> group:finance\n")
+        .stdout_has("Warnings:\n  ! group:old has authorizations MESSAGE:* [CREATE]")
+        .run();
     // Before the rename is applied, writing the cluster into the files
     // would undo it: refused, and the files are left as they are.
     case()
