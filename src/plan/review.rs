@@ -107,6 +107,16 @@ pub enum Warning {
         /// The object whose lifecycle holds it, with the lifecycle.
         by: String,
     },
+    /// A declared authorization names as its resource an object `moved:`
+    /// renames: it keeps naming the old ID.
+    GrantOnRenamed {
+        /// The authorization, as `owner on TYPE:id`.
+        authorization: String,
+        /// The old object.
+        from: String,
+        /// The new object.
+        to: String,
+    },
     /// A rename onto an object that exists already: the two are merged.
     RenameMerges {
         /// The old object.
@@ -150,6 +160,14 @@ impl std::fmt::Display for Warning {
             Warning::RenameHeld { from, to, by } => write!(
                 f,
                 "the rename {from} -> {to} is held back by the lifecycle of {by}: {from} stays as it is, with its members and authorizations, until that lifecycle lets the rename carry them"
+            ),
+            Warning::GrantOnRenamed {
+                authorization,
+                from,
+                to,
+            } => write!(
+                f,
+                "{authorization} names {from}, which moved: renames to {to}; Camunda matches resource IDs as text, so it keeps naming the old ID (grant it on {to} instead)"
             ),
             Warning::RenameMerges { from, to } => write!(
                 f,
@@ -198,6 +216,7 @@ impl Review {
         warnings.extend(rename_gaps(plan, live, desired));
         warnings.extend(carried_undeclared(plan, live, desired));
         warnings.extend(rename_notes(plan, live));
+        warnings.extend(grants_on_renamed(desired));
         let escalating = escalating_containers(&after);
         let renamed: BTreeMap<Principal, Principal> = plan
             .moved
@@ -385,6 +404,38 @@ fn carried_grant<'p>(
     live.authorizations
         .get(&was)
         .is_some_and(|grant| added.all(|p| grant.permissions.contains(p)))
+}
+
+/// Declared authorizations on objects that `moved:` renames.
+fn grants_on_renamed(desired: &Desired) -> Vec<Warning> {
+    use crate::model::catalogue::ResourceType as R;
+    use crate::model::state::ResourceSelector;
+    if desired.moves.is_empty() {
+        return Vec::new();
+    }
+    desired
+        .state
+        .authorizations
+        .keys()
+        .filter_map(|t| {
+            let ResourceSelector::Id(id) = &t.resource else {
+                return None;
+            };
+            let named = match t.resource_type {
+                R::Group => Referenced::Container(Container::Group(id.as_str().into())),
+                R::Role => Referenced::Container(Container::Role(id.as_str().into())),
+                R::Tenant => Referenced::Container(Container::Tenant(id.as_str().into())),
+                R::MappingRule => Referenced::Principal(Principal::MappingRule(id.as_str().into())),
+                _ => return None,
+            };
+            let m = desired.moves.iter().find(|m| m.from == named)?;
+            Some(Warning::GrantOnRenamed {
+                authorization: format!("{} on {}:{}", t.owner, t.resource_type, t.resource),
+                from: m.from.to_string(),
+                to: m.to.to_string(),
+            })
+        })
+        .collect()
 }
 
 /// Renames held back by a lifecycle, onto objects that exist, or of

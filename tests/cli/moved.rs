@@ -707,3 +707,22 @@ fn renames_chain_to_their_end() {
         case().args(["plan", "--detailed-exitcode"]).code(0).run();
     }
 }
+
+/// A grant whose resource is the renamed object keeps naming the old ID:
+/// the plan says so.
+#[test]
+fn a_grant_on_the_renamed_object_is_pointed_out() {
+    let sim = fixtures::sim(CamundaVersion::V8_8, 0);
+    let base = sim.url();
+    hand_made(&base);
+    let files = format!(
+        "{RENAMED}roles:\n  - id: group-admins\n    permissions:\n      - resource: GROUP\n        id: old\n        allow: [UPDATE]\n"
+    );
+    Case::new()
+        .file("access.yaml", &files)
+        .against(&base)
+        .args(["plan"])
+        .code(0)
+        .stdout_has("role:group-admins on GROUP:old names group:old, which moved: renames to group:finance; Camunda matches resource IDs as text, so it keeps naming the old ID (grant it on group:finance instead)")
+        .run();
+}
