@@ -78,7 +78,15 @@ fn unseen(done: &Change, again: &Change) -> bool {
         (Update { attributes: a, .. }, Update { attributes: b, .. }) => a
             .iter()
             .any(|x| b.iter().any(|y| x.name == y.name && x.before == y.before)),
-        (UpdateAuthorization { before: a, .. }, UpdateAuthorization { before: b, .. }) => a == b,
+        // The same key still to be given the same set: not shown yet.
+        (
+            UpdateAuthorization {
+                key: a, after: x, ..
+            },
+            UpdateAuthorization {
+                key: b, after: y, ..
+            },
+        ) => a == b && x == y,
         (DeleteAuthorization { key: a, .. }, DeleteAuthorization { key: b, .. }) => a == b,
         _ => false,
     }

@@ -15,7 +15,7 @@ use crate::render::validation::{self, StateReport};
 /// Output formats of `validate`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
-    /// Diagnostics with source excerpts on stderr, a summary on stdout.
+    /// Diagnostics with source excerpts on stderr; a summary per state (stdout when valid, stderr when not).
     Human,
     /// One JSON document on stdout.
     Json,

@@ -67,7 +67,7 @@ impl DriftReport {
                 .cloned()
                 .collect(),
             attribution: None,
-            moved: session.plan.moved.clone(),
+            moved: session.plan.renames().into_iter().cloned().collect(),
         }
     }
 

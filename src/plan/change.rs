@@ -288,6 +288,23 @@ impl Plan {
         counts
     }
 
+    /// The renames this plan carries out: those a lifecycle does not hold
+    /// back (the old object's deletion is not in `held_back`).
+    pub fn renames(&self) -> Vec<&crate::model::desired::Move> {
+        use crate::model::desired::Referenced;
+        let held = |from: &Referenced| {
+            self.held_back.iter().any(|h| match &h.change {
+                Change::Delete { entity, .. } => match (entity.container(), entity.principal()) {
+                    (Some(c), _) => Referenced::Container(c) == *from,
+                    (None, Some(p)) => Referenced::of(&p) == *from,
+                    (None, None) => false,
+                },
+                _ => false,
+            })
+        };
+        self.moved.iter().filter(|m| !held(&m.from)).collect()
+    }
+
     /// How many of the destroyed [`Plan::counts`] are renamed objects
     /// (`moved:`), their memberships and their authorizations: what the
     /// plan carries over to the new objects rather than loses.

@@ -301,8 +301,8 @@ impl PlanDocument {
             violations: review.violations.clone(),
             held_back: plan.held_back.iter().map(HeldBackEntry::from).collect(),
             moved: plan
-                .moved
-                .iter()
+                .renames()
+                .into_iter()
                 .map(|m| MovedEntry {
                     from: m.from.to_string(),
                     to: m.to.to_string(),

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::rules::{self, Violation};
-use crate::model::desired::{Desired, Kind, MembersMode, Referenced};
+use crate::model::desired::{Desired, Kind, MembersMode, Move, Referenced};
 use crate::model::entity::EntityKind;
 use crate::model::rules::Level;
 use crate::model::state::{AccessState, AuthorizationTuple, Container, Membership, Principal};
@@ -326,16 +326,20 @@ fn exists(target: &Referenced, live: &AccessState) -> bool {
 /// ones, and the old object's deletion, memberships and grants, which the
 /// new one takes over.
 fn carried_changes(plan: &Plan, live: &AccessState) -> BTreeSet<Change> {
-    if plan.moved.is_empty() {
+    // A rename onto an object that exists merges: what the old object
+    // brings is new to the existing object's members, so it is not
+    // counted as carried.
+    let moved: Vec<&Move> = plan.moved.iter().filter(|m| !exists(&m.to, live)).collect();
+    if moved.is_empty() {
         return BTreeSet::new();
     }
     let old_of = |r: Referenced| {
-        plan.moved
+        moved
             .iter()
             .find(|m| m.to == r)
             .map_or(r, |m| m.from.clone())
     };
-    let is_old = |r: Referenced| plan.moved.iter().any(|m| m.from == r);
+    let is_old = |r: Referenced| moved.iter().any(|m| m.from == r);
     let old_principal = |p: &Principal| old_of(Referenced::of(p)).as_principal();
     let old_container = |c: &Container| match old_of(Referenced::Container(c.clone())) {
         Referenced::Container(c) => Some(c),
@@ -460,14 +464,7 @@ fn rename_notes(plan: &Plan, live: &AccessState) -> Vec<Warning> {
             });
             continue;
         }
-        let exists = match &m.to {
-            Referenced::Container(Container::Group(g)) => live.groups.contains_key(g),
-            Referenced::Container(Container::Role(r)) => live.roles.contains_key(r),
-            Referenced::Container(Container::Tenant(t)) => live.tenants.contains_key(t),
-            Referenced::Principal(Principal::MappingRule(r)) => live.mapping_rules.contains_key(r),
-            Referenced::Principal(_) => false,
-        };
-        if exists {
+        if exists(&m.to, live) {
             warnings.push(Warning::RenameMerges {
                 from: from.clone(),
                 to: to.clone(),

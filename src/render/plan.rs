@@ -140,9 +140,9 @@ pub fn human(plan: &Plan, review: &Review, target: &str, color: bool) -> String 
             }
         }
     }
-    if !plan.moved.is_empty() {
+    if !plan.renames().is_empty() {
         out.push_str("\nRenames (moved:), make before break: the new object and its memberships first, the old one deleted last:\n");
-        for m in &plan.moved {
+        for m in plan.renames() {
             out.push_str(&format!("  {} -> {}\n", m.from, m.to));
         }
     }
@@ -356,9 +356,9 @@ pub fn markdown(plan: &Plan, review: &Review, target: &str) -> String {
         }
         out.push('\n');
     }
-    if !plan.moved.is_empty() {
+    if !plan.renames().is_empty() {
         out.push_str("**Renames** (the new object first, the old one deleted last):\n\n");
-        for m in &plan.moved {
+        for m in plan.renames() {
             out.push_str(&format!(
                 "- {} → {}\n",
                 code(&m.from.to_string()),

@@ -346,6 +346,8 @@ fn a_rename_onto_an_existing_grant_only_adds_to_it() {
         .args(["plan"])
         .code(0)
         .stdout_has("group:finance exists already: the rename merges group:old into it")
+        // A merge is not a carry: the existing group's members gain.
+        .stdout_has("  + group:finance in role:readonly-admin  [escalation] [membership]")
         .run();
     let (before, lost) = apply_reading_between_writes(&base, RENAMED);
     assert!(before["c1"].contains("MESSAGE:* CREATE"), "{before:?}");
@@ -412,6 +414,7 @@ fn a_blocked_rename_keeps_the_old_objects_authorizations() {
         .stdout_has("Not applied (lifecycle)")
         .stdout_has("  - group:old on MESSAGE:* [CREATE]  [create-only group:finance]")
         .stdout_lacks("carried over")
+        .stdout_lacks("Renames (moved:)")
         .stdout_has("the rename group:old -> group:finance is held back by the lifecycle of group:finance (create-only): group:old stays as it is")
         .run();
     let (_, lost) = apply_reading_between_writes(&base, files);
@@ -682,6 +685,21 @@ fn a_renamed_rule_keeps_its_hand_made_role_membership() {
         .code(0)
         .stdout_has("  + mapping-rule:staff-v2 in role:operator")
         .stdout_has("mapping-rule:staff has memberships in role:operator that the files do not declare for mapping-rule:staff-v2")
+        .run();
+}
+
+/// Renames that go round in a cycle are refused where they are written.
+#[test]
+fn renames_in_a_cycle_are_refused() {
+    Case::new()
+        .file(
+            "access.yaml",
+            "version: 1\ngroups:\n  - id: c\nmoved:\n  - from: group:a\n    to: group:b\n  - from: group:b\n    to: group:a\n",
+        )
+        .args(["validate", "."])
+        .code(1)
+        .stderr_has("the renames of group:a go round in a cycle and end at no declared object")
+        .stderr_has("access.yaml:5:11")
         .run();
 }
 

@@ -259,10 +259,16 @@ pub fn violations_renamed(
     let mut all: Vec<Violation> = now
         .into_iter()
         .map(|((rule, principal), found)| {
-            let was = renamed.get(&principal).unwrap_or(&principal);
-            let introduced = earlier
-                .get(&(rule, was.clone()))
-                .is_none_or(|old| found.keys().any(|k| !old.contains_key(k)));
+            // A rename onto an existing object: what either had is not new.
+            let had = |p: &Principal, k: &Key| {
+                earlier
+                    .get(&(rule, p.clone()))
+                    .is_some_and(|old| old.contains_key(k))
+            };
+            let was = renamed.get(&principal);
+            let introduced = found
+                .keys()
+                .any(|k| !had(&principal, k) && was.is_none_or(|w| !had(w, k)));
             Violation {
                 rule,
                 level: policy.level(rule),

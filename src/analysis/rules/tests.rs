@@ -366,3 +366,26 @@ fn fewer_permissions_or_a_new_path_to_the_same_one_is_not_introduced() {
     assert!(!found[0].introduced, "{found:?}");
     assert_eq!(found[0].details, ["GROUP:* CREATE (group ci-new)"]);
 }
+
+#[test]
+fn a_renamed_principal_brings_no_new_finding_and_a_merge_keeps_its_own() {
+    let admin = Container::Role("admin".into());
+    let group = |id: &str| Principal::Group(id.into());
+    // `old` in admin, renamed to `new`.
+    let mut before = AccessState::default();
+    member(&mut before, admin.clone(), group("old"));
+    let mut after = AccessState::default();
+    member(&mut after, admin.clone(), group("new"));
+    let renamed = BTreeMap::from([(group("new"), group("old"))]);
+    let found = violations_renamed(&before, &after, &Policy::default(), &renamed);
+    assert_eq!(found.len(), 1);
+    assert!(!found[0].introduced, "{found:?}");
+    // Without the rename, the same after-state is new.
+    assert!(violations(&before, &after, &Policy::default())[0].introduced);
+    // A merge: `new` existed in admin already, `old` did not.
+    let mut before = AccessState::default();
+    member(&mut before, admin.clone(), group("new"));
+    grant(&mut before, group("old"), R::Message, "*", &[P::Create]);
+    let found = violations_renamed(&before, &after, &Policy::default(), &renamed);
+    assert!(found.iter().all(|v| !v.introduced), "{found:?}");
+}

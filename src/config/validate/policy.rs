@@ -266,12 +266,25 @@ impl Validator<'_> {
             .map(|(m, _)| (m.from.clone(), m.to.clone()))
             .collect();
         for (m, _) in &mut self.moves {
-            // Cycles are refused above (an old object is declared nowhere).
             for _ in 0..next.len() {
                 match next.get(&m.to) {
                     Some(to) => m.to = to.clone(),
                     None => break,
                 }
+            }
+        }
+        // A chain that never reaches a declared object is a cycle
+        // (`a -> b`, `b -> a`).
+        let moves = std::mem::take(&mut self.moves);
+        for (m, loc) in moves {
+            if self.is_declared(&m.to) {
+                self.moves.push((m, loc));
+            } else {
+                self.push(diags::invalid_moved(
+                    loc,
+                    &format!("the renames of {} go round in a cycle and end at no declared object", m.from),
+                    "a chain of renames must end at an object the files declare: remove one entry of the cycle",
+                ));
             }
         }
     }
