@@ -314,34 +314,43 @@ fn camunda_tree(text: &str) -> Result<Value, SpringError> {
     }
 }
 
-/// `camunda.data.audit-log` from an `application.yaml`, or from
-/// `CAMUNDA_DATA_AUDITLOG_…=value` lines; `None` when the file does not
-/// set it.
-pub fn audit_log(text: &str) -> Result<Option<Value>, SpringError> {
-    const PREFIX: &str = "CAMUNDA_DATA_AUDITLOG_";
+/// The section the `PREFIX…=value` environment lines of `text` set, as a
+/// tree (`PREFIX_USERS_0_USERNAME` is `users.0.username`); `None` when
+/// no line has the prefix.
+fn env_section(text: &str, prefix: &str) -> Result<Option<Value>, SpringError> {
     let env_lines: Vec<(&str, &str)> = text
         .lines()
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
         .map(|l| l.strip_prefix("export ").unwrap_or(l))
         .filter_map(|l| l.split_once('='))
-        .filter(|(k, _)| k.trim().starts_with(PREFIX))
+        .filter(|(k, _)| k.trim().starts_with(prefix))
         .collect();
-    if !env_lines.is_empty() {
-        let mut root = Value::Object(Map::new());
-        for (key, value) in env_lines {
-            let value = value.trim().trim_matches('"').trim_matches('\'');
-            let path: Vec<String> = key
-                .trim()
-                .strip_prefix(PREFIX)
-                .unwrap_or_default()
-                .split('_')
-                .filter(|s| !s.is_empty())
-                .map(str::to_ascii_lowercase)
-                .collect();
-            insert(&mut root, &path, value, key)?;
-        }
-        return Ok(Some(root));
+    if env_lines.is_empty() {
+        return Ok(None);
+    }
+    let mut root = Value::Object(Map::new());
+    for (key, value) in env_lines {
+        let value = value.trim().trim_matches('"').trim_matches('\'');
+        let path: Vec<String> = key
+            .trim()
+            .strip_prefix(prefix)
+            .unwrap_or_default()
+            .split('_')
+            .filter(|s| !s.is_empty())
+            .map(str::to_ascii_lowercase)
+            .collect();
+        insert(&mut root, &path, value, key)?;
+    }
+    Ok(Some(root))
+}
+
+/// `camunda.data.audit-log` from an `application.yaml`, or from
+/// `CAMUNDA_DATA_AUDITLOG_…=value` lines; `None` when the file does not
+/// set it.
+pub fn audit_log(text: &str) -> Result<Option<Value>, SpringError> {
+    if let Some(section) = env_section(text, "CAMUNDA_DATA_AUDITLOG_")? {
+        return Ok(Some(section));
     }
     let Ok(document) = camunda_tree(text) else {
         // Environment lines of another section: nothing set here.
@@ -354,30 +363,8 @@ pub fn audit_log(text: &str) -> Result<Option<Value>, SpringError> {
 }
 
 fn parse_section(text: &str) -> Result<Value, SpringError> {
-    const PREFIX: &str = "CAMUNDA_SECURITY_INITIALIZATION_";
-    let env_lines: Vec<(&str, &str)> = text
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .map(|l| l.strip_prefix("export ").unwrap_or(l))
-        .filter_map(|l| l.split_once('='))
-        .filter(|(k, _)| k.trim().starts_with(PREFIX))
-        .collect();
-    if !env_lines.is_empty() {
-        let mut root = Value::Object(Map::new());
-        for (key, value) in env_lines {
-            let value = value.trim().trim_matches('"').trim_matches('\'');
-            let path: Vec<String> = key
-                .trim()
-                .strip_prefix(PREFIX)
-                .unwrap_or_default()
-                .split('_')
-                .filter(|s| !s.is_empty())
-                .map(str::to_ascii_lowercase)
-                .collect();
-            insert(&mut root, &path, value, key)?;
-        }
-        return Ok(root);
+    if let Some(section) = env_section(text, "CAMUNDA_SECURITY_INITIALIZATION_")? {
+        return Ok(section);
     }
     let document = camunda_tree(text)
         .map_err(|e| format!("not YAML and no CAMUNDA_SECURITY_INITIALIZATION_ variables: {e}"))?;
