@@ -183,7 +183,21 @@ impl<'a> Planner<'a> {
                 .retain(|c| !matches!(c, Change::RemoveMember(m) if carried.contains(m)));
             plan.changes
                 .extend(self.copies(from, to).into_iter().map(Change::AddMember));
-            for (tuple, target) in self.carried_grants(from, to) {
+            for (tuple, mut target) in self.carried_grants(from, to) {
+                // Another rename onto the same object (a chain whose both
+                // old IDs exist) may have planned this tuple already.
+                for c in &plan.changes {
+                    match c {
+                        Change::CreateAuthorization {
+                            tuple: t,
+                            permissions,
+                        } if *t == tuple => target.extend(permissions.iter().cloned()),
+                        Change::UpdateAuthorization {
+                            tuple: t, after, ..
+                        } if *t == tuple => target.extend(after.iter().cloned()),
+                        _ => {}
+                    }
+                }
                 plan.changes.retain(|c| match c {
                     Change::CreateAuthorization { tuple: t, .. }
                     | Change::UpdateAuthorization { tuple: t, .. }

@@ -744,3 +744,23 @@ fn a_grant_on_the_renamed_object_is_pointed_out() {
         .stdout_has("role:group-admins on GROUP:old names group:old, which moved: renames to group:finance; Camunda matches resource IDs as text, so it keeps naming the old ID (grant it on group:finance instead)")
         .run();
 }
+
+/// Both old IDs of a chain still exist, with grants on one resource: the
+/// end of the chain gets both.
+#[test]
+fn a_chain_whose_old_ids_both_exist_carries_the_grants_of_both() {
+    let sim = fixtures::sim(CamundaVersion::V8_8, 0);
+    let base = sim.url();
+    group(&base, "a", "A");
+    group(&base, "b", "B");
+    grant(&base, ("GROUP", "a"), ("MESSAGE", "*"), &["CREATE"]);
+    grant(&base, ("GROUP", "b"), ("MESSAGE", "*"), &["READ"]);
+    let files = "version: 1\ngroups:\n  - id: c\n    name: C\nmoved:\n  - from: group:a\n    to: group:b\n  - from: group:b\n    to: group:c\n";
+    Case::new()
+        .file("access.yaml", files)
+        .against(&base)
+        .args(["plan"])
+        .code(0)
+        .stdout_has("  + group:c on MESSAGE:* [CREATE, READ]")
+        .run();
+}
