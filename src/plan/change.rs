@@ -291,18 +291,24 @@ impl Plan {
     /// The renames this plan carries out: those a lifecycle does not hold
     /// back (the old object's deletion is not in `held_back`).
     pub fn renames(&self) -> Vec<&crate::model::desired::Move> {
+        self.moved
+            .iter()
+            .filter(|m| self.held_rename(m).is_none())
+            .collect()
+    }
+
+    /// What holds the rename `m` back: the held-back deletion of its old
+    /// object, if a lifecycle keeps it.
+    pub fn held_rename(&self, m: &crate::model::desired::Move) -> Option<&HeldBack> {
         use crate::model::desired::Referenced;
-        let held = |from: &Referenced| {
-            self.held_back.iter().any(|h| match &h.change {
-                Change::Delete { entity, .. } => match (entity.container(), entity.principal()) {
-                    (Some(c), _) => Referenced::Container(c) == *from,
-                    (None, Some(p)) => Referenced::of(&p) == *from,
-                    (None, None) => false,
-                },
-                _ => false,
-            })
-        };
-        self.moved.iter().filter(|m| !held(&m.from)).collect()
+        self.held_back.iter().find(|h| match &h.change {
+            Change::Delete { entity, .. } => match (entity.container(), entity.principal()) {
+                (Some(c), _) => Referenced::Container(c) == m.from,
+                (None, Some(p)) => Referenced::of(&p) == m.from,
+                (None, None) => false,
+            },
+            _ => false,
+        })
     }
 
     /// How many of the destroyed [`Plan::counts`] are renamed objects

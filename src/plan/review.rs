@@ -448,15 +448,7 @@ fn rename_notes(plan: &Plan, live: &AccessState) -> Vec<Warning> {
     let mut warnings = Vec::new();
     for m in &plan.moved {
         let (from, to) = (m.from.to_string(), m.to.to_string());
-        let held = plan.held_back.iter().find(|h| match &h.change {
-            Change::Delete { entity, .. } => {
-                entity.container().map(Referenced::Container).as_ref() == Some(&m.from)
-                    || (matches!(m.from, Referenced::Principal(_))
-                        && entity.principal().map(|p| Referenced::of(&p)).as_ref() == Some(&m.from))
-            }
-            _ => false,
-        });
-        if let Some(h) = held {
+        if let Some(h) = plan.held_rename(m) {
             warnings.push(Warning::RenameHeld {
                 from,
                 to,
@@ -481,21 +473,8 @@ fn rename_notes(plan: &Plan, live: &AccessState) -> Vec<Warning> {
 /// new objects.
 fn carried_undeclared(plan: &Plan, live: &AccessState, desired: &Desired) -> Vec<Warning> {
     // A rename a lifecycle holds back carries nothing: the old object stays.
-    let held: Vec<Referenced> = plan
-        .held_back
-        .iter()
-        .filter_map(|h| match &h.change {
-            Change::Delete { entity, .. } => Some(match (entity.container(), entity.principal()) {
-                (Some(c), _) => Referenced::Container(c),
-                (None, Some(p)) => Referenced::of(&p),
-                (None, None) => return None,
-            }),
-            _ => None,
-        })
-        .collect();
-    plan.moved
-        .iter()
-        .filter(|m| !held.contains(&m.from))
+    plan.renames()
+        .into_iter()
         .filter_map(|m| {
             let mut members = Vec::new();
             if let (Referenced::Container(old), Referenced::Container(new)) = (&m.from, &m.to)
